@@ -1,0 +1,1 @@
+"""A small rollup node with production-grade OpenTelemetry metrics."""

@@ -1,0 +1,1 @@
+"""Shared helpers used by every component: timers and configuration parsing."""

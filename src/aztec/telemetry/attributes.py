@@ -1,0 +1,111 @@
+"""Every attribute name the node puts on metrics (or, for unbounded ones, only on spans and logs).
+
+Semantic-convention attributes keep their OpenTelemetry names; Aztec's own are prefixed ``aztec.``.
+Attributes marked ``unbounded`` may never be recorded on a metric: each value would create a new
+time series. The guard in :mod:`aztec.telemetry.otel.guard` enforces that at record time.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aztec.telemetry.definitions import AttributeKey
+
+# --- bounded: safe on metrics -------------------------------------------------------------------
+
+PROTOCOL_CIRCUIT_NAME: Final = AttributeKey(
+    "aztec.circuit.protocol_circuit_name",
+    "Protocol name of a circuit, e.g. base-rollup or public-kernel-setup",
+    values=(
+        "public-kernel-setup",
+        "public-kernel-app-logic",
+        "public-kernel-teardown",
+        "public-kernel-tail",
+        "base-rollup",
+        "merge-rollup",
+        "root-rollup",
+        "base-parity",
+        "root-parity",
+        "demo",
+    ),
+)
+PROTOCOL_CIRCUIT_TYPE: Final = AttributeKey(
+    "aztec.circuit.protocol_circuit_type",
+    "Where a circuit runs: server (node-side) or client",
+    values=("server", "client"),
+)
+PROVER_TYPE: Final = AttributeKey(
+    "aztec.proving.prover_type",
+    "Which ServerCircuitProver implementation did the work: test or native",
+    values=("test", "native"),
+)
+PROVING_JOB_TYPE: Final = AttributeKey("aztec.proving.job_type", "Kind of proving job (the circuit it proves)")
+MERKLE_TREE_NAME: Final = AttributeKey(
+    "aztec.world_state.merkle_tree_name",
+    "A world-state tree",
+    values=("note_hash", "nullifier", "public_data", "archive"),
+)
+DB_NAME: Final = AttributeKey("aztec.db.name", "Name of an LMDB environment or sub-database")
+TX_PHASE_NAME: Final = AttributeKey(
+    "aztec.tx.phase_name", "Public execution phase", values=("setup", "app_logic", "teardown")
+)
+OUTCOME: Final = AttributeKey(
+    "aztec.outcome", "How an operation ended: success, failure, reverted, rejected, timeout, ..."
+)
+REASON: Final = AttributeKey(
+    "aztec.reason", "Why a transaction or job was rejected, evicted or failed (a fixed set per metric)"
+)
+SEQUENCER_STATE: Final = AttributeKey(
+    "aztec.sequencer.state",
+    "Sequencer state",
+    values=("idle", "synchronizing", "proposer_check", "creating_block", "publishing", "stopped"),
+)
+L1_TX_TYPE: Final = AttributeKey("aztec.l1.tx_type", "Kind of L1 transaction", values=("propose", "submit_proof"))
+L1_SENDER: Final = AttributeKey("aztec.l1.sender_role", "Role of an L1 account, e.g. publisher")
+CHAIN_STATUS: Final = AttributeKey(
+    "aztec.chain.status", "Which chain tip a height belongs to", values=("proposed", "proven")
+)
+RPC_METHOD: Final = AttributeKey(
+    "rpc.method", "JSON-RPC method (semantic convention); unregistered methods are reported as unknown"
+)
+RPC_STATUS: Final = AttributeKey(
+    "aztec.json_rpc.status", "JSON-RPC outcome: ok or the error's name (parse_error, invalid_params, ...)"
+)
+GC_GENERATION: Final = AttributeKey("cpython.gc.generation", "CPython GC generation (semantic convention)")
+TELEMETRY_EXPORTER: Final = AttributeKey(
+    "aztec.telemetry.exporter",
+    "A metric exporter of the telemetry client",
+    values=("otlp_http", "otlp_grpc", "ndjson", "console"),
+)
+TELEMETRY_METRIC: Final = AttributeKey(
+    "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"
+)
+BOT_ROLE: Final = AttributeKey("aztec.bot.action", "What a bot step did", values=("transfer", "fund"))
+DEMO_OPERATION: Final = AttributeKey(
+    "aztec.demo.operation_kind", "Operation performed by the demo service", values=("hash", "sleep")
+)
+
+# --- unbounded: spans and logs only; recording one on a metric is refused --------------------------
+
+TX_HASH: Final = AttributeKey("aztec.tx.hash", "Hash of a transaction", unbounded=True)
+BLOCK_NUMBER: Final = AttributeKey("aztec.block.number", "An L2 block number", unbounded=True)
+BLOCK_HASH: Final = AttributeKey("aztec.block.hash", "An L2 block hash", unbounded=True)
+BLOCK_ARCHIVE: Final = AttributeKey("aztec.block.archive", "An archive tree root", unbounded=True)
+BLOCK_PARENT: Final = AttributeKey("aztec.block.parent", "A parent block hash", unbounded=True)
+BLOCK_TX_COUNT: Final = AttributeKey("aztec.block.tx_count", "Number of transactions in a block", unbounded=True)
+SLOT_NUMBER: Final = AttributeKey("aztec.slot.number", "A slot number", unbounded=True)
+EPOCH_NUMBER: Final = AttributeKey("aztec.epoch.number", "An epoch number", unbounded=True)
+PROVING_JOB_ID: Final = AttributeKey("aztec.proving.job_id", "A proving job's id", unbounded=True)
+PEER_ID: Final = AttributeKey("aztec.p2p.peer_id", "A peer's id", unbounded=True)
+TARGET_ADDRESS: Final = AttributeKey("aztec.address", "A contract or account address", unbounded=True)
+MANA_USED: Final = AttributeKey("aztec.mana.used", "Mana (gas) used", unbounded=True)
+L1_TX_HASH: Final = AttributeKey("aztec.l1.tx_hash", "An L1 transaction hash", unbounded=True)
+
+# --- semantic-convention attributes emitted by OpenTelemetry's system-metrics instrumentation ------
+
+HOST_CPU: Final = AttributeKey("cpu", "Logical CPU number (semantic convention)")
+HOST_STATE: Final = AttributeKey("state", "CPU or memory state (semantic convention)")
+HOST_DEVICE: Final = AttributeKey("device", "Disk or network device name (semantic convention)")
+HOST_DIRECTION: Final = AttributeKey("direction", "I/O direction (semantic convention)")
+HOST_TYPE: Final = AttributeKey("type", "CPU time or context switch type (semantic convention)")
+GC_GENERATION_LEGACY: Final = AttributeKey("generation", "CPython GC generation (older semantic convention)")

@@ -1,0 +1,151 @@
+"""Export health: failed exports are counted and reported, never raised into the node.
+
+OpenTelemetry's OTLP exporters log every retry on their own loggers. Those lines are captured here
+(per exporting thread) and folded into one warning per endpoint and report interval, naming the
+endpoint and the reason, so that an operator sees that export fails without a flood of lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult, MetricsData
+
+_log = logging.getLogger("aztec.telemetry")
+
+OTLP_LOGGERS = (
+    "opentelemetry.exporter.otlp.proto.http.metric_exporter",
+    "opentelemetry.exporter.otlp.proto.grpc.exporter",
+    "opentelemetry.exporter.otlp.proto.grpc.metric_exporter",
+    "opentelemetry.exporter.otlp.common.http",
+)
+
+
+class _ExporterLogCapture(logging.Filter):
+    """Keeps the last warning an OTLP exporter logged on each thread, and silences it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        with self._lock:
+            self._last[threading.get_ident()] = record.getMessage()
+        return False
+
+    def take(self) -> str | None:
+        with self._lock:
+            return self._last.pop(threading.get_ident(), None)
+
+
+_CAPTURE = _ExporterLogCapture()
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install_log_capture() -> None:
+    global _installed
+    with _install_lock:
+        if not _installed:
+            for name in OTLP_LOGGERS:
+                logging.getLogger(name).addFilter(_CAPTURE)
+            _installed = True
+
+
+@dataclass
+class EndpointHealth:
+    exporter: str
+    endpoint: str
+    successes: int = 0
+    failures: int = 0
+    failing: bool = False
+    last_error: str | None = None
+    unreported_failures: int = 0
+    last_report: float = 0.0
+
+
+class ExportHealth:
+    """Per-endpoint success/failure state of one client's exporters."""
+
+    def __init__(self, *, report_interval_s: float, service_name: str) -> None:
+        self._interval = report_interval_s
+        self._service = service_name
+        self._lock = threading.Lock()
+        self._endpoints: dict[tuple[str, str], EndpointHealth] = {}
+        self._count: Callable[[str, bool], None] = lambda _exporter, _ok: None
+
+    def set_counter(self, count: Callable[[str, bool], None]) -> None:
+        self._count = count
+
+    def endpoints(self) -> Sequence[EndpointHealth]:
+        with self._lock:
+            return [EndpointHealth(**vars(e)) for e in self._endpoints.values()]
+
+    def report(self, exporter: str, endpoint: str, ok: bool, reason: str | None) -> None:
+        self._count(exporter, ok)
+        now = time.monotonic()
+        with self._lock:
+            state = self._endpoints.setdefault((exporter, endpoint), EndpointHealth(exporter, endpoint))
+            if ok:
+                state.successes += 1
+                if state.failing:
+                    _log.warning("telemetry (%s): %s export to %s recovered", self._service, exporter, endpoint)
+                state.failing = False
+                state.unreported_failures = 0
+                return
+            state.failures += 1
+            state.unreported_failures += 1
+            state.last_error = reason or "the exporter reported failure without a reason"
+            if not state.failing or now - state.last_report >= self._interval:
+                _log.warning(
+                    "telemetry (%s): %s export to %s is failing (%d failed since last report): %s",
+                    self._service,
+                    exporter,
+                    endpoint,
+                    state.unreported_failures,
+                    state.last_error,
+                )
+                state.last_report = now
+                state.unreported_failures = 0
+            state.failing = True
+
+
+class HealthCheckedExporter(MetricExporter):
+    """Wraps an exporter: never raises, reports every outcome to :class:`ExportHealth`."""
+
+    def __init__(self, inner: MetricExporter, exporter: str, endpoint: str, health: ExportHealth) -> None:
+        super().__init__(
+            preferred_temporality=inner._preferred_temporality,
+            preferred_aggregation=inner._preferred_aggregation,
+        )
+        self._inner = inner
+        self._exporter = exporter
+        self._endpoint = endpoint
+        self._health = health
+
+    def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any) -> MetricExportResult:
+        _CAPTURE.take()
+        try:
+            result = self._inner.export(metrics_data, timeout_millis=timeout_millis, **kwargs)
+            reason = _CAPTURE.take()
+        except Exception as error:  # an exporter bug must not reach the reader thread
+            result, reason = MetricExportResult.FAILURE, f"{type(error).__name__}: {error}"
+        self._health.report(self._exporter, self._endpoint, result is MetricExportResult.SUCCESS, reason)
+        return result
+
+    def force_flush(self, timeout_millis: float = 10_000) -> bool:
+        return self._inner.force_flush(timeout_millis)
+
+    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
+        try:
+            self._inner.shutdown(timeout_millis=timeout_millis, **kwargs)
+        except Exception as error:
+            _log.warning("telemetry: %s exporter shutdown failed: %s", self._exporter, error)

@@ -1,0 +1,53 @@
+"""Host, process and runtime metrics: OpenTelemetry's system-metrics instrumentation plus event-loop lag."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from opentelemetry.instrumentation.system_metrics import SystemMetricsInstrumentor
+from opentelemetry.sdk.metrics import MeterProvider
+
+from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG
+from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
+
+
+def instrument_host_metrics(provider: MeterProvider) -> None:
+    """Register the system-metrics instruments on ``provider`` (not on the global provider).
+
+    ``SystemMetricsInstrumentor`` is a process-wide singleton whose ``instrument()`` refuses a second
+    call; a private instance per client avoids that, so two clients in one process both get host
+    metrics. The instruments live and die with ``provider``.
+    """
+    instrumentor = object.__new__(SystemMetricsInstrumentor)
+    SystemMetricsInstrumentor.__init__(instrumentor, config=dict(INSTRUMENTATION_CONFIG))
+    instrumentor._instrument(meter_provider=provider)
+
+
+class EventLoopLagMonitor:
+    """Records how late the running event loop wakes a sleeper, as ``aztec.runtime.event_loop.lag``."""
+
+    def __init__(self, telemetry: TelemetryClient, interval_s: float = 0.5) -> None:
+        self._lag = telemetry.get_meter("EventLoopLagMonitor").create_histogram(EVENT_LOOP_LAG)
+        self._interval = interval_s
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start sampling on the running loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="event-loop-lag")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            await asyncio.sleep(self._interval)
+            self._lag.record(max(0.0, loop.time() - started - self._interval))

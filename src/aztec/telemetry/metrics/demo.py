@@ -1,0 +1,14 @@
+"""Metrics of the demo service that stands in for the node until the node service exists."""
+
+from typing import Final
+
+from aztec.telemetry import attributes as a
+from aztec.telemetry.definitions import counter, histogram, up_down_counter
+
+DEMO_OPERATION_DURATION: Final = histogram(
+    "aztec.demo.operation.duration", "s", "Time taken by one demo operation", attributes=(a.DEMO_OPERATION,)
+)
+DEMO_OPERATION_COUNT: Final = counter(
+    "aztec.demo.operation.count", "{operation}", "Demo operations performed", attributes=(a.DEMO_OPERATION,)
+)
+DEMO_IN_FLIGHT: Final = up_down_counter("aztec.demo.in_flight", "{operation}", "Demo operations under way")

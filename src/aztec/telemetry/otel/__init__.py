@@ -1,0 +1,1 @@
+"""The OpenTelemetry-SDK-backed implementation of the telemetry API."""

@@ -1,0 +1,174 @@
+"""The OpenTelemetry-backed client. Each instance owns its providers, readers and listener.
+
+Nothing here touches OpenTelemetry's global providers or prometheus_client's global registry, so any
+number of clients (the node and a bot, say) run side by side in one process and stop independently.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.metrics.view import DropAggregation, View
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+from aztec.telemetry import attributes as attrs
+from aztec.telemetry.api import Meter, Tracer
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.definitions import MetricDefinition
+from aztec.telemetry.exporters.health import ExportHealth, HealthCheckedExporter, install_log_capture
+from aztec.telemetry.exporters.ndjson import NdjsonMetricExporter
+from aztec.telemetry.exporters.otlp import build_otlp_exporter, exporter_kind
+from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
+from aztec.telemetry.filtering import MetricFilter
+from aztec.telemetry.host_metrics import instrument_host_metrics
+from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
+from aztec.telemetry.otel.guard import AttributeGuard
+from aztec.telemetry.otel.meter import OtelMeter
+from aztec.telemetry.otel.tracer import OtelTracer
+from aztec.telemetry.registry import all_metrics
+
+_log = logging.getLogger("aztec.telemetry")
+_SELF_METER = "aztec.telemetry"
+
+
+class OtelTelemetryClient:
+    """A ``TelemetryClient`` over the OpenTelemetry SDK, built from a :class:`TelemetryConfig`."""
+
+    def __init__(self, config: TelemetryConfig, *, extra_readers: Sequence[MetricReader] = ()) -> None:
+        self.config = config
+        self._stopped = False
+        self._stop_lock = threading.Lock()
+        self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
+        self._guard = AttributeGuard(strict=config.strict)
+        self.health = ExportHealth(
+            report_interval_s=max(60.0, config.collect_interval_ms / 1000.0), service_name=config.service_name
+        )
+        resource = Resource(
+            {
+                "service.name": config.service_name,
+                "service.instance.id": config.service_instance_id,
+                "telemetry.sdk.name": "opentelemetry",
+                "telemetry.sdk.language": "python",
+                **config.resource_attributes,
+            }
+        )
+        self.prometheus: PrometheusEndpoint | None = None
+        if config.prometheus_port is not None:
+            self.prometheus = PrometheusEndpoint(config.prometheus_host, config.prometheus_port)
+        readers: list[MetricReader] = [*self._push_readers(config), *extra_readers]
+        if self.prometheus is not None:
+            readers.append(self.prometheus.reader)
+        self._provider = MeterProvider(
+            metric_readers=readers,
+            resource=resource,
+            views=self._drop_views(),
+            shutdown_on_exit=False,
+        )
+        self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        if config.otlp_traces_endpoint is not None:
+            span_exporter = OTLPSpanExporter(
+                endpoint=config.otlp_traces_endpoint, timeout=config.export_timeout_ms / 1000
+            )
+            self._tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+        self._wire_self_metrics()
+        if config.host_metrics:
+            instrument_host_metrics(self._provider)
+        if self.prometheus is not None:
+            try:
+                self.prometheus.start()
+            except OSError:
+                self._provider.shutdown(timeout_millis=1000)
+                raise
+
+    def _push_readers(self, config: TelemetryConfig) -> list[MetricReader]:
+        interval, timeout = config.collect_interval_ms, config.export_timeout_ms
+        exporters: list[tuple[MetricExporter, str, str]] = []
+        if config.otlp_metrics_endpoint is not None:
+            install_log_capture()
+            inner = build_otlp_exporter(config.otlp_metrics_endpoint, config.otlp_metrics_protocol, timeout)
+            exporters.append((inner, exporter_kind(config.otlp_metrics_protocol), config.otlp_metrics_endpoint))
+        if config.ndjson_path is not None:
+            exporters.append((NdjsonMetricExporter(config.ndjson_path), "ndjson", str(config.ndjson_path)))
+        if config.console:
+            exporters.append((ConsoleMetricExporter(out=sys.stdout), "console", "stdout"))
+        return [
+            PeriodicExportingMetricReader(
+                HealthCheckedExporter(exporter, kind, endpoint, self.health),
+                export_interval_millis=interval,
+                export_timeout_millis=timeout,
+            )
+            for exporter, kind, endpoint in exporters
+        ]
+
+    def _drop_views(self) -> list[View]:
+        """Metrics created outside our meters (host metrics) obey the include/exclude filter too."""
+        views = [
+            View(instrument_name=d.name, aggregation=DropAggregation())
+            for d in all_metrics()
+            if d.semconv and not self._filter.allows(d.name)
+        ]
+        # With views present the SDK drops instruments no view matches, so keep the rest as they are.
+        return [*views, View(instrument_name="*")] if views else []
+
+    def _wire_self_metrics(self) -> None:
+        meter = self.get_meter(_SELF_METER)
+        exports = meter.create_counter(TELEMETRY_EXPORT_COUNT)
+        bound = {
+            (kind, ok): exports.bind({attrs.TELEMETRY_EXPORTER: kind, attrs.OUTCOME: "success" if ok else "failure"})
+            for kind in ("otlp_http", "otlp_grpc", "ndjson", "console")
+            for ok in (True, False)
+        }
+        self.health.set_counter(lambda kind, ok: bound[(kind, ok)].add(1))
+        dropped = meter.create_counter(TELEMETRY_DROPPED_RECORDS)
+
+        def on_drop(definition: MetricDefinition) -> None:
+            dropped.add(1, {attrs.TELEMETRY_METRIC: definition.name})
+
+        self._guard.set_drop_handler(on_drop)
+
+    def is_enabled(self) -> bool:
+        return True
+
+    def get_meter(self, name: str) -> Meter:
+        return OtelMeter(name, self._provider.get_meter(name), self._filter, self._guard)
+
+    def get_tracer(self, name: str) -> Tracer:
+        return OtelTracer(self._tracer_provider.get_tracer(name))
+
+    @property
+    def meter_provider(self) -> MeterProvider:
+        return self._provider
+
+    def flush(self, timeout_s: float | None = None) -> bool:
+        if self._stopped:
+            return True
+        timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
+        return bool(self._provider.force_flush(timeout_millis=timeout_ms))
+
+    def stop(self) -> None:
+        """Export what is pending, then shut down within the export timeout. Idempotent."""
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        timeout_ms = self.config.export_timeout_ms
+        try:
+            self._provider.shutdown(timeout_millis=timeout_ms)
+        except Exception as error:
+            _log.warning("telemetry (%s): shutdown incomplete: %s", self.config.service_name, error)
+        self._tracer_provider.shutdown()
+        if self.prometheus is not None:
+            self.prometheus.stop()

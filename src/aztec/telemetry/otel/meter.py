@@ -1,0 +1,126 @@
+"""A meter over an OpenTelemetry SDK meter: creates guarded instruments from registry definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opentelemetry.metrics import Meter as OtelSdkMeter
+
+from aztec.telemetry.api import (
+    BatchObservableCallback,
+    Counter,
+    Gauge,
+    Histogram,
+    ObservableCallback,
+    ObservableInstrument,
+    UpDownCounter,
+)
+from aztec.telemetry.buckets import boundaries_for
+from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
+from aztec.telemetry.filtering import MetricFilter
+from aztec.telemetry.noop import NoopCounter, NoopGauge, NoopHistogram, NoopMeter, NoopObservable
+from aztec.telemetry.otel.guard import AttributeGuard
+from aztec.telemetry.otel.instruments import OtelCounter, OtelGauge, OtelHistogram, OtelUpDownCounter
+from aztec.telemetry.otel.observable import BatchRegistration, OtelObservable
+
+
+class InstrumentKindError(TypeError):
+    """A definition was used to create an instrument of another kind."""
+
+
+def _require(definition: MetricDefinition, kind: InstrumentKind) -> None:
+    if definition.kind is not kind:
+        raise InstrumentKindError(f"{definition.name} is defined as a {definition.kind.value}, not a {kind.value}")
+
+
+class OtelMeter:
+    def __init__(self, name: str, meter: OtelSdkMeter, metric_filter: MetricFilter, guard: AttributeGuard) -> None:
+        self._name = name
+        self._meter = meter
+        self._filter = metric_filter
+        self._guard = guard
+        self._noop = NoopMeter(name)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def create_histogram(self, definition: MetricDefinition) -> Histogram:
+        _require(definition, InstrumentKind.HISTOGRAM)
+        if not self._filter.allows(definition.name):
+            return NoopHistogram(definition)
+        inner = self._meter.create_histogram(
+            definition.name,
+            unit=definition.unit,
+            description=definition.description,
+            explicit_bucket_boundaries_advisory=list(boundaries_for(definition)),
+        )
+        return OtelHistogram(definition, inner.record, self._guard)
+
+    def create_counter(self, definition: MetricDefinition) -> Counter:
+        _require(definition, InstrumentKind.COUNTER)
+        if not self._filter.allows(definition.name):
+            return NoopCounter(definition)
+        inner = self._meter.create_counter(definition.name, definition.unit, definition.description)
+        return OtelCounter(definition, inner.add, self._guard)
+
+    def create_up_down_counter(self, definition: MetricDefinition) -> UpDownCounter:
+        _require(definition, InstrumentKind.UP_DOWN_COUNTER)
+        if not self._filter.allows(definition.name):
+            return self._noop.create_up_down_counter(definition)
+        inner = self._meter.create_up_down_counter(definition.name, definition.unit, definition.description)
+        return OtelUpDownCounter(definition, inner.add, self._guard)
+
+    def create_gauge(self, definition: MetricDefinition) -> Gauge:
+        _require(definition, InstrumentKind.GAUGE)
+        if not self._filter.allows(definition.name):
+            return NoopGauge(definition)
+        inner = self._meter.create_gauge(definition.name, definition.unit, definition.description)
+        return OtelGauge(definition, inner.set, self._guard)
+
+    def create_observable_gauge(
+        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+    ) -> ObservableInstrument:
+        return self._observable(definition, InstrumentKind.OBSERVABLE_GAUGE, callback)
+
+    def create_observable_counter(
+        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+    ) -> ObservableInstrument:
+        return self._observable(definition, InstrumentKind.OBSERVABLE_COUNTER, callback)
+
+    def create_observable_up_down_counter(
+        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+    ) -> ObservableInstrument:
+        return self._observable(definition, InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER, callback)
+
+    def _observable(
+        self, definition: MetricDefinition, kind: InstrumentKind, callback: ObservableCallback | None
+    ) -> ObservableInstrument:
+        _require(definition, kind)
+        if not self._filter.allows(definition.name):
+            return NoopObservable(definition)
+        instrument = OtelObservable(definition, self._guard)
+        if callback is not None:
+            instrument.add_callback(callback)
+        create = {
+            InstrumentKind.OBSERVABLE_GAUGE: self._meter.create_observable_gauge,
+            InstrumentKind.OBSERVABLE_COUNTER: self._meter.create_observable_counter,
+            InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER: self._meter.create_observable_up_down_counter,
+        }[kind]
+        create(definition.name, [instrument.otel_callback], definition.unit, definition.description)
+        return instrument
+
+    def add_batch_observable_callback(
+        self, callback: BatchObservableCallback, instruments: Sequence[ObservableInstrument]
+    ) -> None:
+        live = [i for i in instruments if isinstance(i, OtelObservable)]
+        registration = BatchRegistration(callback, live, self._guard)
+        for instrument in live:
+            instrument.batches.append(registration)
+
+    def remove_batch_observable_callback(
+        self, callback: BatchObservableCallback, instruments: Sequence[ObservableInstrument]
+    ) -> None:
+        for instrument in instruments:
+            if isinstance(instrument, OtelObservable):
+                instrument.batches = [b for b in instrument.batches if b.callback is not callback]
