@@ -80,7 +80,7 @@ TELEMETRY_EXPORTER: Final = AttributeKey(
 TELEMETRY_METRIC: Final = AttributeKey(
     "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"
 )
-BOT_ROLE: Final = AttributeKey("aztec.bot.action", "What a bot step did", values=("transfer", "fund"))
+
 DEMO_OPERATION: Final = AttributeKey(
     "aztec.demo.operation_kind", "Operation performed by the demo service", values=("hash", "sleep")
 )
@@ -109,3 +109,32 @@ HOST_DEVICE: Final = AttributeKey("device", "Disk or network device name (semant
 HOST_DIRECTION: Final = AttributeKey("direction", "I/O direction (semantic convention)")
 HOST_TYPE: Final = AttributeKey("type", "CPU time or context switch type (semantic convention)")
 GC_GENERATION_LEGACY: Final = AttributeKey("generation", "CPython GC generation (older semantic convention)")
+
+# --- added for the engine and the node ---------------------------------------------------------------
+TX_VALIDATION_REASON: Final = AttributeKey(
+    "aztec.tx.rejection_reason",
+    "Why a transaction failed validation",
+    values=(
+        "malformed",
+        "bad_signature",
+        "fee_too_low",
+        "gas_limit_too_high",
+        "double_spend",
+        "too_large",
+        "pool_full",
+        "duplicate",
+        "setup_failed",
+        "invalid_nonce",
+    ),
+)
+EVICTION_REASON: Final = AttributeKey(
+    "aztec.mempool.eviction_reason",
+    "Why a pending transaction left the pool unmined",
+    values=("low_fee", "invalid", "expired"),
+)
+BLOCK_OUTCOME: Final = AttributeKey(
+    "aztec.sequencer.block_outcome",
+    "How a block attempt ended",
+    values=("published", "failed", "empty"),
+)
+ERROR_TYPE: Final = AttributeKey("error.type", "Class of error (semantic convention), from a fixed set")
