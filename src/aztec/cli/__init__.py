@@ -1,0 +1,1 @@
+"""The ``aztec`` console command; one module per command group."""
