@@ -9,19 +9,22 @@ from opentelemetry.instrumentation.system_metrics import SystemMetricsInstrument
 from opentelemetry.sdk.metrics import MeterProvider
 
 from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
 
 
-def instrument_host_metrics(provider: MeterProvider) -> None:
+def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter) -> None:
     """Register the system-metrics instruments on ``provider`` (not on the global provider).
 
     ``SystemMetricsInstrumentor`` is a process-wide singleton whose ``instrument()`` refuses a second
     call; a private instance per client avoids that, so two clients in one process both get host
-    metrics. The instruments live and die with ``provider``.
+    metrics. The instruments live and die with ``provider``. Metrics the filter excludes are not
+    even requested, so they cost nothing at collection time.
     """
+    config = {name: values for name, values in INSTRUMENTATION_CONFIG.items() if metric_filter.allows(name)}
     instrumentor = object.__new__(SystemMetricsInstrumentor)
-    SystemMetricsInstrumentor.__init__(instrumentor, config=dict(INSTRUMENTATION_CONFIG))
+    SystemMetricsInstrumentor.__init__(instrumentor, config=config)
     instrumentor._instrument(meter_provider=provider)
 
 

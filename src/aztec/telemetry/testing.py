@@ -5,7 +5,7 @@
     ...
     assert telemetry.histogram(CIRCUIT_SIMULATION_DURATION, {PROTOCOL_CIRCUIT_NAME: "base-rollup"}).count == 1
 
-It is strict: a banned or undeclared attribute raises at the call site.
+It is strict by default: a banned or undeclared attribute raises at the call site.
 """
 
 from __future__ import annotations
@@ -46,15 +46,13 @@ class MissingSeriesError(AssertionError):
 
 
 class InMemoryTelemetryClient(OtelTelemetryClient):
-    def __init__(self, config: TelemetryConfig | None = None) -> None:
+    def __init__(self, config: TelemetryConfig | None = None, *, strict: bool = True) -> None:
         self.reader = InMemoryMetricReader()
         base = config or TelemetryConfig(service_name="test", host_metrics=False)
-        super().__init__(replace(base, strict=True), extra_readers=[self.reader])
+        super().__init__(replace(base, strict=strict), extra_readers=[self.reader])
 
     def collect(self) -> MetricsData:
-        data = self.reader.get_metrics_data()
-        assert data is not None
-        return data
+        return self.reader.get_metrics_data() or MetricsData(resource_metrics=[])
 
     def series(self, definition: MetricDefinition, attributes: Attributes | None = None) -> list[Series]:
         """Every data point of the metric whose attributes include ``attributes``."""

@@ -19,7 +19,6 @@ from opentelemetry.sdk.metrics.export import (
     MetricReader,
     PeriodicExportingMetricReader,
 )
-from opentelemetry.sdk.metrics.view import DropAggregation, View
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -38,7 +37,6 @@ from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMET
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.tracer import OtelTracer
-from aztec.telemetry.registry import all_metrics
 
 _log = logging.getLogger("aztec.telemetry")
 _SELF_METER = "aztec.telemetry"
@@ -74,7 +72,6 @@ class OtelTelemetryClient:
         self._provider = MeterProvider(
             metric_readers=readers,
             resource=resource,
-            views=self._drop_views(),
             shutdown_on_exit=False,
         )
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
@@ -85,7 +82,7 @@ class OtelTelemetryClient:
             self._tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
         self._wire_self_metrics()
         if config.host_metrics:
-            instrument_host_metrics(self._provider)
+            instrument_host_metrics(self._provider, self._filter)
         if self.prometheus is not None:
             try:
                 self.prometheus.start()
@@ -112,16 +109,6 @@ class OtelTelemetryClient:
             )
             for exporter, kind, endpoint in exporters
         ]
-
-    def _drop_views(self) -> list[View]:
-        """Metrics created outside our meters (host metrics) obey the include/exclude filter too."""
-        views = [
-            View(instrument_name=d.name, aggregation=DropAggregation())
-            for d in all_metrics()
-            if d.semconv and not self._filter.allows(d.name)
-        ]
-        # With views present the SDK drops instruments no view matches, so keep the rest as they are.
-        return [*views, View(instrument_name="*")] if views else []
 
     def _wire_self_metrics(self) -> None:
         meter = self.get_meter(_SELF_METER)

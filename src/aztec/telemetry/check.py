@@ -1,0 +1,120 @@
+"""``aztec telemetry check``: tries each configured exporter once and says why it is (un)reachable."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+
+from aztec.telemetry.config import TelemetryConfig
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exporter: str
+    target: str
+    ok: bool
+    detail: str
+
+
+def check_exporters(config: TelemetryConfig, timeout_s: float = 5.0) -> list[CheckResult]:
+    """One result per configured exporter; an empty list when none is configured."""
+    results: list[CheckResult] = []
+    if config.otlp_metrics_endpoint is not None:
+        if config.otlp_metrics_protocol == "grpc":
+            results.append(check_otlp_grpc(config.otlp_metrics_endpoint, timeout_s))
+        else:
+            results.append(check_otlp_http(config.otlp_metrics_endpoint, timeout_s))
+    if config.prometheus_port is not None:
+        results.append(check_listen(config.prometheus_host, config.prometheus_port, timeout_s))
+    if config.ndjson_path is not None:
+        results.append(check_file(config.ndjson_path))
+    if config.console:
+        results.append(CheckResult("console", "stdout", True, "writes to standard output"))
+    return results
+
+
+def check_otlp_http(endpoint: str, timeout_s: float) -> CheckResult:
+    """POST an empty ExportMetricsServiceRequest, as the exporter would."""
+    body = metrics_service_pb2.ExportMetricsServiceRequest().SerializeToString()
+    request = urllib.request.Request(
+        endpoint, data=body, method="POST", headers={"Content-Type": "application/x-protobuf"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return CheckResult("otlp_http", endpoint, True, f"reachable, accepted an export (HTTP {response.status})")
+    except urllib.error.HTTPError as error:
+        text = error.read(200).decode("utf-8", "replace").strip()
+        return CheckResult("otlp_http", endpoint, False, f"refused the export: HTTP {error.code} {text}".strip())
+    except urllib.error.URLError as error:
+        return CheckResult("otlp_http", endpoint, False, f"unreachable: {_reason(error.reason)}")
+    except TimeoutError:
+        return CheckResult("otlp_http", endpoint, False, f"no answer within {timeout_s:g} s")
+    except OSError as error:
+        return CheckResult("otlp_http", endpoint, False, f"unreachable: {_reason(error)}")
+
+
+def check_otlp_grpc(endpoint: str, timeout_s: float) -> CheckResult:
+    parts = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
+    target = f"{parts.hostname}:{parts.port or 4317}"
+    if parts.scheme == "https":
+        channel = grpc.secure_channel(target, grpc.ssl_channel_credentials())
+    else:
+        channel = grpc.insecure_channel(target)
+    try:
+        stub = metrics_service_pb2_grpc.MetricsServiceStub(channel)  # type: ignore[no-untyped-call]
+        stub.Export(metrics_service_pb2.ExportMetricsServiceRequest(), timeout=timeout_s)
+        return CheckResult("otlp_grpc", endpoint, True, "reachable, accepted an export")
+    except grpc.RpcError as error:
+        code = error.code() if isinstance(error, grpc.Call) else None
+        details = error.details() if isinstance(error, grpc.Call) else str(error)
+        name = code.name if code is not None else "UNKNOWN"
+        return CheckResult("otlp_grpc", endpoint, False, f"export failed: {name}: {details}")
+    finally:
+        channel.close()
+
+
+def check_listen(host: str, port: int, timeout_s: float) -> CheckResult:
+    """The scrape endpoint: already served by a running node, or free to listen on."""
+    target = f"{host}:{port}"
+    if port != 0:
+        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/metrics"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout_s) as response:
+                return CheckResult("prometheus", target, True, f"served by a running process (HTTP {response.status})")
+        except (urllib.error.URLError, OSError):
+            pass
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            return CheckResult("prometheus", target, False, f"cannot listen: {_reason(error)}")
+    return CheckResult("prometheus", target, True, "free to listen on")
+
+
+def check_file(path: Path) -> CheckResult:
+    directory = path.parent if path.parent != Path("") else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return CheckResult("ndjson", str(path), False, "file exists but is not writable")
+    existing = directory
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        return CheckResult("ndjson", str(path), False, f"cannot create files in {existing}")
+    return CheckResult("ndjson", str(path), True, "writable")
+
+
+def _reason(error: object) -> str:
+    if isinstance(error, OSError) and error.errno is not None:
+        name = errno.errorcode.get(error.errno, str(error.errno))
+        return f"{error.strerror or name} ({name})"
+    return str(error)

@@ -1,0 +1,174 @@
+"""OTLP metric receivers for tests: real HTTP and gRPC servers on 127.0.0.1 decoding with opentelemetry-proto."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent import futures
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+from opentelemetry.proto.metrics.v1 import metrics_pb2
+
+ExportRequest = metrics_service_pb2.ExportMetricsServiceRequest
+
+
+@dataclass(frozen=True)
+class ReceivedPoint:
+    service: str
+    metric: str
+    unit: str
+    kind: str
+    attributes: dict[str, Any]
+    point: Any
+
+
+def _value(value: AnyValue) -> Any:
+    return getattr(value, value.WhichOneof("value") or "string_value")
+
+
+def attributes_of(key_values: Any) -> dict[str, Any]:
+    return {kv.key: _value(kv.value) for kv in key_values if isinstance(kv, KeyValue)}
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+        self._condition = threading.Condition()
+
+    def add(self, request: Any) -> None:
+        with self._condition:
+            self.requests.append(request)
+            self._condition.notify_all()
+
+    def points(self) -> Iterator[ReceivedPoint]:
+        with self._condition:
+            requests = list(self.requests)
+        for request in requests:
+            for rm in request.resource_metrics:
+                service = str(attributes_of(rm.resource.attributes).get("service.name", ""))
+                for sm in rm.scope_metrics:
+                    for metric in sm.metrics:
+                        kind = metric.WhichOneof("data") or ""
+                        data: metrics_pb2.Metric = getattr(metric, kind)
+                        for point in data.data_points:  # type: ignore[attr-defined]
+                            yield ReceivedPoint(
+                                service, metric.name, metric.unit, kind, attributes_of(point.attributes), point
+                            )
+
+    def wait_for(
+        self, predicate: Callable[[list[ReceivedPoint]], bool], timeout_s: float = 15.0
+    ) -> list[ReceivedPoint]:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            points = list(self.points())
+            if predicate(points):
+                return points
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"receiver did not get the expected data within {timeout_s} s")
+            with self._condition:
+                self._condition.wait(timeout=min(remaining, 0.2))
+
+
+class OtlpHttpReceiver(_Store):
+    """POST /v1/metrics with a protobuf body; answers with ``status`` (200 unless told otherwise)."""
+
+    def __init__(self, status: int = 200) -> None:
+        super().__init__()
+        self.status = status
+        self.attempts = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.attempts += 1
+                if receiver.status == 200:
+                    request = ExportRequest()
+                    request.ParseFromString(body)
+                    receiver.add(request)
+                reply = metrics_service_pb2.ExportMetricsServiceResponse().SerializeToString()
+                self.send_response(receiver.status)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class OtlpGrpcReceiver(_Store):
+    def __init__(self) -> None:
+        super().__init__()
+        store = self
+
+        class Servicer(metrics_service_pb2_grpc.MetricsServiceServicer):  # type: ignore[misc]
+            def Export(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method name
+                store.add(request)
+                return metrics_service_pb2.ExportMetricsServiceResponse()
+
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Servicer(), self._server)  # type: ignore[no-untyped-call]
+        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        self._server.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self._server.stop(grace=None)
+
+
+class BlackHole:
+    """A TCP listener that accepts connections and never answers: a collector that hangs."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(64)
+        self.connections: list[Any] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        self._socket.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                continue
+            self.connections.append(connection)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}/v1/metrics"
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        for connection in self.connections:
+            connection.close()
+        self._socket.close()

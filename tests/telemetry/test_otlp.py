@@ -1,0 +1,114 @@
+"""OTLP on the wire: HTTP/protobuf and gRPC into receivers on 127.0.0.1, decoded with opentelemetry-proto."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from aztec.telemetry import attributes as a
+from aztec.telemetry import create_telemetry_client
+from aztec.telemetry.buckets import SECONDS
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
+from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver, ReceivedPoint
+
+BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "test"}
+
+
+@pytest.fixture
+def http_receiver() -> Iterator[OtlpHttpReceiver]:
+    receiver = OtlpHttpReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def grpc_receiver() -> Iterator[OtlpGrpcReceiver]:
+    receiver = OtlpGrpcReceiver()
+    yield receiver
+    receiver.close()
+
+
+def _record_and_stop(config: TelemetryConfig) -> None:
+    client = create_telemetry_client(config)
+    meter = client.get_meter("RealPublicKernelCircuitSimulator")
+    histogram = meter.create_histogram(CIRCUIT_SIMULATION_DURATION)
+    for value in (0.0004, 0.003, 0.003, 2.0):
+        histogram.record(value, BASE)
+    meter.create_counter(DEMO_OPERATION_COUNT).add(5, {a.DEMO_OPERATION: "hash"})
+    meter.create_up_down_counter(DEMO_IN_FLIGHT).add(2)
+    meter.create_observable_gauge(MEMPOOL_TX_COUNT, lambda result: result.observe(17))
+    client.stop()  # flushes: the final export must carry everything
+
+
+def _assert_payload(points: list[ReceivedPoint], service: str) -> None:
+    by_name = {p.metric: p for p in points}
+    duration = by_name[CIRCUIT_SIMULATION_DURATION.name]
+    assert duration.service == service
+    assert duration.unit == "s"
+    assert duration.kind == "histogram"
+    assert duration.attributes == {
+        "aztec.circuit.protocol_circuit_name": "base-rollup",
+        "aztec.proving.prover_type": "test",
+    }
+    assert tuple(duration.point.explicit_bounds) == SECONDS
+    assert duration.point.count == 4
+    assert duration.point.sum == pytest.approx(2.0064)
+    counts = list(duration.point.bucket_counts)
+    assert sum(counts) == 4
+    assert counts[SECONDS.index(0.0005)] == 1 and counts[SECONDS.index(0.005)] == 2
+    assert counts[SECONDS.index(2.5)] == 1
+    operations = by_name[DEMO_OPERATION_COUNT.name]
+    assert operations.kind == "sum" and operations.point.as_int == 5
+    assert operations.unit == "{operation}"
+    assert by_name[DEMO_IN_FLIGHT.name].point.as_int == 2
+    assert by_name[MEMPOOL_TX_COUNT.name].kind == "gauge"
+    assert by_name[MEMPOOL_TX_COUNT.name].point.as_int == 17
+
+
+def _has_all(points: list[ReceivedPoint]) -> bool:
+    return {CIRCUIT_SIMULATION_DURATION.name, DEMO_OPERATION_COUNT.name, MEMPOOL_TX_COUNT.name} <= {
+        p.metric for p in points
+    }
+
+
+def test_otlp_http_protobuf(http_receiver: OtlpHttpReceiver) -> None:
+    _record_and_stop(
+        TelemetryConfig(
+            service_name="node-http",
+            otlp_metrics_endpoint=http_receiver.endpoint,
+            host_metrics=False,
+            export_timeout_ms=5000,
+        )
+    )
+    _assert_payload(http_receiver.wait_for(_has_all), "node-http")
+
+
+def test_otlp_grpc(grpc_receiver: OtlpGrpcReceiver) -> None:
+    _record_and_stop(
+        TelemetryConfig(
+            service_name="node-grpc",
+            otlp_metrics_endpoint=grpc_receiver.endpoint,
+            otlp_metrics_protocol="grpc",
+            host_metrics=False,
+            export_timeout_ms=5000,
+        )
+    )
+    _assert_payload(grpc_receiver.wait_for(_has_all), "node-grpc")
+
+
+def test_periodic_export_without_stop(http_receiver: OtlpHttpReceiver) -> None:
+    client = create_telemetry_client(
+        TelemetryConfig(otlp_metrics_endpoint=http_receiver.endpoint, collect_interval_ms=100, host_metrics=True)
+    )
+    try:
+        client.get_meter("T").create_counter(DEMO_OPERATION_COUNT).add(1, {a.DEMO_OPERATION: "sleep"})
+        points = http_receiver.wait_for(
+            lambda ps: {DEMO_OPERATION_COUNT.name, "process.cpu.time"} <= {p.metric for p in ps}
+        )
+        assert any(p.metric == "process.memory.usage" for p in points)
+    finally:
+        client.stop()
