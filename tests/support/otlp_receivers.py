@@ -121,7 +121,7 @@ class OtlpGrpcReceiver(_Store):
         super().__init__()
         store = self
 
-        class Servicer(metrics_service_pb2_grpc.MetricsServiceServicer):  # type: ignore[misc]
+        class Servicer(metrics_service_pb2_grpc.MetricsServiceServicer):
             def Export(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method name
                 store.add(request)
                 return metrics_service_pb2.ExportMetricsServiceResponse()
@@ -148,6 +148,7 @@ class BlackHole:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(64)
+        self.endpoint = f"http://127.0.0.1:{self._socket.getsockname()[1]}/v1/metrics"
         self.connections: list[Any] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
@@ -161,10 +162,6 @@ class BlackHole:
             except OSError:
                 continue
             self.connections.append(connection)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}/v1/metrics"
 
     def close(self) -> None:
         self._stop.set()

@@ -107,5 +107,6 @@ def test_banned_attributes_are_the_unbounded_ones() -> None:
 def test_attribute_keys_are_strings_with_documentation() -> None:
     key = a.PROTOCOL_CIRCUIT_NAME
     assert key == "aztec.circuit.protocol_circuit_name"
-    assert {key: 1}["aztec.circuit.protocol_circuit_name"] == 1
+    assert {str(key): 1}["aztec.circuit.protocol_circuit_name"] == 1
+    assert hash(key) == hash("aztec.circuit.protocol_circuit_name")
     assert key.description and key.values and "base-rollup" in key.values

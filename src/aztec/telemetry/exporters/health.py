@@ -16,6 +16,8 @@ from typing import Any
 
 from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult, MetricsData
 
+from aztec.telemetry.exporters.otlp import failure_reason
+
 _log = logging.getLogger("aztec.telemetry")
 
 OTLP_LOGGERS = (
@@ -27,23 +29,28 @@ OTLP_LOGGERS = (
 
 
 class _ExporterLogCapture(logging.Filter):
-    """Keeps the last warning an OTLP exporter logged on each thread, and silences it."""
+    """Keeps the warnings an OTLP exporter logs on each thread, and silences them."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._last: dict[int, str] = {}
+        self._messages: dict[int, list[str]] = {}
         self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
         with self._lock:
-            self._last[threading.get_ident()] = record.getMessage()
+            messages = self._messages.setdefault(threading.get_ident(), [])
+            message = record.getMessage()
+            if message not in messages and len(messages) < 5:
+                messages.append(message)
         return False
 
     def take(self) -> str | None:
+        """What this thread's exporter said since the last call, oldest first, or None."""
         with self._lock:
-            return self._last.pop(threading.get_ident(), None)
+            messages = self._messages.pop(threading.get_ident(), None)
+        return " / ".join(messages) if messages else None
 
 
 _CAPTURE = _ExporterLogCapture()
@@ -135,7 +142,9 @@ class HealthCheckedExporter(MetricExporter):
         _CAPTURE.take()
         try:
             result = self._inner.export(metrics_data, timeout_millis=timeout_millis, **kwargs)
-            reason = _CAPTURE.take()
+            logged = _CAPTURE.take()
+            known = failure_reason(self._inner) if result is not MetricExportResult.SUCCESS else None
+            reason = " / ".join(r for r in (known, logged) if r) or None
         except Exception as error:  # an exporter bug must not reach the reader thread
             result, reason = MetricExportResult.FAILURE, f"{type(error).__name__}: {error}"
         self._health.report(self._exporter, self._endpoint, result is MetricExportResult.SUCCESS, reason)

@@ -45,7 +45,9 @@ _SELF_METER = "aztec.telemetry"
 class OtelTelemetryClient:
     """A ``TelemetryClient`` over the OpenTelemetry SDK, built from a :class:`TelemetryConfig`."""
 
-    def __init__(self, config: TelemetryConfig, *, extra_readers: Sequence[MetricReader] = ()) -> None:
+    def __init__(
+        self, config: TelemetryConfig, *, extra_readers: Sequence[MetricReader] = (), probe_otlp: bool = True
+    ) -> None:
         self.config = config
         self._stopped = False
         self._stop_lock = threading.Lock()
@@ -89,6 +91,40 @@ class OtelTelemetryClient:
             except OSError:
                 self._provider.shutdown(timeout_millis=1000)
                 raise
+        if config.otlp_metrics_endpoint is not None and probe_otlp:
+            threading.Thread(target=self._probe_otlp, name="otlp-probe", daemon=True).start()
+
+    def describe(self) -> list[str]:
+        """Where this client's metrics go, one line each, for start-up messages."""
+        config = self.config
+        every = f"every {config.collect_interval_ms / 1000:g} s"
+        lines = []
+        if self.prometheus is not None:
+            lines.append(f"Prometheus scrape endpoint {self.prometheus.url}")
+        if config.otlp_metrics_endpoint is not None:
+            lines.append(f"OTLP ({config.otlp_metrics_protocol}) push to {config.otlp_metrics_endpoint} {every}")
+        if config.ndjson_path is not None:
+            lines.append(f"NDJSON file {config.ndjson_path} {every}")
+        if config.console:
+            lines.append(f"console {every}")
+        return lines
+
+    def _probe_otlp(self) -> None:
+        """Say at once when the collector cannot be reached, instead of after the first interval."""
+        from aztec.telemetry.check import check_otlp_grpc, check_otlp_http
+
+        config = self.config
+        assert config.otlp_metrics_endpoint is not None
+        check = check_otlp_grpc if config.otlp_metrics_protocol == "grpc" else check_otlp_http
+        result = check(config.otlp_metrics_endpoint, min(5.0, config.export_timeout_ms / 1000))
+        if not result.ok:
+            _log.warning(
+                "telemetry (%s): OTLP endpoint %s %s; the service keeps running and retries every %g s",
+                config.service_name,
+                result.target,
+                result.detail,
+                config.collect_interval_ms / 1000,
+            )
 
     def _push_readers(self, config: TelemetryConfig) -> list[MetricReader]:
         interval, timeout = config.collect_interval_ms, config.export_timeout_ms
@@ -155,7 +191,13 @@ class OtelTelemetryClient:
         try:
             self._provider.shutdown(timeout_millis=timeout_ms)
         except Exception as error:
-            _log.warning("telemetry (%s): shutdown incomplete: %s", self.config.service_name, error)
+            _log.warning(
+                "telemetry (%s): shutdown did not finish within %g s (an exporter is still waiting on its "
+                "endpoint); metrics not yet sent are dropped: %s",
+                self.config.service_name,
+                timeout_ms / 1000,
+                error,
+            )
         self._tracer_provider.shutdown()
         if self.prometheus is not None:
             self.prometheus.stop()
