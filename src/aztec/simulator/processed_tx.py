@@ -56,7 +56,9 @@ class PhaseResult:
     public_reads: tuple[tuple[Fr, Fr], ...]
     """(slot, value) pairs read, in order."""
     public_writes: tuple[PublicDataWrite, ...]
-    """Writes kept by this phase (empty when it reverted)."""
+    """Writes kept by this phase (empty when it reverted, or when a teardown revert discarded them)."""
+    revert_reason: str | None = None
+    """Why the phase reverted (None when it did not)."""
 
 
 @dataclass(frozen=True, slots=True)
