@@ -1,0 +1,117 @@
+"""Cost of one metric record, measured side by side in one run (ns per call, best of several repeats).
+
+Run: ``uv run python bench/record_cost.py``. Target: the no-op path within 2x a plain method call.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from prometheus_client import CollectorRegistry
+from prometheus_client import Histogram as PromHistogram
+
+from aztec.telemetry import NoopTelemetryClient
+from aztec.telemetry import attributes as a
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
+from aztec.telemetry.otel.client import OtelTelemetryClient
+
+NUMBER = 50_000
+REPEAT = 7
+ATTRS = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "native"}
+
+
+class _Plain:
+    def record(self, value: float, attributes: Any = None) -> None:
+        pass
+
+
+def ns_per_call(statement: str, namespace: dict[str, Any]) -> float:
+    """Best of REPEAT runs of NUMBER calls, in ns per call (timeit's loop overhead included alike)."""
+    runs = timeit.repeat(statement, globals=namespace, number=NUMBER, repeat=REPEAT)
+    return min(runs) / NUMBER * 1e9
+
+
+def _black_hole_endpoint() -> tuple[str, Callable[[], None]]:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}/v1/metrics", sock.close
+
+
+def measure() -> list[tuple[str, float]]:
+    noop = NoopTelemetryClient().get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
+    ours_client = OtelTelemetryClient(TelemetryConfig(prometheus_port=0, host_metrics=False))
+    ours = ours_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
+    endpoint, close_hole = _black_hole_endpoint()
+    holed_client = OtelTelemetryClient(
+        TelemetryConfig(otlp_metrics_endpoint=endpoint, collect_interval_ms=200, export_timeout_ms=2000,
+                        host_metrics=False),
+        probe_otlp=False,
+    )
+    holed = holed_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
+    # One reader, as our client has: with none the SDK skips aggregation and the comparison is unfair.
+    sdk_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    sdk = sdk_provider.get_meter("bench").create_histogram("sdk.histogram", unit="s")
+    raw_attrs = {str(k): v for k, v in ATTRS.items()}
+    prom = PromHistogram("bench_seconds", "bench", ["circuit", "prover"], registry=CollectorRegistry())
+    prom_child = prom.labels("base-rollup", "native")
+    ns = {
+        "plain": _Plain(),
+        "noop": noop,
+        "noop_bound": noop.bind(ATTRS),
+        "ours": ours,
+        "ours_bound": ours.bind(ATTRS),
+        "holed_bound": holed.bind(ATTRS),
+        "sdk": sdk,
+        "prom_child": prom_child,
+        "attrs": ATTRS,
+        "raw_attrs": raw_attrs,
+    }
+    rows = [
+        ("plain Python method call, 2 attributes", "plain.record(0.5, attrs)"),
+        ("no-op client histogram, 2 attributes", "noop.record(0.5, attrs)"),
+        ("no-op client bound histogram", "noop_bound.record(0.5)"),
+        ("this client's histogram, 0 attributes", "ours.record(0.5)"),
+        ("this client's histogram, 2 attributes", "ours.record(0.5, attrs)"),
+        ("this client's bound histogram (2 attributes)", "ours_bound.record(0.5)"),
+        ("this client's bound histogram, OTLP endpoint black-holed", "holed_bound.record(0.5)"),
+        ("OpenTelemetry SDK histogram directly, 2 attributes", "sdk.record(0.5, raw_attrs)"),
+        ("prometheus_client bound histogram child .observe", "prom_child.observe(0.5)"),
+    ]
+    try:
+        return [(label, ns_per_call(stmt, ns)) for label, stmt in rows]
+    finally:
+        ours_client.stop()
+        holed_client.stop()
+        sdk_provider.shutdown()
+        close_hole()
+
+
+def main() -> None:
+    logging.getLogger("aztec.telemetry").setLevel(logging.ERROR)  # the black-holed exporter's warning
+    results = measure()
+    plain = results[0][1]
+    print(f"Record cost, ns per call (best of {REPEAT} x {NUMBER:,} calls, side by side in one run)\n")
+    print("| path | ns/call | x plain call |")
+    print("|---|---:|---:|")
+    for label, value in results:
+        print(f"| {label} | {value:,.0f} | {value / plain:.1f} |")
+    noop = results[1][1]
+    verdict = "met" if noop <= 2 * plain else "NOT met"
+    print(f"\nTarget: no-op within 2x a plain method call: {noop / plain:.2f}x, {verdict}.")
+    bound, holed = results[5][1], results[6][1]
+    print(f"Black-holed OTLP endpoint vs none (bound): {holed / bound:.2f}x (recording does not wait on export).")
+    print(f"Median of all paths: {statistics.median(v for _, v in results):,.0f} ns")
+
+
+if __name__ == "__main__":
+    main()
