@@ -53,8 +53,9 @@ def measure() -> list[tuple[str, float]]:
     ours = ours_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
     endpoint, close_hole = _black_hole_endpoint()
     holed_client = OtelTelemetryClient(
-        TelemetryConfig(otlp_metrics_endpoint=endpoint, collect_interval_ms=200, export_timeout_ms=2000,
-                        host_metrics=False),
+        TelemetryConfig(
+            otlp_metrics_endpoint=endpoint, collect_interval_ms=200, export_timeout_ms=2000, host_metrics=False
+        ),
         probe_otlp=False,
     )
     holed = holed_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)

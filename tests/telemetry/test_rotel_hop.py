@@ -42,15 +42,24 @@ def test_metrics_pass_through_rotel_unchanged(tmp_path: Path) -> None:
     http_port, grpc_port = free_port(), free_port()
     process = subprocess.Popen(
         [
-            str(AGENT), "start",
-            "--otlp-http-endpoint", f"127.0.0.1:{http_port}",
-            "--otlp-grpc-endpoint", f"127.0.0.1:{grpc_port}",
-            "--exporter", "otlp",
-            "--otlp-exporter-endpoint", receiver.endpoint,
-            "--otlp-exporter-protocol", "grpc",
-            "--batch-timeout", "100ms",
-            "--pid-file", str(tmp_path / "rotel.pid"),
-            "--log-file", str(tmp_path / "rotel.log"),
+            str(AGENT),
+            "start",
+            "--otlp-http-endpoint",
+            f"127.0.0.1:{http_port}",
+            "--otlp-grpc-endpoint",
+            f"127.0.0.1:{grpc_port}",
+            "--exporter",
+            "otlp",
+            "--otlp-exporter-endpoint",
+            receiver.endpoint,
+            "--otlp-exporter-protocol",
+            "grpc",
+            "--batch-timeout",
+            "100ms",
+            "--pid-file",
+            str(tmp_path / "rotel.pid"),
+            "--log-file",
+            str(tmp_path / "rotel.log"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
@@ -58,8 +67,12 @@ def test_metrics_pass_through_rotel_unchanged(tmp_path: Path) -> None:
     try:
         _wait_listening(http_port, process)
         client = create_telemetry_client(
-            TelemetryConfig(service_name="via-rotel", otlp_metrics_endpoint=f"http://127.0.0.1:{http_port}/v1/metrics",
-                            host_metrics=False, export_timeout_ms=5000)
+            TelemetryConfig(
+                service_name="via-rotel",
+                otlp_metrics_endpoint=f"http://127.0.0.1:{http_port}/v1/metrics",
+                host_metrics=False,
+                export_timeout_ms=5000,
+            )
         )
         histogram = client.get_meter("BBNativeRollupProver").create_histogram(CIRCUIT_SIMULATION_DURATION)
         for value in (0.02, 0.2, 2.0):
@@ -68,8 +81,10 @@ def test_metrics_pass_through_rotel_unchanged(tmp_path: Path) -> None:
         points = receiver.wait_for(lambda ps: any(p.metric == CIRCUIT_SIMULATION_DURATION.name for p in ps))
         (point,) = [p for p in points if p.metric == CIRCUIT_SIMULATION_DURATION.name]
         assert point.service == "via-rotel" and point.unit == "s"
-        assert point.attributes == {"aztec.circuit.protocol_circuit_name": "merge-rollup",
-                                    "aztec.proving.prover_type": "native"}
+        assert point.attributes == {
+            "aztec.circuit.protocol_circuit_name": "merge-rollup",
+            "aztec.proving.prover_type": "native",
+        }
         assert point.point.count == 3 and tuple(point.point.explicit_bounds) == SECONDS
     finally:
         process.terminate()
