@@ -14,7 +14,8 @@ HASH_GAS               30        each hash, including deriving a storage slot
 =====================  ========  ==============================================================
 
 ``TX_BASE_GAS`` and ``SIDE_EFFECT_GAS`` make up a transaction's *intrinsic* gas, charged before its setup
-phase; a transaction whose gas limit does not cover it is malformed. A token transfer costs 23,720 gas (13,720 of it public).
+phase; a transaction whose gas limit does not cover it is malformed. A token transfer costs 23,720 gas
+(13,720 of it public).
 """
 
 from __future__ import annotations

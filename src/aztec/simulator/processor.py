@@ -70,7 +70,8 @@ class PublicProcessor:
         the number of transactions it includes."""
         self._fork = fork
         self.global_variables = global_variables
-        self._executor = PublicExecutor(contracts or ContractRegistry.with_defaults(), telemetry)
+        registry = ContractRegistry.with_defaults() if contracts is None else contracts
+        self._executor = PublicExecutor(registry, telemetry)
         self._instrumentation = PublicProcessorInstrumentation(telemetry)
         self._tracer = telemetry.get_tracer("PublicProcessor")
         self._max_gas = max_gas
