@@ -1,0 +1,48 @@
+"""``ProverInstrumentation``: the circuit metrics every ``ServerCircuitProver`` records, as the spec's."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aztec.circuits.names import CircuitName
+from aztec.foundation.timer import Timer
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import Histogram, TelemetryClient
+from aztec.telemetry.definitions import Attributes
+from aztec.telemetry.metrics import circuit as m
+
+ProverType = Literal["test", "native"]
+DurationMetric = Literal["simulation_duration", "witgen_duration", "proving_duration"]
+SizeMetric = Literal["input_size", "output_size", "proof_size"]
+
+
+class ProverInstrumentation:
+    """Durations and sizes by circuit name, with the circuit type (server) and the prover type."""
+
+    def __init__(self, telemetry: TelemetryClient, name: str, prover_type: ProverType) -> None:
+        meter = telemetry.get_meter(name)
+        self._prover_type = prover_type
+        self._durations: dict[DurationMetric, Histogram] = {
+            "simulation_duration": meter.create_histogram(m.CIRCUIT_SIMULATION_DURATION),
+            "witgen_duration": meter.create_histogram(m.CIRCUIT_WITNESS_GENERATION_DURATION),
+            "proving_duration": meter.create_histogram(m.CIRCUIT_PROVING_DURATION),
+        }
+        self._sizes: dict[SizeMetric, Histogram] = {
+            "input_size": meter.create_histogram(m.CIRCUIT_SIMULATION_INPUT_SIZE),
+            "output_size": meter.create_histogram(m.CIRCUIT_SIMULATION_OUTPUT_SIZE),
+            "proof_size": meter.create_histogram(m.CIRCUIT_PROVING_PROOF_SIZE),
+        }
+
+    def _attributes(self, circuit: CircuitName) -> Attributes:
+        return {
+            a.PROTOCOL_CIRCUIT_NAME: str(circuit),
+            a.PROTOCOL_CIRCUIT_TYPE: "server",
+            a.PROVER_TYPE: self._prover_type,
+        }
+
+    def record_duration(self, metric: DurationMetric, circuit: CircuitName, timer_or_s: Timer | float) -> None:
+        seconds = timer_or_s.s() if isinstance(timer_or_s, Timer) else timer_or_s
+        self._durations[metric].record(seconds, self._attributes(circuit))
+
+    def record_size(self, metric: SizeMetric, circuit: CircuitName, size: int) -> None:
+        self._sizes[metric].record(size, self._attributes(circuit))

@@ -1,0 +1,54 @@
+"""``ProvingQueueInstrumentation``: queue size, job wait and duration, and job outcomes by job type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import BatchObservableResult, TelemetryClient
+from aztec.telemetry.definitions import Attributes
+from aztec.telemetry.metrics import proving as m
+
+
+def _job(job_type: str) -> Attributes:
+    return {a.PROVING_JOB_TYPE: job_type}
+
+
+class ProvingQueueInstrumentation:
+    def __init__(self, telemetry: TelemetryClient, sizes: Callable[[], dict[str, int]]) -> None:
+        meter = telemetry.get_meter("ProvingQueue")
+        self._meter = meter
+        self._sizes = sizes
+        self._size = meter.create_observable_gauge(m.PROVING_QUEUE_SIZE)
+        meter.add_batch_observable_callback(self._observe, [self._size])
+        self._duration = meter.create_histogram(m.PROVING_QUEUE_JOB_DURATION)
+        self._wait = meter.create_histogram(m.PROVING_QUEUE_JOB_WAIT)
+        self._resolved = meter.create_counter(m.PROVING_QUEUE_RESOLVED_JOBS)
+        self._rejected = meter.create_counter(m.PROVING_QUEUE_REJECTED_JOBS)
+        self._retried = meter.create_counter(m.PROVING_QUEUE_RETRIED_JOBS)
+        self._timed_out = meter.create_counter(m.PROVING_QUEUE_TIMED_OUT_JOBS)
+
+    def _observe(self, result: BatchObservableResult) -> None:
+        for job_type, size in self._sizes().items():
+            result.observe(self._size, size, _job(job_type))
+
+    def record_wait(self, job_type: str, seconds: float) -> None:
+        self._wait.record(seconds, _job(job_type))
+
+    def record_duration(self, job_type: str, seconds: float) -> None:
+        self._duration.record(seconds, _job(job_type))
+
+    def record_resolved(self, job_type: str) -> None:
+        self._resolved.add(1, _job(job_type))
+
+    def record_rejected(self, job_type: str) -> None:
+        self._rejected.add(1, _job(job_type))
+
+    def record_retried(self, job_type: str) -> None:
+        self._retried.add(1, _job(job_type))
+
+    def record_timed_out(self, job_type: str) -> None:
+        self._timed_out.add(1, _job(job_type))
+
+    def close(self) -> None:
+        self._meter.remove_batch_observable_callback(self._observe, [self._size])
