@@ -1,13 +1,144 @@
-"""``aztec bench``: to be filled in."""
+"""``aztec bench``: run scenarios into NDJSON files, aggregate them, and report against a base."""
 
 from __future__ import annotations
 
-import typer
+import enum
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(no_args_is_help=True, help="(not built yet)")
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from aztec.bench.aggregate import aggregate_directory
+from aztec.bench.atomic import write_text_atomic
+from aztec.bench.errors import BenchError, BenchInputError, ScenarioFailedError, ScenarioUnavailableError
+from aztec.bench.report import build_report, write_report
+from aztec.bench.runner import run_scenarios
+from aztec.bench.scenarios import SCENARIOS, Scenario, resolve
+from aztec.bench.schema import dumps_github_benchmark, load_result
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Benchmarks from metrics: run scenarios into NDJSON, aggregate them, report against a base.",
+)
+EXIT_BAD_INPUT = 2
+EXIT_SCENARIO_FAILED = 1
+
+
+class OutputFormat(enum.StrEnum):
+    BENCH = "bench"
+    GITHUB_ACTION_BENCHMARK = "github-action-benchmark"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(error: BenchError) -> typer.Exit:
+    _stderr().print(f"[red]error:[/red] {escape(str(error))}")
+    failed = isinstance(error, ScenarioFailedError | ScenarioUnavailableError)
+    return typer.Exit(EXIT_SCENARIO_FAILED if failed else EXIT_BAD_INPUT)
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the registered scenarios."""
+    for scenario in SCENARIOS.values():
+        typer.echo(f"{scenario.name:<16} {scenario.description}")
 
 
 @app.command()
-def placeholder() -> None:
-    """Not built yet."""
-    raise typer.Exit(2)
+def run(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the NDJSON files, one per scenario.")],
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", "-s", help="Scenario to run (repeatable; default: all).")
+    ] = None,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiplies every scenario's size, e.g. 0.1 for a quick run.")
+    ] = 1.0,
+) -> None:
+    """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal."""
+    try:
+        chosen = resolve(scenario)
+        console = _stderr()
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("starting", total=len(chosen))
+
+            def started(current: Scenario) -> None:
+                progress.update(task, description=current.name)
+
+            def finished(current: Scenario) -> None:
+                progress.advance(task)
+
+            written = run_scenarios(chosen, out, scale=scale, on_start=started, on_finish=finished)
+            progress.update(task, description="done")
+    except BenchError as error:
+        raise _fail(error) from None
+    console.print(f"wrote {len(written)} NDJSON file{'s' if len(written) != 1 else ''} to {escape(str(out))}")
+
+
+@app.command()
+def aggregate(
+    directory: Annotated[Path, typer.Argument(help="Directory of NDJSON files written by `aztec bench run`.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the result (bench.json).")],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="bench: {metric: {bucket: value}}; or github-action-benchmark's list."),
+    ] = OutputFormat.BENCH,
+    commit: Annotated[
+        str | None, typer.Option(help="Commit to record (default: git rev-parse HEAD, or unknown).")
+    ] = None,
+    timestamp: Annotated[str | None, typer.Option(help="ISO 8601 time to record (default: now, UTC).")] = None,
+) -> None:
+    """Aggregate NDJSON files: means (and p50, p95 for histograms) per metric and bucket."""
+    try:
+        if timestamp is not None:
+            _check_timestamp(timestamp)
+        result = aggregate_directory(directory, timestamp=timestamp, commit=commit)
+        text = result.dumps() if output_format is OutputFormat.BENCH else dumps_github_benchmark(result)
+        write_text_atomic(out, text)
+    except BenchError as error:
+        raise _fail(error) from None
+    _stderr().print(f"wrote {escape(str(out))}")
+
+
+@app.command()
+def report(
+    bench: Annotated[Path, typer.Argument(help="bench.json of the head (this branch).")],
+    out: Annotated[Path, typer.Option("--out", help="Markdown file to write; plots are written beside it.")],
+    base: Annotated[
+        Path | None, typer.Option("--base", help="bench.json of the base (main) to compare against.")
+    ] = None,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw PNG plots of the duration series.")] = True,
+    image_url: Annotated[
+        str | None, typer.Option(help="URL prefix for plot links (default: files beside --out).")
+    ] = None,
+) -> None:
+    """Write the Markdown benchmark comment, with changes against the base and plots."""
+    try:
+        head_result = load_result(bench)
+        base_result = load_result(base) if base is not None else None
+        rendered = build_report(head_result, base_result, plots=plots, image_url=image_url)
+        written = write_report(rendered, out)
+    except BenchError as error:
+        raise _fail(error) from None
+    plots_note = f" and {len(written) - 1} plot{'s' if len(written) != 2 else ''}" if len(written) > 1 else ""
+    _stderr().print(f"wrote {escape(str(out))}{plots_note}; {rendered.flagged} value(s) flagged")
+
+
+def _check_timestamp(timestamp: str) -> None:
+    try:
+        datetime.fromisoformat(timestamp)
+    except ValueError:
+        raise BenchInputError(f"--timestamp {timestamp!r} is not an ISO 8601 time") from None

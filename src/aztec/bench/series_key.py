@@ -1,0 +1,50 @@
+"""The bucket of a series: a stable string built from its bounded attribute values.
+
+``{}`` gives ``""``; ``{tree: "nullifier"}`` gives ``"nullifier"``; several attributes give their values in
+the order of the attribute names, joined by ``/`` (``base-rollup/server/native``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from aztec.bench.ndjson_reader import AttributeValue
+
+SEPARATOR: Final = "/"
+
+
+def bucket_key(attributes: Mapping[str, AttributeValue]) -> str:
+    return SEPARATOR.join(_text(attributes[name]) for name in sorted(attributes))
+
+
+def _text(value: AttributeValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def as_number(key: str) -> float | None:
+    """The bucket as a number (``"16"`` -> 16.0), or None when it is not one."""
+    try:
+        number = float(key)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def numeric_buckets(keys: Iterable[str]) -> bool:
+    """True when every bucket is a number, so buckets plot on a numeric axis (tx count, batch size)."""
+    keys = list(keys)
+    return bool(keys) and all(as_number(key) is not None for key in keys)
+
+
+def sorted_buckets(keys: Iterable[str]) -> list[str]:
+    """Numeric buckets in numeric order (4, 16, 64), others alphabetically; "" first."""
+    keys = list(keys)
+    if numeric_buckets(keys):
+        return sorted(keys, key=float)
+    return sorted(keys)

@@ -1,0 +1,66 @@
+"""Values with their UCUM unit formatted for people: ``0.0123 s`` -> ``12.3 ms``, ``2048 By`` -> ``2 KiB``."""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+_BINARY: Final = ("B", "KiB", "MiB", "GiB", "TiB")
+_SI: Final = ("", "k", "M", "G", "T")
+
+
+def format_value(value: float, unit: str) -> str:
+    """Three significant digits and a readable unit; counts (``1``, ``{tx}``) are plain numbers."""
+    if unit == "s":
+        return format_seconds(value)
+    if unit == "By":
+        return format_bytes(value)
+    number = format_number(value)
+    if unit == "1" or (unit.startswith("{") and unit.endswith("}")):
+        return number
+    return f"{number} {unit}"
+
+
+def format_seconds(value: float) -> str:
+    magnitude = abs(value)
+    if magnitude == 0:
+        return "0 s"
+    if magnitude < 1e-3:
+        return f"{_significant(value * 1e6)} µs"
+    if magnitude < 1:
+        return f"{_significant(value * 1e3)} ms"
+    if magnitude < 600:
+        return f"{_significant(value)} s"
+    return f"{_significant(value / 60)} min"
+
+
+def format_bytes(value: float) -> str:
+    scaled, index = value, 0
+    while abs(scaled) >= 1024 and index < len(_BINARY) - 1:
+        scaled /= 1024
+        index += 1
+    if index == 0:
+        return f"{format_number(value)} B"
+    return f"{_significant(scaled)} {_BINARY[index]}"
+
+
+def format_number(value: float) -> str:
+    """Integers as they are below 10 000, larger values with k/M/G, fractions with three significant digits."""
+    if float(value).is_integer() and abs(value) < 10_000:
+        return str(int(value))
+    scaled, index = value, 0
+    while abs(scaled) >= 1000 and index < len(_SI) - 1:
+        scaled /= 1000
+        index += 1
+    return f"{_significant(scaled)}{_SI[index]}"
+
+
+def _significant(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits, without a trailing ``.0`` (12.3, 123, 1.23, 0.0123)."""
+    if value == 0 or not math.isfinite(value):
+        return str(value if not float(value).is_integer() else int(value))
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
