@@ -1,0 +1,1 @@
+"""The node service: wires the components with one telemetry client and serves JSON-RPC."""
