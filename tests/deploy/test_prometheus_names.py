@@ -19,9 +19,8 @@ from aztec.deploy.prometheus_names import (
     series_index,
 )
 from aztec.telemetry import attributes as a
-from aztec.telemetry.api import Meter, ObservableResult
 from aztec.telemetry.config import TelemetryConfig
-from aztec.telemetry.definitions import AttributeKey, AttributeValue, InstrumentKind, MetricDefinition
+from aztec.telemetry.definitions import MetricDefinition
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME, SYSTEM_CPU_UTILIZATION
 from aztec.telemetry.metrics.public_processor import PUBLIC_PROCESSOR_GAS_RATE
@@ -29,33 +28,7 @@ from aztec.telemetry.metrics.sequencer import SEQUENCER_SLOT_TOTAL_COUNT
 from aztec.telemetry.metrics.world_state import WORLD_STATE_TREE_SIZE
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.registry import all_metrics
-
-
-def _attributes(definition: MetricDefinition) -> dict[AttributeKey, AttributeValue]:
-    return {key: key.values[0] if key.values else "x" for key in definition.attributes}
-
-
-def _record(meter: Meter, definition: MetricDefinition) -> None:
-    attributes = _attributes(definition)
-
-    def observe(result: ObservableResult) -> None:
-        result.observe(3, attributes)
-
-    match definition.kind:
-        case InstrumentKind.HISTOGRAM:
-            meter.create_histogram(definition).record(0.5, attributes)
-        case InstrumentKind.COUNTER:
-            meter.create_counter(definition).add(2, attributes)
-        case InstrumentKind.UP_DOWN_COUNTER:
-            meter.create_up_down_counter(definition).add(2, attributes)
-        case InstrumentKind.GAUGE:
-            meter.create_gauge(definition).set(2, attributes)
-        case InstrumentKind.OBSERVABLE_GAUGE:
-            meter.create_observable_gauge(definition, observe)
-        case InstrumentKind.OBSERVABLE_COUNTER:
-            meter.create_observable_counter(definition, observe)
-        case InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER:
-            meter.create_observable_up_down_counter(definition, observe)
+from tests.deploy.recording import EveryMetric
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +46,7 @@ def scrape() -> Iterator[dict[str, list[dict[str, str]]]]:
         )
     )
     try:
-        meter = client.get_meter("PrometheusNamesTest")
-        for definition in all_metrics():
-            if not definition.semconv:
-                _record(meter, definition)
+        EveryMetric(client.get_meter("PrometheusNamesTest")).record()
         assert client.prometheus is not None
         with urllib.request.urlopen(client.prometheus.url, timeout=10) as response:
             text = response.read().decode()

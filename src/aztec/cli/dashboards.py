@@ -1,13 +1,42 @@
-"""``aztec dashboards``: to be filled in."""
+"""``aztec dashboards``: generate the Grafana dashboards from the metric registry, or check them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="(not built yet)")
+from aztec.deploy.dashboards.generate import check, write
+from aztec.deploy.paths import DASHBOARDS_DIR
+
+app = typer.Typer(no_args_is_help=True, help="Grafana dashboards generated from the metric registry.")
 
 
 @app.command()
-def placeholder() -> None:
-    """Not built yet."""
-    raise typer.Exit(2)
+def generate(
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if the committed JSON differs from what the code makes."),
+    ] = False,
+    directory: Annotated[Path, typer.Option("--dir", help="Where the dashboard JSON files live.")] = DASHBOARDS_DIR,
+    show_diff: Annotated[bool, typer.Option("--diff", help="With --check, print each file's full diff.")] = False,
+) -> None:
+    """Write deploy/grafana/dashboards/*.json from the dashboard code (or, with --check, compare)."""
+    if not check_only:
+        changed = write(directory)
+        for path in changed:
+            typer.echo(f"wrote {path}")
+        if not changed:
+            typer.echo(f"dashboards in {directory} are up to date")
+        return
+    drifts = check(directory)
+    if not drifts:
+        typer.echo(f"dashboards in {directory} match the code")
+        return
+    for drift in drifts:
+        typer.echo(f"{drift.path}: {drift.summary}", err=True)
+        if show_diff and drift.diff:
+            typer.echo(drift.diff, err=True)
+    typer.echo("run `aztec dashboards generate` and commit the result", err=True)
+    raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Grafana dashboards as code, built from the metric registry with grafana-foundation-sdk."""
