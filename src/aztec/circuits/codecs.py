@@ -156,6 +156,7 @@ def write_phase(w: Writer, p: PhaseResult) -> None:
     w.boolean(p.reverted)
     w.sequence(p.public_reads, _write_read)
     w.sequence(p.public_writes, write_public_write)
+    w.optional(p.revert_reason, Writer.text)
 
 
 def read_phase(r: Reader, what: str) -> PhaseResult:
@@ -169,6 +170,7 @@ def read_phase(r: Reader, what: str) -> PhaseResult:
         reverted=r.boolean(f"{what}.reverted"),
         public_reads=r.sequence(f"{what}.public_reads", _read_read),
         public_writes=r.sequence(f"{what}.public_writes", read_public_write, MAX_EFFECTS_PER_TX),
+        revert_reason=r.optional(f"{what}.revert_reason", Reader.text),
     )
 
 

@@ -2,9 +2,9 @@
 
 Big-endian throughout: a field element is 32 bytes (and must be below the field modulus), ``u8``,
 ``u32`` and ``u64`` are fixed-width unsigned integers, a bool is one byte (0 or 1), an optional value
-is a bool followed by the value when present, and a sequence is a ``u32`` count followed by its
-items. Every count is bounded, so a hostile length cannot make a decoder allocate. A decoder must
-consume its input exactly: trailing bytes are an error.
+is a bool followed by the value when present, text is a ``u32`` byte length then UTF-8, and a
+sequence is a ``u32`` count followed by its items. Every count is bounded, so a hostile length
+cannot make a decoder allocate. A decoder must consume its input exactly: trailing bytes are an error.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 MAX_SEQUENCE_LENGTH = 1 << 16
 """No sequence in any circuit input may be longer than this."""
+MAX_TEXT_BYTES = 4096
 
 
 class EncodingError(ValueError):
@@ -53,6 +54,14 @@ class Writer:
 
     def boolean(self, value: bool) -> None:
         self._parts.append(b"\x01" if value else b"\x00")
+
+    def text(self, value: str) -> None:
+        """UTF-8, prefixed by its ``u32`` byte length."""
+        data = value.encode()
+        if len(data) > MAX_TEXT_BYTES:
+            raise EncodingError(f"text of {len(data)} bytes exceeds the maximum of {MAX_TEXT_BYTES}")
+        self.u32(len(data))
+        self._parts.append(data)
 
     def sequence(self, items: Sequence[T], write: Callable[[Writer, T], None]) -> None:
         self.u32(len(items))
@@ -120,6 +129,14 @@ class Reader:
         if byte > 1:
             raise EncodingError(f"{what}: byte at offset {offset} is {byte}, a bool must be 0 or 1")
         return byte == 1
+
+    def text(self, what: str) -> str:
+        offset = self._offset
+        data = self._take(self.count(what, MAX_TEXT_BYTES), what)
+        try:
+            return data.decode()
+        except UnicodeDecodeError as error:
+            raise EncodingError(f"{what}: text at offset {offset} is not UTF-8 ({error.reason})") from None
 
     def count(self, what: str, max_length: int = MAX_SEQUENCE_LENGTH) -> int:
         offset = self._offset

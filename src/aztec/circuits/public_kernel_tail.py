@@ -66,9 +66,9 @@ def squash_public_writes(writes: Sequence[PublicDataWrite]) -> tuple[PublicDataW
     return tuple(PublicDataWrite(slot, value) for slot, value in merged.items())
 
 
-def _check_distinct(values: Sequence[Fr], kind: str, limit: int) -> None:
+def _check_distinct(values: Sequence[Fr], kind: str, plural: str, limit: int) -> None:
     if len(values) > limit:
-        raise CircuitConstraintError(CIRCUIT, f"{len(values)} {kind}s, at most {limit} per transaction")
+        raise CircuitConstraintError(CIRCUIT, f"{len(values)} {plural}, at most {limit} per transaction")
     seen: set[Fr] = set()
     for i, value in enumerate(values):
         if value == 0:
@@ -101,8 +101,8 @@ def simulate_public_kernel_tail(inputs: PublicKernelTailInputs) -> PublicKernelT
         )
     if not effect.nullifiers:
         raise CircuitConstraintError(CIRCUIT, "effect has no nullifier (the transaction's own must come first)")
-    _check_distinct(effect.nullifiers, "nullifier", MAX_NULLIFIERS_PER_TX)
-    _check_distinct(effect.note_hashes, "note hash", MAX_NOTE_HASHES_PER_TX)
+    _check_distinct(effect.nullifiers, "nullifier", "nullifiers", MAX_NULLIFIERS_PER_TX)
+    _check_distinct(effect.note_hashes, "note hash", "note hashes", MAX_NOTE_HASHES_PER_TX)
     minimum = intrinsic_gas(len(effect.note_hashes) + len(effect.nullifiers) - 1)
     if effect.gas_used < minimum:
         raise CircuitConstraintError(CIRCUIT, f"gas used {effect.gas_used} is below the intrinsic gas {minimum}")
