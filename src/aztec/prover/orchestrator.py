@@ -33,8 +33,8 @@ from aztec.circuits.public_kernel_tail import PublicKernelTailInputs
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
 from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs
 from aztec.circuits.serializable import Serializable
-from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
+from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator_instrumentation import ProvingOrchestratorInstrumentation
 from aztec.prover.proof import Proof, PublicInputsAndProof
 from aztec.prover.queue import ProvingQueue
@@ -42,27 +42,12 @@ from aztec.prover.server_prover import ServerCircuitProver
 from aztec.simulator.processed_tx import ProcessedTx
 from aztec.simulator.tx import Tx, TxDecodeError
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import AppendWitness, TreeSnapshot
 
 S = TypeVar("S", bound=Serializable)
 
 
 class BlockProvingError(Exception):
     """A block could not be proven; ``__cause__`` is the job failure when there was one."""
-
-
-@dataclass(frozen=True, slots=True)
-class BlockProvingInput:
-    """Everything needed to prove one block."""
-
-    header: BlockHeader
-    txs: tuple[ProcessedTx, ...]
-    """In block order, as the public processor produced them (their witnesses chain one to the next)."""
-    previous_archive: TreeSnapshot
-    """The archive tree before this block's hash was appended."""
-    archive_witness: AppendWitness
-    """Where the block hash went in the archive tree."""
-    l1_to_l2_messages: tuple[Fr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
