@@ -158,9 +158,7 @@ def test_parity_inputs_of_the_wrong_size_are_refused() -> None:
         simulate_base_parity(BaseParityInputs((1, 2, 3)))
     with pytest.raises(CircuitInputError, match="root-parity: 1 base parity roots, expected 4"):
         simulate_root_parity(RootParityInputs((ParityPublicInputs(1),)))
-    with pytest.raises(
-        CircuitInputError, match=r"base-parity: malformed .*3 messages, a batch is 16"
-    ):
+    with pytest.raises(CircuitInputError, match=r"base-parity: malformed .*3 messages, a batch is 16"):
         simulate_circuit(CircuitName.BASE_PARITY, BaseParityInputs((1, 2, 3)).to_bytes())
     with pytest.raises(ValueError, match=f"at most {L1_TO_L2_MSGS_PER_BLOCK} fit in a block"):
         BaseParityInputs.batches(tuple(range(L1_TO_L2_MSGS_PER_BLOCK + 1)))
