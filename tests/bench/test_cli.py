@@ -53,6 +53,7 @@ def test_run_aggregate_report_end_to_end(tmp_path: Path) -> None:
     assert reported.exit_code == 0, reported.output
     markdown = report.read_text()
     assert "### Demo" in markdown and "+0.0%" in markdown and markdown.endswith(MARKER + "\n")
+    assert "No value moved beyond the threshold." in markdown
     assert (report.parent / "aztec.demo.operation.duration.png").exists()
 
 

@@ -124,7 +124,10 @@ def _header(head: BenchResult, base: BenchResult | None, flagged: int) -> str:
         text += "; no base to compare against."
     else:
         text += f" against base `{_short_commit(base.commit)}` ({base.timestamp})."
-        text += f" **{flagged} value{'s' if flagged != 1 else ''} moved beyond the threshold.**" if flagged else ""
+        if flagged:
+            text += f" **{flagged} value{'s' if flagged != 1 else ''} moved beyond the threshold.**"
+        else:
+            text += " No value moved beyond the threshold."
     legend = (
         "Values are means for histograms (with p50 and p95), totals for counters and last values for gauges. "
         f"{WARNING_SIGN} marks a change of more than {WARNING_PERCENT:g}% "
