@@ -45,12 +45,10 @@ NOOP = NoopTelemetryClient()
 def _txs(count: int, wallet: Wallet) -> list[Tx]:
     txs = []
     for i in range(count):
-        tag = wallet.next_nonce + 1
+        tag = (wallet.next_nonce + 1) * 10
         setup = [call(COUNTER_ADDRESS, "increment")] if i % 2 else []
         app_logic = [call(TOKEN_ADDRESS, "mint", wallet.address, 100), call(TOKEN_ADDRESS, "transfer", tag, 10)]
-        txs.append(
-            wallet.create_tx(setup=setup, app_logic=app_logic, note_hashes=[tag, tag + 1], nullifiers=[tag + 2])
-        )
+        txs.append(wallet.create_tx(setup=setup, app_logic=app_logic, note_hashes=[tag, tag + 1], nullifiers=[tag + 2]))
     return txs
 
 
