@@ -35,7 +35,8 @@ class Fork:
 
     Reads see the committed state as it was when the fork was made, plus the fork's own writes; the
     committed state and other forks see none of them until :meth:`commit`, which applies them in one
-    LMDB write transaction (refused if another fork committed since this one was made).
+    LMDB write transaction (refused if another fork committed since this one was made). Not
+    thread-safe: use a fork from one thread at a time (reads rehash nodes lazily).
     """
 
     def __init__(

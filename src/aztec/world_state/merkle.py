@@ -18,9 +18,12 @@ class MerkleTree:
 
     Writes only touch the overlay; :meth:`flush` copies it into a write transaction. Every node whose
     subtree starts at or past ``size`` is empty, which spares a lookup for the right side of the tree.
+    Hashing is lazy: writing a leaf marks its ancestors dirty (a dirty node's ancestors are all dirty),
+    and a dirty node is rehashed from its children when read, so nodes that several writes touch in a
+    row (the top of the tree) are hashed once when the root or a path through them is asked for.
     """
 
-    __slots__ = ("_depth", "_levels", "_nodes_db", "_size", "_txn", "tree")
+    __slots__ = ("_depth", "_dirty", "_levels", "_nodes_db", "_size", "_txn", "tree")
 
     def __init__(self, tree: TreeId, depth: int, txn: lmdb.Transaction, nodes_db: Any, size: int) -> None:
         self.tree = tree
@@ -29,6 +32,7 @@ class MerkleTree:
         self._nodes_db = nodes_db
         self._size = size
         self._levels: list[dict[int, Fr]] = [{} for _ in range(depth + 1)]
+        self._dirty: list[set[int]] = [set() for _ in range(depth + 1)]
 
     @property
     def depth(self) -> int:
@@ -42,13 +46,11 @@ class MerkleTree:
     def capacity(self) -> int:
         return 1 << self._depth
 
-    @property
-    def dirty(self) -> bool:
-        return any(self._levels)
-
     def node(self, level: int, index: int) -> Fr:
         if index << level >= self._size:
             return ZERO_HASHES[level]
+        if index in self._dirty[level]:
+            return self._rehash(level, index)
         value = self._levels[level].get(index)
         if value is not None:
             return value
@@ -62,8 +64,11 @@ class MerkleTree:
         return TreeSnapshot(root=self.root(), size=self._size)
 
     def sibling_path(self, index: int) -> tuple[Fr, ...]:
-        node = self.node
-        return tuple(node(level, (index >> level) ^ 1) for level in range(self._depth))
+        node, size, path = self.node, self._size, []
+        for level in range(self._depth):
+            sibling = (index >> level) ^ 1
+            path.append(ZERO_HASHES[level] if sibling << level >= size else node(level, sibling))
+        return tuple(path)
 
     def require_room(self, count: int) -> None:
         if self._size + count > self.capacity:
@@ -72,36 +77,31 @@ class MerkleTree:
                 f"2**{self._depth} (size {self._size}); nothing was changed"
             )
 
-    def set_leaf(self, index: int, leaf: Fr, siblings: tuple[Fr, ...]) -> None:
-        """Write ``leaf`` at ``index`` (below ``size``) and rehash its path, given its current siblings."""
-        levels = self._levels
-        levels[0][index] = leaf
-        node = leaf
-        for level, sibling in enumerate(siblings, start=1):
-            node = hash_pair(sibling, node) if index & 1 else hash_pair(node, sibling)
+    def _rehash(self, level: int, index: int) -> Fr:
+        value = hash_pair(self.node(level - 1, 2 * index), self.node(level - 1, 2 * index + 1))
+        self._levels[level][index] = value
+        self._dirty[level].discard(index)
+        return value
+
+    def set_leaf(self, index: int, leaf: Fr) -> None:
+        """Write ``leaf`` at ``index`` (below ``size``) and mark its ancestors for rehashing."""
+        self._levels[0][index] = leaf
+        for dirty in self._dirty[1:]:
             index >>= 1
-            levels[level][index] = node
+            if index in dirty:
+                break  # and so are all its ancestors
+            dirty.add(index)
 
     def grow(self, count: int) -> None:
         self._size += count
 
     def append_batch(self, leaves: list[Fr]) -> int:
-        """Append ``leaves`` and rehash each touched node once; returns the index of the first."""
+        """Append ``leaves``; returns the index of the first."""
         start = self._size
         self.require_room(len(leaves))
-        if not leaves:
-            return start
-        level0 = self._levels[0]
-        for offset, leaf in enumerate(leaves):
-            level0[start + offset] = leaf
         self._size += len(leaves)
-        low, high = start, start + len(leaves) - 1
-        node, levels = self.node, self._levels
-        for level in range(self._depth):
-            low, high = low >> 1, high >> 1
-            parents = levels[level + 1]
-            for parent in range(low, high + 1):
-                parents[parent] = hash_pair(node(level, 2 * parent), node(level, 2 * parent + 1))
+        for offset, leaf in enumerate(leaves):
+            self.set_leaf(start + offset, leaf)
         return start
 
     def append_path(self, index: int) -> tuple[Fr, ...]:
@@ -119,6 +119,7 @@ class MerkleTree:
 
     def flush(self, txn: lmdb.Transaction) -> None:
         """Write the overlay's nodes into ``txn`` (a write transaction), dropping empty ones."""
+        self.root()  # rehash every dirty node
         puts: list[tuple[bytes, bytes]] = []
         for level, nodes in enumerate(self._levels):
             zero = ZERO_HASHES[level]

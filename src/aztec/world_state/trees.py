@@ -75,7 +75,7 @@ class IndexedTree(MerkleTree):
     def initialise(self) -> None:
         """Put :data:`GENESIS_LEAF` at index 0 of an empty tree."""
         self.grow(1)
-        self._store(0, GENESIS_LEAF, self.sibling_path(0))
+        self._store(0, GENESIS_LEAF)
         self._add_key(0, 0)
 
     def leaf(self, index: int) -> Fr | None:
@@ -127,10 +127,10 @@ class IndexedTree(MerkleTree):
         low_index, low = self.low_leaf(key)
         low_path = self.sibling_path(low_index)
         new_index = self.size
-        self._store(low_index, IndexedLeaf(low.key, low.value, new_index, key), low_path)
+        self._store(low_index, IndexedLeaf(low.key, low.value, new_index, key))
         new_path = self.sibling_path(new_index)
         self.grow(1)
-        self._store(new_index, IndexedLeaf(key, value, low.next_index, low.next_key), new_path)
+        self._store(new_index, IndexedLeaf(key, value, low.next_index, low.next_key))
         self._add_key(key, new_index)
         return IndexedInsertWitness(
             key=key,
@@ -146,7 +146,7 @@ class IndexedTree(MerkleTree):
         if leaf is None:
             raise WorldStateError(f"{self.tree.value} tree: no leaf at index {index} to update")
         path = self.sibling_path(index)
-        self._store(index, IndexedLeaf(leaf.key, value, leaf.next_index, leaf.next_key), path)
+        self._store(index, IndexedLeaf(leaf.key, value, leaf.next_index, leaf.next_key))
         return IndexedInsertWitness(
             key=leaf.key,
             value=value,
@@ -155,9 +155,9 @@ class IndexedTree(MerkleTree):
             new_leaf_path=None,
         )
 
-    def _store(self, index: int, leaf: IndexedLeaf, siblings: tuple[Fr, ...]) -> None:
+    def _store(self, index: int, leaf: IndexedLeaf) -> None:
         self._leaves[index] = leaf
-        self.set_leaf(index, leaf.hash(), siblings)
+        self.set_leaf(index, leaf.hash())
 
     def _add_key(self, key: Fr, index: int) -> None:
         self._new_keys[key] = index
