@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aztec.world_state import BlockNumberError, ForkClosedError, StaleForkError
-from aztec.world_state.api import TreeId
+from aztec.world_state.api import TreeId, WorldStateFork, WorldStateView
 from tests.world_state.support import opened
 
 
@@ -119,3 +119,13 @@ def test_many_sequential_forks(tmp_path: Path) -> None:
                 fork.commit(block)
         assert world_state.committed.get_snapshot(TreeId.NULLIFIER).size == 21
         assert world_state.committed.get_snapshot(TreeId.NOTE_HASH).size == 20
+
+
+def test_the_world_state_implements_the_contract(tmp_path: Path) -> None:
+    with opened(tmp_path) as world_state:
+        view: WorldStateView = world_state.committed
+        fork: WorldStateFork = world_state.fork()
+        fork.insert_nullifiers([3])
+        assert fork.has_nullifier(3)
+        assert not view.has_nullifier(3)
+        fork.rollback()
