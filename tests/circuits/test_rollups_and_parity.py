@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aztec.circuits.block_header import EMPTY_IN_HASH, BlockHeader, compute_in_hash, compute_tx_effects_hash
 from aztec.circuits.constants import L1_TO_L2_MSGS_PER_BLOCK
@@ -169,3 +171,20 @@ def test_the_header_hash_covers_every_field() -> None:
     ]
     assert len({header.hash(), *(c.hash() for c in changed)}) == len(changed) + 1
     assert BlockHeader.from_bytes(header.to_bytes()) == header
+
+
+@settings(max_examples=30, deadline=None)
+@given(count=st.integers(min_value=1, max_value=40))
+def test_merging_in_the_rollup_tree_shape_gives_the_effects_hash(count: int) -> None:
+    """Any block size: merges over split points reproduce compute_tx_effects_hash's tree."""
+
+    def prove(first: int, size: int) -> BaseOrMergeRollupPublicInputs:
+        if size == 1:
+            return base(first)
+        left = split_point(size)
+        return merge(prove(first, left), prove(first + left, size - left))
+
+    proven = prove(0, count)
+    assert proven.num_txs == count
+    assert (proven.start, proven.end) == (state(0), state(count))
+    assert proven.tx_effects_hash == unbalanced_root([1000 + i for i in range(count)])
