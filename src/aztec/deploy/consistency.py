@@ -1,0 +1,336 @@
+"""Static checks of the deploy files: they must agree with each other and with the metric registry.
+
+No Docker engine or collector runs here, so these checks stand in for ``docker compose config`` and a
+collector dry run: every mounted file exists, ports and hosts line up from the node to Grafana, pipelines
+reference defined components, images are pinned. Each function returns a list of readable problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import yaml
+
+from aztec.deploy.paths import COLLECTOR_CONFIG, COMPOSE_FILE
+from aztec.deploy.prometheus_names import collector_family, path_divergences, prometheus_series
+
+DEFAULT_SERVICES: Final = frozenset({"node"})
+METRICS_PROFILE: Final = "metrics"
+METRICS_SERVICES: Final = frozenset({"otel-collector", "prometheus", "grafana"})
+NODE_JOB: Final = "aztec-node"
+
+_KNOWN_COMPONENTS: Final[dict[str, frozenset[str]]] = {
+    "receivers": frozenset({"otlp", "prometheus", "hostmetrics"}),
+    "processors": frozenset({"memory_limiter", "batch", "transform", "resource", "filter", "attributes"}),
+    "exporters": frozenset({"prometheus", "debug", "otlp", "otlphttp", "prometheusremotewrite"}),
+    "extensions": frozenset({"health_check", "pprof", "zpages"}),
+}
+"""Component types of the contrib distribution that this stack may use; anything else is a typo."""
+_PINNED_IMAGE = re.compile(r"^[\w./-]+(:v?\d+\.\d+(\.\d+)?([-.][\w.]+)?|@sha256:[0-9a-f]{64})$")
+
+Yaml = dict[str, Any]
+
+
+def load_yaml(path: Path) -> Yaml:
+    loaded = yaml.safe_load(path.read_text())
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: expected a YAML mapping at the top level")
+    return loaded
+
+
+def _port(endpoint: str) -> int:
+    """The port of ``host:port`` or of a URL."""
+    if "//" in endpoint:
+        port = urlsplit(endpoint).port
+        if port is None:
+            raise ValueError(f"{endpoint}: no port")
+        return port
+    return int(endpoint.rsplit(":", 1)[1])
+
+
+# --- the collector ----------------------------------------------------------------------------------
+
+
+def collector_problems(config: Yaml) -> list[str]:
+    """Pipelines reference defined components, in a sane order, with the settings the stack relies on."""
+    problems: list[str] = []
+    service = config.get("service") or {}
+    used: dict[str, set[str]] = {kind: set() for kind in _KNOWN_COMPONENTS}
+    for extension in service.get("extensions") or []:
+        used["extensions"].add(extension)
+    for pipeline_name, pipeline in (service.get("pipelines") or {}).items():
+        for kind in ("receivers", "processors", "exporters"):
+            for component in pipeline.get(kind) or []:
+                used[kind].add(component)
+                if component not in (config.get(kind) or {}):
+                    problems.append(f"pipeline {pipeline_name}: {kind[:-1]} {component} is not defined under {kind}")
+        if not pipeline.get("receivers") or not pipeline.get("exporters"):
+            problems.append(f"pipeline {pipeline_name}: needs at least one receiver and one exporter")
+        processors = [p.split("/")[0] for p in pipeline.get("processors") or []]
+        if processors[:1] != ["memory_limiter"]:
+            problems.append(f"pipeline {pipeline_name}: memory_limiter must be the first processor")
+        if processors[-1:] != ["batch"]:
+            problems.append(f"pipeline {pipeline_name}: batch must be the last processor")
+    for kind, known in _KNOWN_COMPONENTS.items():
+        for name in config.get(kind) or {}:
+            if name.split("/")[0] not in known:
+                problems.append(f"{kind}: unknown component type {name.split('/')[0]!r} in {name!r}")
+            if name not in used[kind]:
+                problems.append(f"{kind}: {name} is defined but no pipeline uses it")
+    if "metrics" not in (service.get("pipelines") or {}):
+        problems.append("service: no metrics pipeline")
+    protocols = ((config.get("receivers") or {}).get("otlp") or {}).get("protocols") or {}
+    problems += [f"receivers.otlp: no {p} protocol" for p in ("grpc", "http") if p not in protocols]
+    exporter = (config.get("exporters") or {}).get("prometheus") or {}
+    if not (exporter.get("resource_to_telemetry_conversion") or {}).get("enabled"):
+        problems.append("exporters.prometheus: resource_to_telemetry_conversion.enabled must be true")
+    if "health_check" not in used["extensions"]:
+        problems.append("service.extensions: health_check is not enabled")
+    return problems
+
+
+def collector_ports(config: Yaml) -> dict[str, int]:
+    """``otlp_grpc``, ``otlp_http``, ``prometheus`` (the exporter) and ``health_check`` ports."""
+    protocols = config["receivers"]["otlp"]["protocols"]
+    return {
+        "otlp_grpc": _port(protocols["grpc"]["endpoint"]),
+        "otlp_http": _port(protocols["http"]["endpoint"]),
+        "prometheus": _port(config["exporters"]["prometheus"]["endpoint"]),
+        "health_check": _port(config["extensions"]["health_check"]["endpoint"]),
+    }
+
+
+# --- Prometheus ---------------------------------------------------------------------------------------
+
+
+def scrape_targets(config: Yaml) -> dict[str, list[str]]:
+    """Each job's static targets."""
+    return {
+        job["job_name"]: [t for static in job.get("static_configs") or [] for t in static.get("targets") or []]
+        for job in config.get("scrape_configs") or []
+    }
+
+
+def apply_metric_relabel(configs: Sequence[Mapping[str, Any]], name: str) -> str | None:
+    """The metric name after a job's ``metric_relabel_configs`` (``replace`` on ``__name__`` and ``drop``)."""
+    for rule in configs:
+        if list(rule.get("source_labels") or []) != ["__name__"]:
+            continue
+        match = re.fullmatch(str(rule.get("regex", "(.*)")), name)
+        action = rule.get("action", "replace")
+        if action == "drop" and match:
+            return None
+        if action == "replace" and match and rule.get("target_label") == "__name__":
+            name = match.expand(str(rule.get("replacement", "$1")).replace("$", "\\"))
+    return name
+
+
+def prometheus_problems(config_path: Path, *, collector_job: str | None = None) -> list[str]:
+    """Rule files exist; the collector job (if any) renames every collector name that differs from the registry's."""
+    config = load_yaml(config_path)
+    problems = []
+    for pattern in config.get("rule_files") or []:
+        if not list(config_path.parent.glob(pattern)):
+            problems.append(f"{config_path.name}: rule_files {pattern!r} matches no file")
+    if collector_job is not None:
+        jobs = {job["job_name"]: job for job in config.get("scrape_configs") or []}
+        if collector_job not in jobs:
+            return [*problems, f"{config_path.name}: no {collector_job} job"]
+        relabel = jobs[collector_job].get("metric_relabel_configs") or []
+        for divergence in path_divergences():
+            series = prometheus_series(divergence.definition)
+            suffixes = [n[len(series.family) :] for n in series.names]
+            for suffix, expected in zip(suffixes, series.names, strict=True):
+                got = apply_metric_relabel(relabel, collector_family(divergence.definition) + suffix)
+                if got != expected:
+                    problems.append(
+                        f"{config_path.name}: job {collector_job} turns the collector's "
+                        f"{collector_family(divergence.definition)}{suffix} into {got}, not {expected}"
+                    )
+    return problems
+
+
+# --- docker compose -------------------------------------------------------------------------------------
+
+
+class Service:
+    """One compose service, with helpers to map container paths back to repository files."""
+
+    def __init__(self, name: str, spec: Yaml, compose_dir: Path) -> None:
+        self.name = name
+        self.spec = spec
+        self.directory = compose_dir
+
+    @property
+    def environment(self) -> dict[str, str]:
+        env = self.spec.get("environment") or {}
+        if isinstance(env, list):
+            return dict(item.split("=", 1) for item in env)
+        return {key: str(value) for key, value in env.items()}
+
+    def bind_mounts(self) -> list[tuple[Path, PurePosixPath]]:
+        mounts = []
+        for volume in self.spec.get("volumes") or []:
+            source, target = str(volume).split(":")[:2]
+            if source.startswith((".", "/")):
+                mounts.append(((self.directory / source).resolve(), PurePosixPath(target)))
+        return mounts
+
+    def named_volumes(self) -> list[str]:
+        return [str(v).split(":")[0] for v in self.spec.get("volumes") or [] if not str(v).startswith((".", "/"))]
+
+    def repo_path(self, container_path: str) -> Path | None:
+        """The repository file mounted at ``container_path``, if any (longest mount target wins)."""
+        path = PurePosixPath(container_path)
+        best: tuple[Path, PurePosixPath] | None = None
+        for source, target in self.bind_mounts():
+            if (path == target or target in path.parents) and (best is None or len(target.parts) > len(best[1].parts)):
+                best = (source, target)
+        return None if best is None else best[0] / path.relative_to(best[1])
+
+    def published_ports(self) -> dict[int, str]:
+        """Container port -> host address it is published on."""
+        ports = {}
+        for entry in self.spec.get("ports") or []:
+            parts = str(entry).split(":")
+            host = parts[0] if len(parts) == 3 else "0.0.0.0"
+            ports[int(parts[-1].split("/")[0])] = host
+        return ports
+
+    def flag(self, name: str) -> str | None:
+        """The value of ``--name=value`` in the service's command."""
+        for arg in self.spec.get("command") or []:
+            if str(arg).startswith(f"--{name}="):
+                return str(arg).split("=", 1)[1]
+        return None
+
+
+def compose_problems(compose_path: Path = COMPOSE_FILE) -> list[str]:
+    """Every way the compose file disagrees with the repository or with itself."""
+    compose = load_yaml(compose_path)
+    services = {name: Service(name, spec, compose_path.parent) for name, spec in compose["services"].items()}
+    problems = _profile_and_image_problems(compose, services)
+    for service in services.values():
+        problems += [
+            f"{service.name}: mounts {source}, which does not exist"
+            for source, _ in service.bind_mounts()
+            if not source.exists()
+        ]
+        problems += [
+            f"{service.name}: named volume {v} is not declared under volumes"
+            for v in service.named_volumes()
+            if v not in (compose.get("volumes") or {})
+        ]
+        problems += [
+            f"{service.name}: port {port} is published on {host}, not on 127.0.0.1"
+            for port, host in service.published_ports().items()
+            if host != "127.0.0.1"
+        ]
+    if not problems:
+        problems += _wiring_problems(services)
+    return problems
+
+
+def _profile_and_image_problems(compose: Yaml, services: dict[str, Service]) -> list[str]:
+    problems = []
+    if set(services) != DEFAULT_SERVICES | METRICS_SERVICES:
+        problems.append(f"services are {sorted(services)}, expected {sorted(DEFAULT_SERVICES | METRICS_SERVICES)}")
+    for name, service in services.items():
+        profiles = service.spec.get("profiles") or []
+        if name in DEFAULT_SERVICES and profiles:
+            problems.append(f"{name}: must run without a profile, has {profiles}")
+        if name in METRICS_SERVICES and profiles != [METRICS_PROFILE]:
+            problems.append(f"{name}: profiles must be [{METRICS_PROFILE}], not {profiles}")
+        build = service.spec.get("build")
+        if build is not None:
+            context = (service.directory / build["context"]).resolve()
+            if not (context / build["dockerfile"]).exists():
+                problems.append(f"{name}: Dockerfile {build['dockerfile']} not found in {context}")
+        elif not _PINNED_IMAGE.match(str(service.spec.get("image", ""))):
+            problems.append(f"{name}: image {service.spec.get('image')!r} is not pinned to a version")
+        for dependency in service.spec.get("depends_on") or []:
+            dep_profiles = (compose["services"].get(dependency) or {}).get("profiles") or []
+            if dep_profiles and dep_profiles != profiles:
+                problems.append(f"{name}: depends on {dependency}, which only runs with profile {dep_profiles}")
+    return problems
+
+
+def _wiring_problems(services: dict[str, Service]) -> list[str]:
+    """Node -> collector -> Prometheus -> Grafana: hosts and ports agree at every hop."""
+    problems = []
+    node, collector, prometheus, grafana = (services[n] for n in ("node", "otel-collector", "prometheus", "grafana"))
+
+    collector_file = collector.repo_path(collector.flag("config") or "")
+    if collector_file is None or not collector_file.exists():
+        return [f"otel-collector: --config={collector.flag('config')} is not a mounted repository file"]
+    collector_config = load_yaml(collector_file)
+    problems += [f"{collector_file.name}: {p}" for p in collector_problems(collector_config)]
+    ports = collector_ports(collector_config)
+
+    env = node.environment
+    endpoint = urlsplit(env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", ""))
+    protocol = env.get("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf")
+    expected_port = ports["otlp_grpc"] if protocol == "grpc" else ports["otlp_http"]
+    if endpoint.hostname != collector.name or endpoint.port != expected_port:
+        problems.append(
+            f"node: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT {endpoint.geturl()!r} is not the collector's {protocol} "
+            f"receiver http://{collector.name}:{expected_port}"
+        )
+    if env.get("AZTEC_PROMETHEUS_HOST") != "0.0.0.0":
+        problems.append("node: AZTEC_PROMETHEUS_HOST must be 0.0.0.0 inside the container")
+    node_metrics_port = int(env.get("AZTEC_PROMETHEUS_PORT", "0"))
+    if node_metrics_port not in node.published_ports():
+        problems.append(f"node: AZTEC_PROMETHEUS_PORT {node_metrics_port} is not published")
+
+    prometheus_file = prometheus.repo_path(prometheus.flag("config.file") or "")
+    if prometheus_file is None or not prometheus_file.exists():
+        return [*problems, f"prometheus: --config.file={prometheus.flag('config.file')} is not a mounted file"]
+    prometheus_config = load_yaml(prometheus_file)
+    targets = scrape_targets(prometheus_config)
+    if f"{collector.name}:{ports['prometheus']}" not in targets.get("otel-collector", []):
+        problems.append(f"prometheus: job otel-collector does not scrape {collector.name}:{ports['prometheus']}")
+    if f"{node.name}:{node_metrics_port}" not in targets.get(NODE_JOB, []):
+        problems.append(f"prometheus: job {NODE_JOB} does not scrape {node.name}:{node_metrics_port} (liveness)")
+    container_config = PurePosixPath(prometheus.flag("config.file") or "")
+    for pattern in prometheus_config.get("rule_files") or []:
+        rules_dir = prometheus.repo_path(str(container_config.parent / PurePosixPath(pattern).parent))
+        if rules_dir is None or not list(rules_dir.glob(PurePosixPath(pattern).name)):
+            problems.append(f"prometheus: rule_files {pattern!r} resolves to no mounted rule file")
+    problems += [f"prometheus: {p}" for p in prometheus_problems(prometheus_file, collector_job="otel-collector")]
+
+    listen_port = _port(prometheus.flag("web.listen-address") or ":9090")
+    problems += _grafana_problems(grafana, f"http://{prometheus.name}:{listen_port}")
+    return problems
+
+
+def _grafana_problems(grafana: Service, prometheus_url: str) -> list[str]:
+    problems = []
+    datasources_dir = grafana.repo_path("/etc/grafana/provisioning/datasources")
+    providers_dir = grafana.repo_path("/etc/grafana/provisioning/dashboards")
+    if datasources_dir is None or providers_dir is None:
+        return ["grafana: /etc/grafana/provisioning is not mounted from the repository"]
+    urls = [
+        ds.get("url")
+        for path in sorted(datasources_dir.glob("*.yml"))
+        for ds in load_yaml(path).get("datasources") or []
+        if ds.get("type") == "prometheus"
+    ]
+    if prometheus_url not in urls:
+        problems.append(f"grafana: no provisioned Prometheus data source at {prometheus_url} (found {urls})")
+    for path in sorted(providers_dir.glob("*.yml")):
+        for provider in load_yaml(path).get("providers") or []:
+            folder = grafana.repo_path(provider["options"]["path"])
+            if folder is None or not list(folder.glob("*.json")):
+                problems.append(
+                    f"grafana: provider {provider['name']} reads {provider['options']['path']}, "
+                    "which holds no mounted dashboard"
+                )
+    return problems
+
+
+def collector_config_problems(path: Path = COLLECTOR_CONFIG) -> list[str]:
+    return collector_problems(load_yaml(path))

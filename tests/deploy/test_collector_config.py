@@ -1,0 +1,67 @@
+"""The collector config: every pipeline references defined components, with the settings the stack needs."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from aztec.deploy.consistency import collector_config_problems, collector_ports, collector_problems, load_yaml
+from aztec.deploy.paths import COLLECTOR_CONFIG
+
+
+@pytest.fixture
+def config() -> dict[str, Any]:
+    return load_yaml(COLLECTOR_CONFIG)
+
+
+def test_the_committed_config_is_consistent() -> None:
+    assert collector_config_problems() == []
+
+
+def test_ports(config: dict[str, Any]) -> None:
+    assert collector_ports(config) == {"otlp_grpc": 4317, "otlp_http": 4318, "prometheus": 8889, "health_check": 13133}
+
+
+def test_pipeline_order_and_exporter_settings(config: dict[str, Any]) -> None:
+    metrics = config["service"]["pipelines"]["metrics"]
+    assert metrics["processors"][0] == "memory_limiter" and metrics["processors"][-1] == "batch"
+    assert config["exporters"]["prometheus"]["resource_to_telemetry_conversion"] == {"enabled": True}
+    assert config["processors"]["transform/unit_one"]["metric_statements"] == [
+        'set(metric.unit, "") where metric.unit == "1"'
+    ]
+
+
+def _broken(config: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
+    broken = copy.deepcopy(config)
+    node = broken
+    for key in path[:-1]:
+        node = node[key]
+    if value is None:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [
+        (["service", "pipelines", "metrics", "exporters"], ["prometheus", "otlp"], "exporter otlp is not defined"),
+        (["service", "pipelines", "metrics", "receivers"], ["otlpp"], "receiver otlpp is not defined"),
+        (["service", "pipelines", "metrics", "processors"], ["batch", "memory_limiter"], "memory_limiter must be"),
+        (
+            ["service", "pipelines", "metrics", "processors"],
+            ["memory_limiter", "batch"],
+            "transform/unit_one is defined",
+        ),
+        (["service", "extensions"], [], "health_check is not enabled"),
+        (["exporters", "prometheus", "resource_to_telemetry_conversion"], None, "resource_to_telemetry_conversion"),
+        (["receivers", "otlp", "protocols", "grpc"], None, "no grpc protocol"),
+        (["processors", "batchh"], {}, "unknown component type 'batchh'"),
+    ],
+)
+def test_a_broken_config_is_reported(config: dict[str, Any], path: list[Any], value: Any, problem: str) -> None:
+    problems = collector_problems(_broken(config, path, value))
+    assert any(problem in p for p in problems), problems

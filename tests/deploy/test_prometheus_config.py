@@ -1,0 +1,49 @@
+"""Both Prometheus configs pass `promtool check config`, and their rule files exist."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from aztec.deploy.consistency import apply_metric_relabel, load_yaml, prometheus_problems, scrape_targets
+from aztec.deploy.paths import PROMETHEUS_DIR
+from tests.support.prometheus_server import require_binary
+
+CONFIGS = {"prometheus.yml": "otel-collector", "prometheus.single-host.yml": None}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_promtool_check_config(name: str) -> None:
+    promtool = require_binary("promtool")
+    result = subprocess.run(
+        [promtool, "check", "config", name], cwd=PROMETHEUS_DIR, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 1 rule files found" in result.stdout  # promtool accepts a glob matching nothing; we do not
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_rule_files_exist_and_collector_names_are_relabelled(name: str) -> None:
+    assert prometheus_problems(PROMETHEUS_DIR / name, collector_job=CONFIGS[name]) == []
+
+
+def test_single_host_scrapes_the_node_and_the_bot_directly() -> None:
+    targets = scrape_targets(load_yaml(PROMETHEUS_DIR / "prometheus.single-host.yml"))
+    assert targets == {"aztec-node": ["127.0.0.1:9464"], "aztec-bot": ["127.0.0.1:9465"]}
+
+
+def test_liveness_jobs_keep_no_sample_of_their_own() -> None:
+    """In the collector setup the node is scraped for `up` only; its samples come through the collector."""
+    jobs = {j["job_name"]: j for j in load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]}
+    for job in ("aztec-node", "aztec-bot"):
+        assert apply_metric_relabel(jobs[job]["metric_relabel_configs"], "process_cpu_time_seconds_total") is None
+    relabel = jobs["otel-collector"]["metric_relabel_configs"]
+    assert apply_metric_relabel(relabel, "process_cpu_time_seconds_total") == "process_cpu_time_seconds_total"
+
+
+def test_a_missing_rule_file_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "prometheus.yml"
+    config.write_text((PROMETHEUS_DIR / "prometheus.single-host.yml").read_text())
+    assert prometheus_problems(config) == ["prometheus.yml: rule_files 'rules/*.yml' matches no file"]
