@@ -33,7 +33,7 @@ def test_node_points_at_the_collector_and_exposes_its_endpoint_inside_the_contai
     assert node.spec["command"] == ["start", "--sandbox"]
 
 
-def _set(path: list[str], value: Any) -> Callable[[Any], None]:
+def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
     def change(data: Any) -> None:
         for key in path[:-1]:
             data = data[key]
