@@ -84,7 +84,11 @@ class PublicKernelInputs(Serializable):
 
     @property
     def circuit(self) -> CircuitName:
-        return PHASE_CIRCUITS[self.phase.phase]
+        """The kernel that proves this phase."""
+        circuit = PHASE_CIRCUITS.get(self.phase.phase)
+        if circuit is None:
+            raise ValueError(f"unknown phase {self.phase.phase!r}, expected one of {', '.join(PHASES)}")
+        return circuit
 
     def write(self, w: Writer) -> None:
         self.previous.write(w)
