@@ -1,0 +1,135 @@
+"""JSON-RPC 2.0 request handling without HTTP: body bytes in, response bytes (or nothing) out.
+
+Per the specification: a batch is answered with an array of the non-notification responses (an empty
+batch is an invalid request; an all-notification batch gets no answer), a request whose id cannot be
+read is answered with id null, and notifications are never answered, even on error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Final
+
+from aztec.foundation.json_rpc.errors import (
+    InternalError,
+    InvalidRequestError,
+    JsonRpcError,
+    MethodNotFoundError,
+    ParseError,
+)
+from aztec.foundation.json_rpc.instrumentation import STATUS_OK, JsonRpcInstrumentation
+from aztec.foundation.json_rpc.registry import MethodRegistry
+from aztec.foundation.timer import Timer
+
+log = logging.getLogger(__name__)
+
+JSONRPC_VERSION: Final = "2.0"
+_NO_ID: Final = object()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def _error_response(request_id: Any, error: JsonRpcError) -> str:
+    return _dumps({"jsonrpc": JSONRPC_VERSION, "id": request_id, "error": error.to_json()})
+
+
+def parse_body(body: bytes) -> Any:
+    """The decoded JSON of a request body, or :class:`ParseError` saying what is wrong with it."""
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except UnicodeDecodeError as error:
+        raise ParseError(f"Parse error: body is not UTF-8 ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise ParseError(f"Parse error: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except ValueError as error:
+        raise ParseError(f"Parse error: {error}") from None
+    except RecursionError:
+        raise ParseError("Parse error: nested too deeply") from None
+
+
+def _valid_id(value: Any) -> bool:
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+class JsonRpcDispatcher:
+    """Runs the calls of a request body against ``registry`` and records each in ``instrumentation``."""
+
+    def __init__(
+        self, registry: MethodRegistry, instrumentation: JsonRpcInstrumentation, *, max_batch_size: int
+    ) -> None:
+        if max_batch_size < 1:
+            raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
+        self._registry = registry
+        self._instrumentation = instrumentation
+        self.max_batch_size = max_batch_size
+
+    def reject(self, error: JsonRpcError, duration_s: float) -> bytes:
+        """The response to a body refused before parsing (e.g. too large), recorded as a call."""
+        self._instrumentation.record_call(None, error.name, duration_s)
+        return _error_response(None, error).encode()
+
+    async def handle(self, body: bytes) -> bytes | None:
+        """The response body, or None when there is nothing to answer (notifications only)."""
+        timer = Timer()
+        try:
+            payload = parse_body(body)
+        except ParseError as error:
+            return self.reject(error, timer.s())
+        if not isinstance(payload, list):
+            response = await self._call(payload, timer)
+            return None if response is None else response.encode()
+        if not payload:
+            return self.reject(InvalidRequestError("Invalid request: empty batch"), timer.s())
+        if len(payload) > self.max_batch_size:
+            message = f"Invalid request: batch of {len(payload)} calls, the limit is {self.max_batch_size}"
+            return self.reject(InvalidRequestError(message, {"limit": self.max_batch_size}), timer.s())
+        self._instrumentation.record_batch(len(payload))
+        responses = await asyncio.gather(*(self._call(entry, Timer()) for entry in payload))
+        answered = [r for r in responses if r is not None]
+        return f"[{','.join(answered)}]".encode() if answered else None
+
+    async def _call(self, request: Any, timer: Timer) -> str | None:
+        """One call's encoded response (None for a notification), recorded with its status."""
+        request_id: Any = None
+        method: Any = None
+        notification = False
+        try:
+            if not isinstance(request, dict):
+                raise InvalidRequestError(f"Invalid request: a request is an object, got {type(request).__name__}")
+            method = request.get("method")
+            raw_id = request.get("id", _NO_ID)
+            if raw_id is not _NO_ID and not _valid_id(raw_id):
+                raise InvalidRequestError("Invalid request: id must be a string, a number or null")
+            request_id = None if raw_id is _NO_ID else raw_id
+            if request.get("jsonrpc") != JSONRPC_VERSION:
+                raise InvalidRequestError(f'Invalid request: "jsonrpc" must be "{JSONRPC_VERSION}"')
+            if not isinstance(method, str):
+                raise InvalidRequestError('Invalid request: "method" must be a string')
+            params = request.get("params")
+            if "params" in request and not isinstance(params, list | dict):
+                raise InvalidRequestError('Invalid request: "params" must be an array or an object')
+            notification = raw_id is _NO_ID
+            spec = self._registry.get(method)
+            if spec is None:
+                raise MethodNotFoundError(f"Method not found: {method[:100]!r}")
+            result = await spec.handler(*spec.bind(params))
+            response = (
+                None if notification else _dumps({"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result})
+            )
+            status = STATUS_OK
+        except JsonRpcError as error:
+            response, status = _error_response(request_id, error), error.name
+        except Exception:
+            log.exception("JSON-RPC method %s failed", method if method in self._registry else "(unregistered)")
+            internal = InternalError("Internal error")
+            response, status = _error_response(request_id, internal), internal.name
+        self._instrumentation.record_call(method, status, timer.s())
+        return None if notification else response
