@@ -1,0 +1,74 @@
+"""Departures: mined txs, txs the sequencer found invalid, and txs whose nullifiers a block spent."""
+
+from __future__ import annotations
+
+import pytest
+
+from aztec.p2p import PoolTxLookup, PoolTxStatus, TxPool
+from aztec.simulator.outcomes import TxRejectionReason
+from aztec.world_state import WorldState
+from tests.p2p.conftest import OpenPool
+from tests.p2p.support import ALICE, BASE_FEE, BOB, commit_nullifiers, tx_paying
+
+
+def test_mark_mined_removes_only_pending_ones(pool: TxPool) -> None:
+    a, b, c = (tx_paying(10 + i, sender=i) for i in range(3))
+    for tx in (a, b, c):
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    foreign = tx_paying(10, sender=9).tx_hash
+    assert pool.mark_mined([a.tx_hash, foreign, c.tx_hash, a.tx_hash], block_number=1) == [a.tx_hash, c.tx_hash]
+    assert pool.get_pending() == [b]
+    assert pool.get_status(a.tx_hash) == PoolTxLookup(PoolTxStatus.UNKNOWN)
+    assert pool.mark_mined([a.tx_hash], block_number=2) == []
+
+
+def test_mined_txs_free_their_nullifiers(pool: TxPool) -> None:
+    first = ALICE.create_tx(0, nullifiers=[8])
+    assert pool.add_tx(first, base_fee_per_gas=BASE_FEE).ok
+    pool.mark_mined([first.tx_hash], block_number=1)
+    # The world state is not updated here, so the pool alone no longer refuses the nullifier.
+    assert pool.add_tx(BOB.create_tx(0, nullifiers=[8]), base_fee_per_gas=BASE_FEE).ok
+
+
+def test_evict_invalid_drops_with_the_reason(pool: TxPool) -> None:
+    a, b = tx_paying(10, sender=1), tx_paying(10, sender=2)
+    for tx in (a, b):
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    unknown = tx_paying(10, sender=3).tx_hash
+    assert pool.evict_invalid([a.tx_hash, unknown], TxRejectionReason.SETUP_FAILED) == [a.tx_hash]
+    assert pool.get_status(a.tx_hash) == PoolTxLookup(PoolTxStatus.DROPPED, "setup_failed")
+    assert pool.get_status(unknown).status is PoolTxStatus.UNKNOWN
+    assert pool.get_pending() == [b]
+
+
+def test_evict_invalid_refuses_an_unknown_reason(pool: TxPool) -> None:
+    tx = tx_paying(10)
+    assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    with pytest.raises(ValueError, match="unknown rejection reason 'bored'"):
+        pool.evict_invalid([tx.tx_hash], "bored")
+    assert pool.get_pending() == [tx]
+
+
+def test_evict_spent_after_a_block(pool: TxPool, world_state: WorldState) -> None:
+    note_spent = tx_paying(10, sender=1, nullifiers=[100, 101])
+    nonce_used = tx_paying(10, sender=2, nonce=4)
+    fine = tx_paying(10, sender=3, nullifiers=[102])
+    for tx in (note_spent, nonce_used, fine):
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    assert pool.evict_spent(world_state.committed) == []
+
+    commit_nullifiers(world_state, [101, nonce_used.tx_nullifier], block_number=1)
+    assert set(pool.evict_spent(world_state.committed)) == {note_spent.tx_hash, nonce_used.tx_hash}
+    assert pool.get_pending() == [fine]
+    for tx in (note_spent, nonce_used):
+        assert pool.get_status(tx.tx_hash) == PoolTxLookup(PoolTxStatus.DROPPED, "double_spend")
+
+
+def test_dropped_history_is_bounded(open_pool: OpenPool) -> None:
+    pool = open_pool(dropped_history=2)
+    txs = [tx_paying(10, sender=i) for i in range(3)]
+    for tx in txs:
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+        pool.evict_invalid([tx.tx_hash], "fee_too_low")
+    statuses = [pool.get_status(tx.tx_hash).status for tx in txs]
+    assert statuses == [PoolTxStatus.UNKNOWN, PoolTxStatus.DROPPED, PoolTxStatus.DROPPED]
