@@ -1,0 +1,113 @@
+"""Metrics of the L1 publisher: per transaction, and the L1 state it last saw (as observables)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, TelemetryClient
+from aztec.telemetry.metrics.l1 import (
+    L1_BASE_FEE,
+    L1_BLOCK_HEIGHT,
+    L1_PUBLISHER_BALANCE,
+    L1_PUBLISHER_GAS_PRICE,
+    L1_PUBLISHER_TX_CALLDATA_SIZE,
+    L1_PUBLISHER_TX_COUNT,
+    L1_PUBLISHER_TX_DURATION,
+    L1_PUBLISHER_TX_GAS,
+)
+
+L1TxType = Literal["propose", "submit_proof"]
+L1TxOutcome = Literal["success", "failure", "rejected", "timeout"]
+"""``failure``: included but reverted; ``rejected``: refused at submission; ``timeout``: not included in time."""
+
+TX_TYPES: tuple[L1TxType, ...] = ("propose", "submit_proof")
+TX_OUTCOMES: tuple[L1TxOutcome, ...] = ("success", "failure", "rejected", "timeout")
+
+
+@dataclass(frozen=True, slots=True)
+class L1Observation:
+    """What the publisher last read from the L1."""
+
+    block_number: int
+    base_fee: int
+    balance: int
+    """Of the publisher's sender account, in wei."""
+
+
+class _TxInstruments:
+    """The bound instruments of one transaction type."""
+
+    def __init__(
+        self,
+        duration: BoundHistogram,
+        gas: BoundHistogram,
+        calldata_size: BoundHistogram,
+        gas_price: BoundHistogram,
+        outcomes: dict[L1TxOutcome, BoundCounter],
+    ) -> None:
+        self.duration = duration
+        self.gas = gas
+        self.calldata_size = calldata_size
+        self.gas_price = gas_price
+        self.outcomes = outcomes
+
+
+class L1PublisherInstrumentation:
+    """Meter ``L1Publisher``: duration, gas, calldata size and gas price of included transactions and the
+    count of every transaction by type and outcome; the sender's balance (by ``sender_role``), the L1 block
+    height and base fee as observables fed by ``observation`` (None: nothing read yet)."""
+
+    def __init__(
+        self, telemetry: TelemetryClient, sender_role: str, observation: Callable[[], L1Observation | None]
+    ) -> None:
+        self._meter = telemetry.get_meter("L1Publisher")
+        self._role = sender_role
+        self._observation = observation
+        duration = self._meter.create_histogram(L1_PUBLISHER_TX_DURATION)
+        gas = self._meter.create_histogram(L1_PUBLISHER_TX_GAS)
+        calldata = self._meter.create_histogram(L1_PUBLISHER_TX_CALLDATA_SIZE)
+        gas_price = self._meter.create_histogram(L1_PUBLISHER_GAS_PRICE)
+        count = self._meter.create_counter(L1_PUBLISHER_TX_COUNT)
+        self._tx: dict[L1TxType, _TxInstruments] = {}
+        for tx_type in TX_TYPES:
+            attributes = {a.L1_TX_TYPE: tx_type}
+            self._tx[tx_type] = _TxInstruments(
+                duration.bind(attributes),
+                gas.bind(attributes),
+                calldata.bind(attributes),
+                gas_price.bind(attributes),
+                {outcome: count.bind({**attributes, a.OUTCOME: outcome}) for outcome in TX_OUTCOMES},
+            )
+        self._balance = self._meter.create_observable_gauge(L1_PUBLISHER_BALANCE)
+        self._height = self._meter.create_observable_gauge(L1_BLOCK_HEIGHT)
+        self._base_fee = self._meter.create_observable_gauge(L1_BASE_FEE)
+        self._observables = (self._balance, self._height, self._base_fee)
+        self._callback = self._observe  # one bound method, so that removing it finds the same object
+        self._meter.add_batch_observable_callback(self._callback, self._observables)
+
+    def record_included(
+        self, tx_type: L1TxType, *, duration_s: float, gas_used: int, gas_price: int, calldata_size: int
+    ) -> None:
+        """A transaction that made it into a block (successful or reverted: it paid for its gas either way)."""
+        instruments = self._tx[tx_type]
+        instruments.duration.record(duration_s)
+        instruments.gas.record(gas_used)
+        instruments.calldata_size.record(calldata_size)
+        instruments.gas_price.record(gas_price)
+
+    def record_outcome(self, tx_type: L1TxType, outcome: L1TxOutcome) -> None:
+        self._tx[tx_type].outcomes[outcome].add()
+
+    def close(self) -> None:
+        self._meter.remove_batch_observable_callback(self._callback, self._observables)
+
+    def _observe(self, result: BatchObservableResult) -> None:
+        observation = self._observation()
+        if observation is None:
+            return
+        result.observe(self._balance, observation.balance, {a.L1_SENDER: self._role})
+        result.observe(self._height, observation.block_number)
+        result.observe(self._base_fee, observation.base_fee)
