@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def open_pool(tmp_path: Path, world_state: WorldState, clock: FakeClock) -> Iter
     """``open_pool(telemetry=None, **config)`` opens the pool at tmp_path/pool; all are closed after the test."""
     opened: list[TxPool] = []
 
-    def open_(telemetry: TelemetryClient | None = None, **config: int) -> TxPool:
+    def open_(telemetry: TelemetryClient | None = None, **config: Any) -> TxPool:
         pool = TxPool.open(
             tmp_path / "pool",
             world_state.committed,

@@ -1,6 +1,6 @@
 """A process that changes a pool in a loop until killed; prints each operation once it has returned.
 
-    python -m tests.p2p.pool_writer DIR CAPACITY
+    python -m tests.p2p.pool_writer DIR CAPACITY FSYNC(0|1)
 
 Operation ``k`` (deterministic, see :func:`operation`) adds tx ``k`` paying ``10 + k``, and every fifth
 also marks the previous tx mined. ``test_sigkill`` kills it and checks the reopened pool against a model.
@@ -28,12 +28,12 @@ def operation(step: int) -> tuple[int, int | None]:
     return step, (step - 1 if step % 5 == 4 else None)
 
 
-def main(directory: Path, capacity: int) -> None:
+def main(directory: Path, capacity: int, fsync: bool) -> None:
     telemetry = NoopTelemetryClient()
     with (
         WorldState.open(directory / "world_state", telemetry) as world_state,
         TxPool.open(
-            directory / "pool", world_state.committed, telemetry, TxPoolConfig(max_pending_txs=capacity)
+            directory / "pool", world_state.committed, telemetry, TxPoolConfig(max_pending_txs=capacity, fsync=fsync)
         ) as pool,
     ):
         for step in count():
@@ -47,4 +47,4 @@ def main(directory: Path, capacity: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]))
+    main(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1")

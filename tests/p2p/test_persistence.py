@@ -7,7 +7,15 @@ from pathlib import Path
 import lmdb
 import pytest
 
-from aztec.p2p import EvictionReason, PoolRejectionReason, PoolTxLookup, PoolTxStatus, TxPool, TxPoolStoreError
+from aztec.p2p import (
+    EvictionReason,
+    PoolRejectionReason,
+    PoolTxLookup,
+    PoolTxStatus,
+    TxPool,
+    TxPoolConfig,
+    TxPoolStoreError,
+)
 from aztec.telemetry.metrics.mempool import MEMPOOL_TX_MINED_DELAY
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.p2p.conftest import OpenPool
@@ -134,3 +142,20 @@ def test_a_full_map_rejects_as_pool_full_and_keeps_the_pool(open_pool: OpenPool)
     assert len(pool) == len(accepted) > 0
     pool.close()
     assert len(open_pool(map_size=64 * 1024)) == len(accepted)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("max_pending_txs", 0), ("max_tx_size", -1), ("dropped_history", 1.5), ("map_size", None), ("fsync", 1)],
+)
+def test_config_values_are_checked(setting: str, value: object) -> None:
+    with pytest.raises(ValueError, match=f"TxPoolConfig.{setting} must be"):
+        TxPoolConfig(**{setting: value})  # type: ignore[arg-type]
+
+
+def test_without_fsync_changes_still_survive_a_reopen(open_pool: OpenPool) -> None:
+    pool = open_pool(fsync=False)
+    tx = tx_paying(10)
+    assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    pool.close()
+    assert open_pool(fsync=False).get_pending() == [tx]

@@ -72,3 +72,20 @@ def test_dropped_history_is_bounded(open_pool: OpenPool) -> None:
         pool.evict_invalid([tx.tx_hash], "fee_too_low")
     statuses = [pool.get_status(tx.tx_hash).status for tx in txs]
     assert statuses == [PoolTxStatus.UNKNOWN, PoolTxStatus.DROPPED, PoolTxStatus.DROPPED]
+
+
+def test_evict_spent_with_the_block_nullifiers_checks_only_their_claimants(
+    pool: TxPool, world_state: WorldState
+) -> None:
+    note_spent = tx_paying(10, sender=1, nullifiers=[200])
+    nonce_used = tx_paying(10, sender=2, nonce=4)
+    fine = tx_paying(10, sender=3, nullifiers=[202])
+    for tx in (note_spent, nonce_used, fine):
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    block = [200, nonce_used.tx_nullifier, 999]
+    commit_nullifiers(world_state, block, block_number=1)
+    assert pool.evict_spent(world_state.committed, new_nullifiers=[]) == []
+    assert pool.evict_spent(world_state.committed, new_nullifiers=[202]) == []  # claimed, but not in the tree
+    assert pool.evict_spent(world_state.committed, new_nullifiers=block) == [note_spent.tx_hash, nonce_used.tx_hash]
+    assert pool.get_pending() == [fine]
+    assert pool.get_status(note_spent.tx_hash) == PoolTxLookup(PoolTxStatus.DROPPED, "double_spend")

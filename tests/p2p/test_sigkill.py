@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from aztec.p2p import EvictionReason, PoolTxStatus, TxPool, TxPoolConfig
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
@@ -38,10 +40,10 @@ def model(steps: int, *, then_add_only: bool = False) -> tuple[list[int], set[in
     return sorted(pending, reverse=True), evicted
 
 
-def run_writer_until_killed(directory: Path) -> int:
+def run_writer_until_killed(directory: Path, fsync: bool) -> int:
     """Start the writer, SIGKILL it once it acknowledged KILL_AFTER steps; the number it acknowledged."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.p2p.pool_writer", str(directory), str(CAPACITY)],
+        [sys.executable, "-m", "tests.p2p.pool_writer", str(directory), str(CAPACITY), str(int(fsync))],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -67,8 +69,9 @@ def run_writer_until_killed(directory: Path) -> int:
     return acknowledged + len(rest.splitlines())
 
 
-def test_sigkill_while_writing_leaves_a_consistent_pool(tmp_path: Path) -> None:
-    acknowledged = run_writer_until_killed(tmp_path)
+@pytest.mark.parametrize("fsync", [True, False], ids=["fsync", "no_fsync"])
+def test_sigkill_while_writing_leaves_a_consistent_pool(tmp_path: Path, fsync: bool) -> None:
+    acknowledged = run_writer_until_killed(tmp_path, fsync)
     telemetry = NoopTelemetryClient()
     with (
         WorldState.open(tmp_path / "world_state", telemetry) as world_state,

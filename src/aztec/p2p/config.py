@@ -26,9 +26,15 @@ class TxPoolConfig:
     """How many recently dropped hashes keep their reason for status lookups."""
     map_size: int = DEFAULT_POOL_MAP_SIZE
     """Most bytes the pool's LMDB may grow to."""
+    fsync: bool = True
+    """Flush every commit to disk (~0.3 ms each on a typical SSD). False keeps every change that
+    returned across a killed process, but an OS crash or power loss may lose recent changes, or
+    corrupt the pool on file systems that reorder writes (LMDB's ``MDB_NOSYNC``)."""
 
     def __post_init__(self) -> None:
         for name in ("max_pending_txs", "max_tx_size", "max_gas_limit", "dropped_history", "map_size"):
             value = getattr(self, name)
             if type(value) is not int or value < 1:
                 raise ValueError(f"TxPoolConfig.{name} must be a positive int, got {value!r}")
+        if not isinstance(self.fsync, bool):
+            raise ValueError(f"TxPoolConfig.fsync must be a bool, got {self.fsync!r}")

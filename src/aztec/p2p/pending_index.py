@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
 from aztec.foundation.fields import Fr
 from aztec.p2p.store import PendingRecord
@@ -41,6 +42,15 @@ class PendingIndex:
             if claimant is not None and claimant != tx.tx_hash:
                 return nullifier, claimant
         return None
+
+    def claimants(self, nullifiers: Iterable[Fr]) -> list[tuple[Fr, Fr]]:
+        """``(nullifier, pending tx hash)`` for each of ``nullifiers`` a pending tx claims."""
+        found: list[tuple[Fr, Fr]] = []
+        for nullifier in nullifiers:
+            claimant = self._claims.get(nullifier)
+            if claimant is not None:
+                found.append((nullifier, claimant))
+        return found
 
     def add(self, record: PendingRecord) -> None:
         """Index ``record``; its hash and nullifiers must not be pending already (checked by the caller)."""

@@ -93,10 +93,10 @@ class TxPoolStore:
         self._next_dropped_seq = 0
 
     @classmethod
-    def open(cls, path: Path, *, map_size: int, dropped_history: int) -> TxPoolStore:
-        """Open or create the store in the directory ``path``."""
+    def open(cls, path: Path, *, map_size: int, dropped_history: int, fsync: bool = True) -> TxPoolStore:
+        """Open or create the store in the directory ``path``; ``fsync=False`` skips flushing commits to disk."""
         path.mkdir(parents=True, exist_ok=True)
-        env = lmdb.open(str(path), map_size=map_size, max_dbs=4, subdir=True)
+        env = lmdb.open(str(path), map_size=map_size, max_dbs=4, subdir=True, sync=fsync)
         try:
             env.reader_check()  # release reader slots of processes that died
             store = cls(env, dropped_history)

@@ -79,7 +79,9 @@ class TxPool:
         ``max_pending_txs``, the cheapest are evicted (``low_fee``).
         """
         config = config or TxPoolConfig()
-        store = TxPoolStore.open(Path(path), map_size=config.map_size, dropped_history=config.dropped_history)
+        store = TxPoolStore.open(
+            Path(path), map_size=config.map_size, dropped_history=config.dropped_history, fsync=config.fsync
+        )
         try:
             return cls(store, state, telemetry, config, clock)
         except BaseException:
@@ -198,12 +200,23 @@ class TxPool:
         self._instrumentation.record_evicted(EvictionReason.INVALID, len(records))
         return [record.tx.tx_hash for record in records]
 
-    def evict_spent(self, state: WorldStateView) -> list[Fr]:
+    def evict_spent(self, state: WorldStateView, *, new_nullifiers: Iterable[Fr] | None = None) -> list[Fr]:
         """After a block is committed: evict (invalid, dropped as double_spend) every pending tx with a
-        nullifier already in ``state``'s nullifier tree, since it can never be mined. Returns their hashes."""
+        nullifier already in ``state``'s nullifier tree, since it can never be mined. Returns their hashes.
+
+        Without ``new_nullifiers`` every pending tx is checked against ``state`` (two LMDB reads per
+        tx, ~30 us each). Pass the nullifiers the committed block inserted to check only the pending
+        txs that claim one of them: a tx's nullifiers were checked against the tree when it arrived.
+        """
         with self._lock:
-            pending = [(record.tx.tx_hash, record.tx.all_nullifiers) for record in self._index.records()]
-        spent = [tx_hash for tx_hash, nullifiers in pending if any(map(state.has_nullifier, nullifiers))]
+            if new_nullifiers is None:
+                pending = [(record.tx.tx_hash, record.tx.all_nullifiers) for record in self._index.records()]
+            else:
+                claimants = self._index.claimants(new_nullifiers)
+                pending = [(tx_hash, (nullifier,)) for nullifier, tx_hash in claimants]
+        spent = list(
+            dict.fromkeys(tx_hash for tx_hash, nullifiers in pending if any(map(state.has_nullifier, nullifiers)))
+        )
         if not spent:
             return []
         return self.evict_invalid(spent, PoolRejectionReason.DOUBLE_SPEND)
