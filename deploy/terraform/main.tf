@@ -1,0 +1,174 @@
+# The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector, Prometheus and
+# Grafana from their Helm charts, with the repository's collector config, alert rules and generated
+# dashboards (the rules and dashboards as ConfigMaps). tests/deploy/test_terraform.py parses this module,
+# checks the files it reads exist, and runs checkov.
+
+locals {
+  deploy_dir     = "${path.module}/.."
+  dashboards_dir = "${local.deploy_dir}/grafana/dashboards"
+  rules_dir      = "${local.deploy_dir}/prometheus/rules"
+
+  namespace = var.create_namespace ? kubernetes_namespace.metrics[0].metadata[0].name : var.namespace
+  labels = {
+    "app.kubernetes.io/part-of"    = "aztec-metrics"
+    "app.kubernetes.io/managed-by" = "terraform"
+  }
+
+  collector_release = "otel-collector"
+  collector_host    = "${local.collector_release}-opentelemetry-collector.${local.namespace}.svc.cluster.local"
+  collector_config  = yamldecode(file("${local.deploy_dir}/otel-collector/config.yaml"))
+
+  prometheus_release = "prometheus"
+  prometheus_url     = "http://${local.prometheus_release}-server.${local.namespace}.svc.cluster.local"
+
+  # The compose Prometheus config's collector job (with its metric relabelling), pointed at the in-cluster
+  # collector, so both deployments store the same series names.
+  compose_prometheus = yamldecode(file("${local.deploy_dir}/prometheus/prometheus.yml"))
+  collector_job = merge(
+    one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "otel-collector"]),
+    { static_configs = [{ targets = ["${local.collector_host}:8889"] }] },
+  )
+  node_jobs = length(var.node_scrape_targets) == 0 ? [] : [{
+    job_name               = "aztec-node"
+    static_configs         = [{ targets = var.node_scrape_targets }]
+    metric_relabel_configs = [{ source_labels = ["__name__"], regex = ".+", action = "drop" }]
+  }]
+}
+
+resource "kubernetes_namespace" "metrics" {
+  count = var.create_namespace ? 1 : 0
+
+  metadata {
+    name   = var.namespace
+    labels = local.labels
+  }
+}
+
+resource "kubernetes_config_map" "alert_rules" {
+  metadata {
+    name      = "aztec-alert-rules"
+    namespace = local.namespace
+    labels    = local.labels
+  }
+
+  data = { for name in fileset(local.rules_dir, "*.yml") : name => file("${local.rules_dir}/${name}") }
+}
+
+resource "kubernetes_config_map" "dashboards" {
+  metadata {
+    name      = "aztec-dashboards"
+    namespace = local.namespace
+    # The Grafana chart's sidecar loads every ConfigMap with this label, into the annotated folder.
+    labels      = merge(local.labels, { grafana_dashboard = "1" })
+    annotations = { grafana_folder = "Aztec" }
+  }
+
+  data = { for name in fileset(local.dashboards_dir, "*.json") : name => file("${local.dashboards_dir}/${name}") }
+}
+
+resource "helm_release" "otel_collector" {
+  name       = local.collector_release
+  namespace  = local.namespace
+  repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+  chart      = "opentelemetry-collector"
+  version    = var.chart_versions.opentelemetry_collector
+
+  values = [yamlencode({
+    mode  = "deployment"
+    image = { repository = "otel/opentelemetry-collector-contrib", tag = var.image_tags.collector }
+    # The repository's collector config; the chart merges it over its defaults.
+    config = local.collector_config
+    ports = {
+      "prom-exporter" = { enabled = true, containerPort = 8889, servicePort = 8889, protocol = "TCP" }
+    }
+    resources = {
+      requests = { cpu = "100m", memory = "256Mi" }
+      limits   = { cpu = "1", memory = "1Gi" }
+    }
+  })]
+}
+
+resource "helm_release" "prometheus" {
+  name       = local.prometheus_release
+  namespace  = local.namespace
+  repository = "https://prometheus-community.github.io/helm-charts"
+  chart      = "prometheus"
+  version    = var.chart_versions.prometheus
+
+  values = [yamlencode({
+    alertmanager               = { enabled = true }
+    "kube-state-metrics"       = { enabled = false }
+    "prometheus-node-exporter" = { enabled = false }
+    "prometheus-pushgateway"   = { enabled = false }
+    server = {
+      image     = { tag = var.image_tags.prometheus }
+      retention = var.prometheus_retention
+      persistentVolume = {
+        enabled      = true
+        size         = var.prometheus_storage_size
+        storageClass = var.storage_class_name
+      }
+      extraConfigmapMounts = [{
+        name      = "aztec-alert-rules"
+        mountPath = "/etc/config/aztec-rules"
+        configMap = kubernetes_config_map.alert_rules.metadata[0].name
+        readOnly  = true
+      }]
+    }
+    serverFiles = {
+      "prometheus.yml" = {
+        rule_files = [
+          "/etc/config/recording_rules.yml",
+          "/etc/config/alerting_rules.yml",
+          "/etc/config/aztec-rules/*.yml",
+        ]
+      }
+    }
+    extraScrapeConfigs = yamlencode(concat([local.collector_job], local.node_jobs))
+  })]
+}
+
+resource "helm_release" "grafana" {
+  name       = "grafana"
+  namespace  = local.namespace
+  repository = "https://grafana.github.io/helm-charts"
+  chart      = "grafana"
+  version    = var.chart_versions.grafana
+
+  values = [yamlencode(merge(
+    {
+      image = { tag = var.image_tags.grafana }
+      persistence = {
+        enabled          = true
+        size             = var.grafana_storage_size
+        storageClassName = var.storage_class_name
+      }
+      datasources = {
+        "datasources.yaml" = {
+          apiVersion = 1
+          datasources = [{
+            name      = "Prometheus"
+            uid       = "prometheus"
+            type      = "prometheus"
+            access    = "proxy"
+            url       = local.prometheus_url
+            isDefault = true
+            jsonData  = { timeInterval = "15s" }
+          }]
+        }
+      }
+      sidecar = {
+        dashboards = {
+          enabled          = true
+          label            = "grafana_dashboard"
+          labelValue       = "1"
+          folderAnnotation = "grafana_folder"
+          provider         = { foldersFromFilesStructure = true, allowUiUpdates = false }
+        }
+      }
+    },
+    var.grafana_admin_password == null ? {} : { adminPassword = var.grafana_admin_password },
+  ))]
+
+  depends_on = [kubernetes_config_map.dashboards]
+}

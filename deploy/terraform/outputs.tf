@@ -1,0 +1,19 @@
+output "collector_otlp_http_endpoint" {
+  description = "Set the nodes' OTEL_EXPORTER_OTLP_METRICS_ENDPOINT to this (OTLP over HTTP, in-cluster)."
+  value       = "http://${local.collector_host}:4318"
+}
+
+output "collector_otlp_grpc_endpoint" {
+  description = "OTLP over gRPC (with OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=grpc)."
+  value       = "http://${local.collector_host}:4317"
+}
+
+output "prometheus_url" {
+  description = "In-cluster URL of Prometheus."
+  value       = local.prometheus_url
+}
+
+output "grafana_service" {
+  description = "Grafana's service (kubectl port-forward svc/grafana 3000:80 -n <namespace>)."
+  value       = "grafana.${local.namespace}.svc.cluster.local"
+}

@@ -1,0 +1,81 @@
+variable "namespace" {
+  description = "Kubernetes namespace for the collector, Prometheus and Grafana."
+  type        = string
+  default     = "aztec-metrics"
+}
+
+variable "create_namespace" {
+  description = "Create the namespace (false when it is managed elsewhere)."
+  type        = bool
+  default     = true
+}
+
+variable "prometheus_retention" {
+  description = "How long Prometheus keeps samples (Prometheus duration, e.g. 15d)."
+  type        = string
+  default     = "15d"
+
+  validation {
+    condition     = can(regex("^[0-9]+(ms|s|m|h|d|w|y)$", var.prometheus_retention))
+    error_message = "prometheus_retention must be a Prometheus duration such as 15d or 720h."
+  }
+}
+
+variable "prometheus_storage_size" {
+  description = "Size of Prometheus's persistent volume."
+  type        = string
+  default     = "50Gi"
+}
+
+variable "grafana_storage_size" {
+  description = "Size of Grafana's persistent volume."
+  type        = string
+  default     = "5Gi"
+}
+
+variable "storage_class_name" {
+  description = "Storage class of the persistent volumes; null uses the cluster's default."
+  type        = string
+  default     = null
+}
+
+variable "node_scrape_targets" {
+  description = "host:port of the nodes' embedded metrics endpoints, scraped for liveness only (AztecNodeDown)."
+  type        = list(string)
+  default     = []
+}
+
+variable "grafana_admin_password" {
+  description = "Grafana admin password; null lets the chart generate one into a Secret."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "chart_versions" {
+  description = "Pinned Helm chart versions."
+  type = object({
+    opentelemetry_collector = string
+    prometheus              = string
+    grafana                 = string
+  })
+  default = {
+    opentelemetry_collector = "0.122.5"
+    prometheus              = "27.11.0"
+    grafana                 = "8.11.4"
+  }
+}
+
+variable "image_tags" {
+  description = "Pinned images, the same versions as deploy/docker-compose.yml."
+  type = object({
+    collector  = string
+    prometheus = string
+    grafana    = string
+  })
+  default = {
+    collector  = "0.123.0"
+    prometheus = "v2.53.4"
+    grafana    = "11.6.0"
+  }
+}
