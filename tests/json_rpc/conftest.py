@@ -1,14 +1,19 @@
-"""Fixtures: the test methods served by a real JSON-RPC server on a free port."""
+"""Fixtures: the test methods, and a fake node's ``node_*`` methods, served by real JSON-RPC servers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer
+from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
+from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.world_state import WorldState
+from tests.json_rpc.fake_node import FakeNode
 from tests.json_rpc.methods import TestMethods
 
 MAX_BODY_BYTES = 4096
@@ -38,3 +43,27 @@ async def client(server: JsonRpcServer) -> AsyncIterator[JsonRpcClient]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture
+def world_state(tmp_path: Path) -> Iterator[WorldState]:
+    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
+    yield state
+    state.close()
+
+
+@pytest.fixture
+def fake_node(world_state: WorldState) -> FakeNode:
+    return FakeNode(world_state)
+
+
+@pytest.fixture
+async def node_server(fake_node: FakeNode, telemetry: InMemoryTelemetryClient) -> AsyncIterator[JsonRpcServer]:
+    async with build_node_rpc_server(fake_node, telemetry, max_body_bytes=256 * 1024) as server:
+        yield server
+
+
+@pytest.fixture
+async def node_client(node_server: JsonRpcServer) -> AsyncIterator[NodeRpcClient]:
+    async with NodeRpcClient(node_server.url) as client:
+        yield client

@@ -1,0 +1,258 @@
+"""The node's JSON-RPC API: ``node_*`` methods served from an :class:`AztecNode`, and a typed client.
+
+=========================  ==================  ==============================================
+method                     params              result
+=========================  ==================  ==============================================
+node_sendTx                txHex               tx hash (field hex); rejection: -32000, data {reason}
+node_getTxReceipt          txHash              {txHash, status, blockNumber, reverted, fee, reason}
+node_getTxByHash           txHash              tx hex or null
+node_getBlockNumber                            integer
+node_getProvenBlockNumber                      integer
+node_getBlock              number              L2Block.to_json() or null
+node_getPublicStorageAt    slotHex             field hex
+node_getNodeInfo                               {version, role, l1ChainId, ..., contracts}
+node_isReady                                   boolean
+=========================  ==================  ==============================================
+
+Malformed hex or transaction encodings are invalid params (-32602) naming the parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+from aztec.foundation.fields import Fr
+from aztec.foundation.json_rpc import (
+    APPLICATION_ERROR,
+    DEFAULT_HOST,
+    DEFAULT_MAX_BATCH_SIZE,
+    DEFAULT_MAX_BODY_BYTES,
+    InvalidParamsError,
+    JsonRpcClient,
+    JsonRpcError,
+    JsonRpcServer,
+    JsonRpcTransportError,
+    MethodRegistry,
+    Param,
+)
+from aztec.node.api import AztecNode, NodeInfo, TxReceipt, TxRejectedError
+from aztec.node.json_rpc_codec import (
+    NodeCodecError,
+    block_number_from_json,
+    fr_from_hex,
+    fr_to_hex,
+    node_info_from_json,
+    node_info_to_json,
+    receipt_from_json,
+    receipt_to_json,
+    tx_from_hex,
+    tx_to_hex,
+)
+from aztec.simulator.tx import Tx
+from aztec.telemetry.api import TelemetryClient
+
+T = TypeVar("T")
+
+SEND_TX: Final = "node_sendTx"
+GET_TX_RECEIPT: Final = "node_getTxReceipt"
+GET_TX_BY_HASH: Final = "node_getTxByHash"
+GET_BLOCK_NUMBER: Final = "node_getBlockNumber"
+GET_PROVEN_BLOCK_NUMBER: Final = "node_getProvenBlockNumber"
+GET_BLOCK: Final = "node_getBlock"
+GET_PUBLIC_STORAGE_AT: Final = "node_getPublicStorageAt"
+GET_NODE_INFO: Final = "node_getNodeInfo"
+IS_READY: Final = "node_isReady"
+
+TX_REJECTED: Final = APPLICATION_ERROR
+
+
+class TxRejectedRpcError(JsonRpcError):
+    """``node_sendTx`` refused the transaction; ``data`` is ``{"reason": <TX_VALIDATION_REASON value>}``."""
+
+    code = TX_REJECTED
+    name = "tx_rejected"
+
+
+class NodeRpcResponseError(JsonRpcTransportError):
+    """The node answered, but not with what its API promises."""
+
+
+def _param(decode: Callable[[Any, str], T], value: Any, name: str) -> T:
+    try:
+        return decode(value, name)
+    except NodeCodecError as error:
+        raise InvalidParamsError(str(error), {"param": name}) from None
+
+
+class NodeRpcHandlers:
+    """The ``node_*`` handlers over one node: decode params, call the node, encode the result."""
+
+    def __init__(self, node: AztecNode) -> None:
+        self._node = node
+
+    async def send_tx(self, tx_hex: str) -> str:
+        tx = _param(tx_from_hex, tx_hex, "txHex")
+        try:
+            tx_hash = await self._node.send_tx(tx)
+        except TxRejectedError as error:
+            raise TxRejectedRpcError(str(error), {"reason": error.reason}) from None
+        return fr_to_hex(tx_hash)
+
+    async def get_tx_receipt(self, tx_hash: str) -> dict[str, Any]:
+        return receipt_to_json(await self._node.get_tx_receipt(_param(fr_from_hex, tx_hash, "txHash")))
+
+    async def get_tx_by_hash(self, tx_hash: str) -> str | None:
+        tx = await self._node.get_tx_by_hash(_param(fr_from_hex, tx_hash, "txHash"))
+        return None if tx is None else tx_to_hex(tx)
+
+    async def get_block_number(self) -> int:
+        return await self._node.get_block_number()
+
+    async def get_proven_block_number(self) -> int:
+        return await self._node.get_proven_block_number()
+
+    async def get_block(self, number: int) -> dict[str, Any] | None:
+        block = await self._node.get_block(_param(block_number_from_json, number, "number"))
+        return None if block is None else block.to_json()
+
+    async def get_public_storage_at(self, slot_hex: str) -> str:
+        return fr_to_hex(await self._node.get_public_storage_at(_param(fr_from_hex, slot_hex, "slotHex")))
+
+    async def get_node_info(self) -> dict[str, Any]:
+        return node_info_to_json(await self._node.get_node_info())
+
+    async def is_ready(self) -> bool:
+        return await self._node.is_ready()
+
+    def registry(self) -> MethodRegistry:
+        registry = MethodRegistry()
+        registry.register(SEND_TX, self.send_tx, (Param("txHex", str),))
+        registry.register(GET_TX_RECEIPT, self.get_tx_receipt, (Param("txHash", str),))
+        registry.register(GET_TX_BY_HASH, self.get_tx_by_hash, (Param("txHash", str),))
+        registry.register(GET_BLOCK_NUMBER, self.get_block_number)
+        registry.register(GET_PROVEN_BLOCK_NUMBER, self.get_proven_block_number)
+        registry.register(GET_BLOCK, self.get_block, (Param("number", int),))
+        registry.register(GET_PUBLIC_STORAGE_AT, self.get_public_storage_at, (Param("slotHex", str),))
+        registry.register(GET_NODE_INFO, self.get_node_info)
+        registry.register(IS_READY, self.is_ready)
+        return registry
+
+
+def build_node_rpc_server(
+    node: AztecNode,
+    telemetry: TelemetryClient,
+    host: str = DEFAULT_HOST,
+    port: int = 0,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    *,
+    max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
+) -> JsonRpcServer:
+    """A (not yet started) JSON-RPC server for ``node``'s methods."""
+    registry = NodeRpcHandlers(node).registry()
+    return JsonRpcServer(
+        registry, telemetry, host=host, port=port, max_body_bytes=max_body_bytes, max_batch_size=max_batch_size
+    )
+
+
+def _decode(decode: Callable[[Any], T], value: Any) -> T:
+    try:
+        return decode(value)
+    except NodeCodecError as error:
+        raise NodeRpcResponseError(f"malformed answer: {error}") from None
+
+
+def _int(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise NodeRpcResponseError(f"malformed answer: {what} must be an integer, got {value!r}")
+    return value
+
+
+class NodeRpcClient:
+    """The node's API over JSON-RPC, with the Python types of :mod:`aztec.node.api`.
+
+    Errors: :class:`TxRejectedError` from :meth:`send_tx`, :class:`JsonRpcError` for other error
+    answers, :class:`JsonRpcTransportError` (or its :class:`NodeRpcResponseError`) for no usable answer.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 30.0,
+        max_connections: int = 100,
+        batch_limit: int = DEFAULT_MAX_BATCH_SIZE,
+    ) -> None:
+        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections)
+        self.batch_limit = batch_limit
+
+    @property
+    def url(self) -> str:
+        return self.rpc.url
+
+    async def send_tx(self, tx: Tx) -> Fr:
+        try:
+            result = await self.rpc.call(SEND_TX, tx_to_hex(tx))
+        except JsonRpcError as error:
+            reason = error.data.get("reason") if isinstance(error.data, dict) else None
+            if error.code == TX_REJECTED and isinstance(reason, str):
+                raise TxRejectedError(reason, error.message) from None
+            raise
+        return _decode(lambda v: fr_from_hex(v, "tx hash"), result)
+
+    async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
+        return _decode(receipt_from_json, await self.rpc.call(GET_TX_RECEIPT, fr_to_hex(tx_hash)))
+
+    async def get_tx_receipts(self, tx_hashes: Sequence[Fr]) -> list[TxReceipt]:
+        """Receipts of many txs in JSON-RPC batches of at most ``batch_limit``; a failed call raises."""
+        receipts: list[TxReceipt] = []
+        for start in range(0, len(tx_hashes), self.batch_limit):
+            chunk = tx_hashes[start : start + self.batch_limit]
+            results = await self.rpc.batch([(GET_TX_RECEIPT, [fr_to_hex(h)]) for h in chunk])
+            for result in results:
+                if isinstance(result, JsonRpcError):
+                    raise result
+                receipts.append(_decode(receipt_from_json, result))
+        return receipts
+
+    async def get_tx_by_hash(self, tx_hash: Fr) -> Tx | None:
+        result = await self.rpc.call(GET_TX_BY_HASH, fr_to_hex(tx_hash))
+        return None if result is None else _decode(tx_from_hex, result)
+
+    async def get_block_number(self) -> int:
+        return _int(await self.rpc.call(GET_BLOCK_NUMBER), "block number")
+
+    async def get_proven_block_number(self) -> int:
+        return _int(await self.rpc.call(GET_PROVEN_BLOCK_NUMBER), "proven block number")
+
+    async def get_block(self, number: int) -> dict[str, Any] | None:
+        """The block's JSON view (:meth:`L2Block.to_json`), or None when there is no such block."""
+        result = await self.rpc.call(GET_BLOCK, number)
+        if result is not None and not isinstance(result, dict):
+            raise NodeRpcResponseError(f"malformed answer: a block must be an object, got {type(result).__name__}")
+        return result
+
+    async def get_public_storage_at(self, slot: Fr) -> Fr:
+        result = await self.rpc.call(GET_PUBLIC_STORAGE_AT, fr_to_hex(slot))
+        return _decode(lambda v: fr_from_hex(v, "storage value"), result)
+
+    async def get_node_info(self) -> NodeInfo:
+        return _decode(node_info_from_json, await self.rpc.call(GET_NODE_INFO))
+
+    async def is_ready(self) -> bool:
+        result = await self.rpc.call(IS_READY)
+        if not isinstance(result, bool):
+            raise NodeRpcResponseError(f"malformed answer: isReady must be a boolean, got {result!r}")
+        return result
+
+    async def close(self) -> None:
+        await self.rpc.close()
+
+    async def __aenter__(self) -> NodeRpcClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

@@ -1,0 +1,164 @@
+"""A small AztecNode for the RPC and bot tests, made of real parts: LMDB world state, the tx validator
+and the public processor. Its pool is a dict and blocks are mined when the test (or a mining loop) says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aztec.block.l2_block import L2Block
+from aztec.circuits.block_header import BlockHeader
+from aztec.foundation.fields import Fr
+from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
+from aztec.simulator import (
+    COUNTER_ADDRESS,
+    DEFAULT_BLOCK_GAS_LIMIT,
+    DEFAULT_MAX_TX_SIZE,
+    TOKEN_ADDRESS,
+    GlobalVariables,
+    PublicProcessor,
+    Tx,
+    TxValidator,
+)
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.world_state import WorldState
+from aztec.world_state.api import TreeId
+
+ROLLUP_ADDRESS = "0x" + "ab" * 20
+
+
+class FakeNode:
+    """Implements :class:`aztec.node.api.AztecNode`; the test hooks are :meth:`mine`, :meth:`drop`, ``refuse``."""
+
+    def __init__(
+        self,
+        world_state: WorldState,
+        *,
+        base_fee: int = 2,
+        block_gas_limit: int = DEFAULT_BLOCK_GAS_LIMIT,
+        max_tx_size: int = DEFAULT_MAX_TX_SIZE,
+    ) -> None:
+        self.world_state = world_state
+        self.base_fee = base_fee
+        self.block_gas_limit = block_gas_limit
+        self.max_tx_size = max_tx_size
+        self.validator = TxValidator(
+            world_state.committed, NoopTelemetryClient(), max_tx_size=max_tx_size, max_gas_limit=block_gas_limit
+        )
+        self.ready = True
+        self.pending: dict[Fr, Tx] = {}
+        self.receipts: dict[Fr, TxReceipt] = {}
+        self.txs: dict[Fr, Tx] = {}
+        self.blocks: dict[int, L2Block] = {}
+        self.proven = 0
+        self.accepted: list[Tx] = []
+        """Every tx the pool took, in order."""
+        self.refuse: list[str] = []
+        """Reasons to refuse the next sends with, whatever they are (a test hook)."""
+
+    # --- AztecNode ---------------------------------------------------------------------------------
+
+    async def send_tx(self, tx: Tx) -> Fr:
+        if self.refuse:
+            raise TxRejectedError(self.refuse.pop(0), "refused by the test")
+        result = self.validator.validate(tx, base_fee_per_gas=self.base_fee)
+        if result.reason is not None:
+            raise TxRejectedError(result.reason.value, result.detail)
+        pooled = {n for pending in self.pending.values() for n in pending.all_nullifiers}
+        if pooled.intersection(tx.all_nullifiers):
+            raise TxRejectedError("double_spend", "a nullifier of this tx is already in the pool")
+        self.pending[tx.tx_hash] = tx
+        self.txs[tx.tx_hash] = tx
+        self.receipts[tx.tx_hash] = TxReceipt(tx.tx_hash, TxStatus.PENDING)
+        self.accepted.append(tx)
+        return tx.tx_hash
+
+    async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
+        return self.receipts.get(tx_hash, TxReceipt(tx_hash, TxStatus.UNKNOWN))
+
+    async def get_tx_by_hash(self, tx_hash: Fr) -> Tx | None:
+        return self.txs.get(tx_hash)
+
+    async def get_block_number(self) -> int:
+        return self.world_state.committed_block_number
+
+    async def get_proven_block_number(self) -> int:
+        return self.proven
+
+    async def get_block(self, number: int) -> L2Block | None:
+        return self.blocks.get(number)
+
+    async def get_public_storage_at(self, slot: Fr) -> Fr:
+        return self.world_state.committed.read_public(slot)
+
+    async def get_node_info(self) -> NodeInfo:
+        return NodeInfo(
+            version="0.0.0-test",
+            role="sequencer",
+            l1_chain_id=31337,
+            rollup_address=ROLLUP_ADDRESS,
+            base_fee_per_gas=self.base_fee,
+            block_gas_limit=self.block_gas_limit,
+            max_tx_size=self.max_tx_size,
+            contracts={"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS},
+        )
+
+    async def is_ready(self) -> bool:
+        return self.ready
+
+    # --- test hooks --------------------------------------------------------------------------------
+
+    def mine(self) -> L2Block | None:
+        """Process every pending tx into a new block (None when the pool is empty)."""
+        if not self.pending:
+            return None
+        number = self.world_state.committed_block_number + 1
+        variables = GlobalVariables(
+            block_number=number, timestamp=1_700_000_000 + number, base_fee_per_gas=self.base_fee
+        )
+        previous_archive = self.world_state.committed.get_snapshot(TreeId.ARCHIVE).root
+        txs, self.pending = list(self.pending.values()), {}
+        with self.world_state.fork() as fork:
+            result = PublicProcessor(fork, variables, NoopTelemetryClient()).process(txs)
+            effects = [processed.effect for processed in result.processed]
+            header = BlockHeader.build(previous_archive, fork.get_state_reference(), variables, effects)
+            fork.append_leaves(TreeId.ARCHIVE, [header.hash()])
+            block = L2Block(header, fork.get_snapshot(TreeId.ARCHIVE).root, tuple(effects))
+            fork.commit(number)
+        self.blocks[number] = block
+        for effect in effects:
+            self.receipts[effect.tx_hash] = TxReceipt(
+                effect.tx_hash, TxStatus.MINED, number, effect.reverted, effect.fee
+            )
+        for failed in result.failed:
+            self.receipts[failed.tx.tx_hash] = TxReceipt(
+                failed.tx.tx_hash, TxStatus.DROPPED, reason=failed.reason.value
+            )
+        return block
+
+    def drop(self, tx_hash: Fr, reason: str = "invalid") -> None:
+        del self.pending[tx_hash]
+        self.receipts[tx_hash] = TxReceipt(tx_hash, TxStatus.DROPPED, reason=reason)
+
+    def prove(self) -> None:
+        self.proven = self.world_state.committed_block_number
+
+
+@contextlib.asynccontextmanager
+async def mining(node: FakeNode, interval_s: float = 0.05) -> AsyncIterator[None]:
+    """Mine a block every ``interval_s`` (a simulated block time) while the context is open."""
+
+    async def loop() -> None:
+        while True:
+            node.mine()
+            await asyncio.sleep(interval_s)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
