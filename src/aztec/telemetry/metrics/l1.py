@@ -30,13 +30,14 @@ L1_PUBLISHER_GAS_PRICE: Final = histogram(
 L1_PUBLISHER_TX_COUNT: Final = counter(
     "aztec.l1_publisher.tx_count",
     "{tx}",
-    "L1 transactions sent, by type and outcome (success, failure)",
+    "L1 transactions, by type and outcome: success, failure (included but reverted), rejected (refused at "
+    "submission) or timeout (not included in time)",
     attributes=(a.L1_TX_TYPE, a.OUTCOME),
 )
 L1_PUBLISHER_BALANCE: Final = observable_gauge(
     "aztec.l1_publisher.balance",
     "{wei}",
-    "Balance of the publisher's L1 account",
+    "Balance of an L1 account the node sends from, by its role (publisher, prover)",
     attributes=(a.L1_SENDER,),
     value_type=ValueType.DOUBLE,
 )
