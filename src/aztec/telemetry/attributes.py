@@ -138,3 +138,13 @@ BLOCK_OUTCOME: Final = AttributeKey(
     values=("published", "failed", "empty"),
 )
 ERROR_TYPE: Final = AttributeKey("error.type", "Class of error (semantic convention), from a fixed set")
+BLOCK_SIZE_CLASS: Final = AttributeKey(
+    "aztec.block.size_class",
+    "A block's tx count rounded up to a power of two (bounded, unlike the exact count)",
+    values=("0", "1", "2", "4", "8", "16", "32", "64", "128", "128+"),
+)
+BATCH_SIZE_CLASS: Final = AttributeKey(
+    "aztec.world_state.batch_size_class",
+    "Leaves in one tree insertion, rounded up to a power of two",
+    values=("0", "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "1024+"),
+)

@@ -12,7 +12,10 @@ SEQUENCER_STATE: Final = observable_gauge(
     attributes=(a.SEQUENCER_STATE,),
 )
 SEQUENCER_BLOCK_BUILD_DURATION: Final = histogram(
-    "aztec.sequencer.block.build_duration", "s", "Time to build a block, from taking txs to a block ready to publish"
+    "aztec.sequencer.block.build_duration",
+    "s",
+    "Time to build a block, from taking txs to a block ready to publish, by block size class",
+    attributes=(a.BLOCK_SIZE_CLASS,),
 )
 SEQUENCER_BLOCK_TX_COUNT: Final = histogram(
     "aztec.sequencer.block.tx_count", "{tx}", "Transactions per published block"

@@ -1,0 +1,1 @@
+"""The archiver: follows the L1 rollup contract and stores proposed and proven L2 blocks."""

@@ -1,0 +1,132 @@
+"""Follows the L1 rollup contract: stores every proposed block (checked) and the proven height.
+
+Nodes that do not sequence sync their world state from it; the sequencer's own node also runs one,
+so that a node restarted after publishing a block it had not yet committed catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from aztec.archiver.block_store import BlockStore, TxLocation
+from aztec.archiver.instrumentation import ArchiverInstrumentation
+from aztec.block.l2_block import L2Block
+from aztec.foundation.fields import Fr
+from aztec.foundation.timer import Timer
+from aztec.l1.client import L1Client
+from aztec.l1.rollup import decode_propose
+from aztec.telemetry import TelemetryClient
+
+_log = logging.getLogger(__name__)
+
+BlockListener = Callable[[L2Block], Awaitable[None]]
+
+
+class ArchiverError(RuntimeError):
+    """The L1 says something the archiver cannot accept (a proposal whose calldata is not its block)."""
+
+
+class Archiver:
+    def __init__(
+        self, l1: L1Client, store: BlockStore, telemetry: TelemetryClient, *, poll_interval_s: float = 0.2
+    ) -> None:
+        self._l1 = l1
+        self.store = store
+        self._poll_interval = poll_interval_s
+        self._listeners: list[BlockListener] = []
+        self._task: asyncio.Task[None] | None = None
+        self._changed = asyncio.Condition()
+        self._instrumentation = ArchiverInstrumentation(telemetry, self._heights, store.stats)
+
+    def _heights(self) -> tuple[int, int, int]:
+        return self.store.latest_block_number(), self.store.proven_block_number(), self.store.l1_synced()
+
+    def on_block(self, listener: BlockListener) -> None:
+        """Call ``listener`` for every new block, in order, after it is stored."""
+        self._listeners.append(listener)
+
+    async def replay_to(self, listener: BlockListener, from_block: int) -> None:
+        """Call ``listener`` for stored blocks from ``from_block`` on (catch-up after a restart)."""
+        number = from_block
+        while (block := self.store.get_block(number)) is not None:
+            await listener(block)
+            number += 1
+
+    async def sync_once(self) -> int:
+        """Read L1 up to its latest block; the number of new L2 blocks stored."""
+        latest_l1 = await self._l1.get_block_number()
+        start = self.store.l1_synced() + 1
+        stored = 0
+        if start <= latest_l1:
+            events = await self._l1.get_proposed_blocks(start, latest_l1)
+            for event in events:
+                if event.l2_block_number <= self.store.latest_block_number():
+                    continue
+                timer = Timer()
+                block = await self._fetch(event.l1_tx_hash, event.l2_block_number, event.archive_root)
+                self.store.add_block(block, event.l1_block_number)
+                self._instrumentation.record_block(timer.s(), len(block.body))
+                stored += 1
+                for listener in self._listeners:
+                    await listener(block)
+            self.store.set_l1_synced(latest_l1)
+        proven = await self._l1.get_proven_block_number()
+        if proven != self.store.proven_block_number():
+            self.store.set_proven(proven)
+        if stored or proven:
+            async with self._changed:
+                self._changed.notify_all()
+        return stored
+
+    async def _fetch(self, l1_tx_hash: str, number: int, archive_root: Fr) -> L2Block:
+        transaction = await self._l1.get_transaction(l1_tx_hash)
+        if transaction is None:
+            raise ArchiverError(f"L1 transaction {l1_tx_hash} of L2 block {number} is missing")
+        block = decode_propose(transaction.data)
+        if block.number != number or block.archive_root != archive_root:
+            raise ArchiverError(f"L1 transaction {l1_tx_hash} does not carry L2 block {number} as its event says")
+        block.check_integrity()
+        return block
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="archiver")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sync_once()
+            except Exception:
+                _log.exception("archiver: sync failed; retrying")
+            await asyncio.sleep(self._poll_interval)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
+        """Wait until ``predicate`` holds after a sync (True), or the timeout passes (False)."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), timeout_s)
+            except TimeoutError:
+                return predicate()
+        return True
+
+    def get_block(self, number: int) -> L2Block | None:
+        return self.store.get_block(number)
+
+    def get_block_number(self) -> int:
+        return self.store.latest_block_number()
+
+    def get_proven_block_number(self) -> int:
+        return self.store.proven_block_number()
+
+    def get_tx(self, tx_hash: Fr) -> TxLocation | None:
+        return self.store.get_tx(tx_hash)

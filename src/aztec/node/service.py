@@ -1,0 +1,233 @@
+"""``AztecNodeService``: one node's components, wired with one telemetry client, behind the node API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aztec.archiver.archiver import Archiver
+from aztec.archiver.block_store import BlockStore
+from aztec.block.l2_block import L2Block
+from aztec.foundation.fields import Fr
+from aztec.foundation.timer import Timer
+from aztec.l1.client import L1Client
+from aztec.l1.publisher import L1Publisher
+from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
+from aztec.node.config import NodeConfig
+from aztec.node.instrumentation import NodeInstrumentation
+from aztec.p2p.config import TxPoolConfig
+from aztec.p2p.results import PoolTxStatus
+from aztec.p2p.tx_pool import TxPool
+from aztec.prover.native_prover import NativeCircuitProver
+from aztec.prover.orchestrator import ProvingOrchestrator
+from aztec.prover.queue import ProvingQueue
+from aztec.prover.server_prover import ServerCircuitProver
+from aztec.prover.test_prover import TestCircuitProver
+from aztec.prover_node.prover_node import ProverNode
+from aztec.sequencer.fees import l2_base_fee
+from aztec.sequencer.sequencer import Sequencer
+from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.simulator.tx import Tx
+from aztec.telemetry import TelemetryClient
+from aztec.world_state.synchronizer import WorldStateSynchronizer
+from aztec.world_state.world_state import WorldState
+
+_log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+
+
+@dataclass
+class _Prover:
+    prover: ServerCircuitProver
+    queue: ProvingQueue
+    node: ProverNode
+    native: NativeCircuitProver | None
+
+
+class AztecNodeService:
+    """Implements :class:`aztec.node.api.AztecNode`. Build with :meth:`create`, then ``start``/``stop``."""
+
+    def __init__(
+        self,
+        config: NodeConfig,
+        telemetry: TelemetryClient,
+        l1: L1Client,
+        world_state: WorldState,
+        pool: TxPool,
+        archiver: Archiver,
+        publisher: L1Publisher | None,
+    ) -> None:
+        self.config = config
+        self.telemetry = telemetry
+        self.l1 = l1
+        self.world_state = world_state
+        self.pool = pool
+        self.archiver = archiver
+        self.publisher = publisher
+        self._lock = asyncio.Lock()
+        self.synchronizer = WorldStateSynchronizer(world_state, archiver, self._lock)
+        archiver.on_block(self._on_archived_block)
+        self._instrumentation = NodeInstrumentation(telemetry)
+        self.sequencer: Sequencer | None = None
+        self._prover: _Prover | None = None
+        self._chain_id = 0
+
+    @classmethod
+    def create(
+        cls, config: NodeConfig, telemetry: TelemetryClient, l1: L1Client, publisher_sender: str
+    ) -> AztecNodeService:
+        """Open the node's databases under ``config.data_dir`` (created if missing)."""
+        data = config.data_dir
+        data.mkdir(parents=True, exist_ok=True)
+        world_state = WorldState.open(data / "world_state", telemetry)
+        pool = TxPool.open(
+            data / "tx_pool",
+            world_state.committed,
+            telemetry,
+            TxPoolConfig(max_pending_txs=config.tx_pool_max_txs),
+        )
+        archiver = Archiver(
+            l1, BlockStore(data / "archiver"), telemetry, poll_interval_s=config.archiver_poll_interval_s
+        )
+        publisher = L1Publisher(l1, publisher_sender, telemetry) if config.sequencer is not None else None
+        return cls(config, telemetry, l1, world_state, pool, archiver, publisher)
+
+    async def start(self) -> None:
+        """Catch up with L1, then follow it (and sequence and prove, if configured)."""
+        self._chain_id = await self.l1.get_chain_id()
+        await self.archiver.sync_once()
+        await self.synchronizer.catch_up()
+        self.pool.evict_spent(self.world_state.committed)
+        self.archiver.start()
+        if self.config.sequencer is not None and self.publisher is not None:
+            on_block = None
+            if self.config.prover is not None:
+                self._prover = await self._start_prover(self.publisher)
+                on_block = self._prover.node.handle_block
+            self.sequencer = Sequencer(
+                self.world_state,
+                self.pool,
+                self.publisher,
+                self.l1,
+                self.telemetry,
+                self.config.sequencer,
+                state_lock=self._lock,
+                on_block=on_block,
+            )
+            self.sequencer.start()
+
+    async def _start_prover(self, publisher: L1Publisher) -> _Prover:
+        assert self.config.prover is not None
+        prover_config = self.config.prover
+        native: NativeCircuitProver | None = None
+        prover: ServerCircuitProver
+        if prover_config.kind == "native":
+            from aztec.prover.cost_model import CircuitCostModel
+
+            native = NativeCircuitProver(
+                self.telemetry, workers=prover_config.workers, cost_model=CircuitCostModel(scale=prover_config.scale)
+            )
+            await native.start()
+            prover = native
+        else:
+            prover = TestCircuitProver(self.telemetry)
+        queue = ProvingQueue(self.telemetry, concurrency=max(1, prover_config.workers), max_retries=2)
+        orchestrator = ProvingOrchestrator(prover, queue, self.telemetry)
+        node = ProverNode(orchestrator, publisher, max_concurrent_blocks=prover_config.max_concurrent_blocks)
+        return _Prover(prover, queue, node, native)
+
+    async def stop(self) -> None:
+        """Stop sequencing and proving, then following; close the databases (committed data is kept)."""
+        if self.sequencer is not None:
+            await self.sequencer.stop()
+        if self._prover is not None:
+            await self._prover.node.stop()
+            self._prover.queue.close()
+            if self._prover.native is not None:
+                await self._prover.native.stop()
+        await self.archiver.stop()
+        async with self._lock:
+            self.pool.close()
+            self.archiver.store.close()
+            self.world_state.close()
+        if self.publisher is not None:
+            self.publisher.close()
+
+    async def _on_archived_block(self, block: L2Block) -> None:
+        """Txs of a block mined elsewhere leave this node's pool; so do the ones it made unspendable."""
+        self.pool.mark_mined([effect.tx_hash for effect in block.body], block.number)
+        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
+        self.pool.evict_spent(self.world_state.committed, new_nullifiers=spent)
+
+    # --- the node API --------------------------------------------------------------------------------
+
+    async def current_base_fee(self) -> int:
+        return l2_base_fee(await self.l1.get_base_fee())
+
+    async def send_tx(self, tx: Tx) -> Fr:
+        timer = Timer()
+        result = self.pool.add_tx(tx, base_fee_per_gas=await self.current_base_fee())
+        self._instrumentation.record_receive(timer.s(), result.ok)
+        if not result.ok:
+            reason = str(result.reason)
+            raise TxRejectedError(reason, f"transaction rejected: {reason}: {result.detail}")
+        return tx.tx_hash
+
+    async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
+        location = self.archiver.get_tx(tx_hash)
+        if location is not None:
+            proven = location.block_number <= self.archiver.get_proven_block_number()
+            return TxReceipt(
+                tx_hash,
+                TxStatus.PROVEN if proven else TxStatus.MINED,
+                block_number=location.block_number,
+                reverted=location.effect.reverted,
+                fee=location.effect.fee,
+            )
+        lookup = self.pool.get_status(tx_hash)
+        if lookup.status is PoolTxStatus.PENDING:
+            return TxReceipt(tx_hash, TxStatus.PENDING)
+        if lookup.status is PoolTxStatus.DROPPED:
+            return TxReceipt(tx_hash, TxStatus.DROPPED, reason=lookup.reason)
+        return TxReceipt(tx_hash, TxStatus.UNKNOWN)
+
+    async def get_tx_by_hash(self, tx_hash: Fr) -> Tx | None:
+        return self.pool.get_tx(tx_hash)
+
+    async def get_block_number(self) -> int:
+        return self.archiver.get_block_number()
+
+    async def get_proven_block_number(self) -> int:
+        return self.archiver.get_proven_block_number()
+
+    async def get_block(self, number: int) -> L2Block | None:
+        return self.archiver.get_block(number)
+
+    async def get_public_storage_at(self, slot: Fr) -> Fr:
+        return self.world_state.committed.read_public(slot)
+
+    async def get_node_info(self) -> NodeInfo:
+        return NodeInfo(
+            version=VERSION,
+            role=self.config.role_name,
+            l1_chain_id=self._chain_id,
+            rollup_address=self.l1.rollup_address,
+            base_fee_per_gas=await self.current_base_fee(),
+            block_gas_limit=self.pool.config.max_gas_limit,
+            max_tx_size=self.pool.config.max_tx_size,
+            contracts={"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS},
+        )
+
+    async def is_ready(self) -> bool:
+        return self.world_state.committed_block_number >= await self.l1.get_pending_block_number()
+
+    def status(self) -> dict[str, int]:
+        """Figures for the sandbox's status screen."""
+        return {
+            "block": self.archiver.get_block_number(),
+            "proven": self.archiver.get_proven_block_number(),
+            "pool": self.pool.pending_count,
+            "proving_queue": self._prover.queue.size() if self._prover is not None else 0,
+        }

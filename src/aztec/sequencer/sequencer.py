@@ -1,0 +1,202 @@
+"""The slot loop: take txs from the pool, process them on a world-state fork, publish, commit, hand over.
+
+Each slot the sequencer synchronizes (its world state must be at L1's pending block), checks it is the
+proposer (the development setup has one sequencer, so it always is), builds a block on a fork, publishes
+it to L1 and only then commits the fork, and hands the block to the prover. A slot with nothing to do
+is empty; fewer than the minimum txs wait until ``max_block_wait_s`` has passed since the last block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aztec.block.l2_block import L2Block
+from aztec.foundation.timer import Timer
+from aztec.l1.client import L1Client
+from aztec.l1.publisher import L1Publisher
+from aztec.p2p.tx_pool import TxPool
+from aztec.prover.block_input import BlockProvingInput, close_block
+from aztec.sequencer.config import SequencerConfig
+from aztec.sequencer.fees import l2_base_fee
+from aztec.sequencer.instrumentation import SequencerInstrumentation
+from aztec.sequencer.state import SequencerState
+from aztec.simulator.global_variables import GlobalVariables
+from aztec.simulator.processor import ProcessResult, PublicProcessor
+from aztec.simulator.tx import Tx
+from aztec.telemetry import TelemetryClient
+from aztec.world_state.api import TreeId
+from aztec.world_state.fork import Fork
+from aztec.world_state.world_state import WorldState
+
+_log = logging.getLogger(__name__)
+
+BlockHandler = Callable[[BlockProvingInput, L2Block], Awaitable[None]]
+
+
+@dataclass
+class _Built:
+    fork: Fork
+    block: L2Block
+    proving_input: BlockProvingInput
+    result: ProcessResult
+
+
+class Sequencer:
+    def __init__(
+        self,
+        world_state: WorldState,
+        pool: TxPool,
+        publisher: L1Publisher,
+        l1: L1Client,
+        telemetry: TelemetryClient,
+        config: SequencerConfig,
+        *,
+        state_lock: asyncio.Lock,
+        on_block: BlockHandler | None = None,
+    ) -> None:
+        """``state_lock`` serializes world-state writes with the node's synchronizer."""
+        self._world_state = world_state
+        self._pool = pool
+        self._publisher = publisher
+        self._l1 = l1
+        self._config = config
+        self._lock = state_lock
+        self._on_block = on_block
+        self._state = SequencerState.IDLE
+        self._last_block_at: float | None = None
+        self._started_at = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+        self._tracer = telemetry.get_tracer("Sequencer")
+        self._telemetry = telemetry
+        self._instrumentation = SequencerInstrumentation(telemetry, lambda: self._state)
+        self.blocks_published = 0
+
+    @property
+    def state(self) -> SequencerState:
+        return self._state
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self._state = SequencerState.STOPPED
+
+    async def _run(self) -> None:
+        while True:
+            slot_end = time.monotonic() + self._config.slot_duration_s
+            try:
+                await self.run_slot()
+            except Exception:
+                _log.exception("sequencer: slot failed")
+                self._instrumentation.record_failed()
+                self._state = SequencerState.IDLE
+            await asyncio.sleep(max(0.0, slot_end - time.monotonic()))
+
+    async def run_slot(self) -> L2Block | None:
+        """One slot; the block published, or None for an empty or failed slot."""
+        self._instrumentation.record_slot()
+        self._state = SequencerState.SYNCHRONIZING
+        pending_on_l1 = await self._l1.get_pending_block_number()
+        if self._world_state.committed_block_number != pending_on_l1:
+            _log.info(
+                "sequencer: world state at block %d, L1 at %d; waiting to sync",
+                self._world_state.committed_block_number,
+                pending_on_l1,
+            )
+            self._state = SequencerState.IDLE
+            return None
+        self._state = SequencerState.PROPOSER_CHECK  # a single development sequencer is always the proposer
+        txs = self._take_txs()
+        if not txs:
+            self._instrumentation.record_empty()
+            self._state = SequencerState.IDLE
+            return None
+        self._state = SequencerState.CREATING_BLOCK
+        timer = Timer()
+        base_fee = l2_base_fee(await self._l1.get_base_fee())
+        async with self._lock:
+            built = await asyncio.to_thread(self._build, txs, base_fee)
+            if built is None:
+                self._instrumentation.record_empty()
+                self._state = SequencerState.IDLE
+                return None
+            return await self._publish(built, timer)
+
+    def _take_txs(self) -> list[Tx]:
+        pending = self._pool.get_pending(self._config.max_txs_per_block)
+        if not pending:
+            return []
+        since_last = time.monotonic() - (self._last_block_at or self._started_at)
+        if len(pending) < self._config.min_txs_per_block and since_last < self._config.max_block_wait_s:
+            return []
+        return pending
+
+    def _build(self, txs: list[Tx], base_fee: int) -> _Built | None:
+        number = self._world_state.committed_block_number + 1
+        global_variables = GlobalVariables(number, int(time.time()), base_fee)
+        fork = self._world_state.fork()
+        try:
+            processor = PublicProcessor(
+                fork,
+                global_variables,
+                self._telemetry,
+                max_gas=self._config.block_gas_limit,
+                max_txs=self._config.max_txs_per_block,
+            )
+            result = processor.process(txs)
+            for failed in result.failed:
+                self._pool.evict_invalid([failed.tx.tx_hash], failed.reason)
+            if not result.processed:
+                fork.rollback()
+                return None
+            proving_input = close_block(fork, global_variables, result.processed)
+            archive_root = fork.get_snapshot(TreeId.ARCHIVE).root
+            block = L2Block(proving_input.header, archive_root, tuple(tx.effect for tx in result.processed))
+            return _Built(fork, block, proving_input, result)
+        except BaseException:
+            fork.rollback()
+            raise
+
+    async def _publish(self, built: _Built, timer: Timer) -> L2Block | None:
+        block = built.block
+        build_s = timer.s()
+        self._state = SequencerState.PUBLISHING
+        outcome = await self._publisher.publish_block(block)
+        if not outcome.success:
+            built.fork.rollback()
+            self._instrumentation.record_failed()
+            _log.error("sequencer: publishing block %d failed: %s", block.number, outcome.error)
+            self._state = SequencerState.IDLE
+            return None
+        await asyncio.to_thread(built.fork.commit, block.number)
+        mined = [effect.tx_hash for effect in block.body]
+        self._pool.mark_mined(mined, block.number)
+        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
+        self._pool.evict_spent(self._world_state.committed, new_nullifiers=spent)
+        now = time.monotonic()
+        since_last = None if self._last_block_at is None else now - self._last_block_at
+        self._last_block_at = now
+        self._instrumentation.record_published(build_s, len(block.body), since_last)
+        self.blocks_published += 1
+        _log.info(
+            "sequencer: published block %d with %d txs (%d failed) in %.3f s",
+            block.number,
+            len(block.body),
+            len(built.result.failed),
+            build_s,
+        )
+        self._state = SequencerState.IDLE
+        if self._on_block is not None:
+            await self._on_block(built.proving_input, block)
+        return block

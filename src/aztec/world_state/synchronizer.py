@@ -1,0 +1,50 @@
+"""Keeps the world state at the archiver's chain tip: applies every block it has not committed yet.
+
+A sequencer commits its own blocks directly after publishing; the synchronizer then finds them already
+applied. After a restart, or on a follower node, it applies them from the archiver, checking that the
+resulting state and archive roots are the ones the block's header commits to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aztec.archiver.archiver import Archiver
+from aztec.block.l2_block import L2Block
+from aztec.world_state.api import TreeId
+from aztec.world_state.world_state import WorldState
+
+_log = logging.getLogger(__name__)
+
+
+class WorldStateDivergedError(RuntimeError):
+    """Applying a block gave other roots than its header commits to: the node must not go on."""
+
+
+class WorldStateSynchronizer:
+    def __init__(self, world_state: WorldState, archiver: Archiver, state_lock: asyncio.Lock) -> None:
+        self._world_state = world_state
+        self._archiver = archiver
+        self._lock = state_lock
+        archiver.on_block(self.handle_block)
+
+    async def catch_up(self) -> None:
+        """Apply the blocks the archiver stored while this node was down."""
+        await self._archiver.replay_to(self.handle_block, self._world_state.committed_block_number + 1)
+
+    async def handle_block(self, block: L2Block) -> None:
+        async with self._lock:
+            if block.number <= self._world_state.committed_block_number:
+                return
+            if block.number != self._world_state.committed_block_number + 1:
+                raise WorldStateDivergedError(
+                    f"block {block.number} arrived but the world state is at {self._world_state.committed_block_number}"
+                )
+            state = await asyncio.to_thread(self._world_state.apply_block, block.number, block.body, block.hash())
+            archive = self._world_state.committed.get_snapshot(TreeId.ARCHIVE).root
+            if state != block.header.state or archive != block.archive_root:
+                raise WorldStateDivergedError(
+                    f"block {block.number}: applying its effects gave other roots than its header commits to"
+                )
+            _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))
