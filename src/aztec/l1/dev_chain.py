@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import sqlite3
 import threading
 import time
@@ -41,6 +42,7 @@ from aztec.l1.types import (
 )
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 DEV_CHAIN_ID: Final = 31337
 DEV_PUBLISHER_ADDRESS: Final = dev_address("publisher")
@@ -154,7 +156,11 @@ class DevL1Chain:
 
     async def _mine_forever(self) -> None:
         while True:
-            delay = await asyncio.to_thread(self._mine_if_due)
+            try:
+                delay = await asyncio.to_thread(self._mine_if_due)
+            except sqlite3.OperationalError as error:  # e.g. another process held the lock past the timeout
+                _log.warning("development L1 at %s: mining failed, retrying next block time: %s", self.path, error)
+                delay = self.config.block_time_s
             await asyncio.sleep(delay)
 
     def _mine_if_due(self) -> float:

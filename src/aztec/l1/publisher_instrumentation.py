@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -55,22 +57,73 @@ class _TxInstruments:
         self.outcomes = outcomes
 
 
+class _L1Observables:
+    """The observables of every publisher on one telemetry client: each role's balance, and the L1 block
+    height and base fee once (from the freshest observation), so two publishers (a sequencer's and a
+    prover's) sharing a client neither clash nor report the chain twice."""
+
+    def __init__(self, telemetry: TelemetryClient) -> None:
+        self._meter = telemetry.get_meter("L1Publisher")
+        self._balance = self._meter.create_observable_gauge(L1_PUBLISHER_BALANCE)
+        self._height = self._meter.create_observable_gauge(L1_BLOCK_HEIGHT)
+        self._base_fee = self._meter.create_observable_gauge(L1_BASE_FEE)
+        self._lock = threading.Lock()
+        self._sources: dict[object, tuple[str, Callable[[], L1Observation | None]]] = {}
+        self._meter.add_batch_observable_callback(self._observe, (self._balance, self._height, self._base_fee))
+
+    def add(self, token: object, role: str, observation: Callable[[], L1Observation | None]) -> None:
+        with self._lock:
+            self._sources[token] = (role, observation)
+
+    def remove(self, token: object) -> None:
+        with self._lock:
+            self._sources.pop(token, None)
+
+    def _observe(self, result: BatchObservableResult) -> None:
+        with self._lock:
+            sources = list(self._sources.values())
+        by_role: dict[str, L1Observation] = {}
+        for role, source in sources:
+            observation = source()
+            if observation is not None and (
+                role not in by_role or observation.block_number >= by_role[role].block_number
+            ):
+                by_role[role] = observation
+        for role, observation in by_role.items():
+            result.observe(self._balance, observation.balance, {a.L1_SENDER: role})
+        if by_role:
+            latest = max(by_role.values(), key=lambda observation: observation.block_number)
+            result.observe(self._height, latest.block_number)
+            result.observe(self._base_fee, latest.base_fee)
+
+
+_OBSERVABLES: weakref.WeakKeyDictionary[TelemetryClient, _L1Observables] = weakref.WeakKeyDictionary()
+_OBSERVABLES_LOCK = threading.Lock()
+
+
+def _observables_of(telemetry: TelemetryClient) -> _L1Observables:
+    with _OBSERVABLES_LOCK:
+        observables = _OBSERVABLES.get(telemetry)
+        if observables is None:
+            observables = _OBSERVABLES[telemetry] = _L1Observables(telemetry)
+        return observables
+
+
 class L1PublisherInstrumentation:
     """Meter ``L1Publisher``: duration, gas, calldata size and gas price of included transactions and the
     count of every transaction by type and outcome; the sender's balance (by ``sender_role``), the L1 block
-    height and base fee as observables fed by ``observation`` (None: nothing read yet)."""
+    height and base fee as observables fed by ``observation`` (None: nothing read yet). The observables are
+    shared by every publisher on the same telemetry client (see :class:`_L1Observables`)."""
 
     def __init__(
         self, telemetry: TelemetryClient, sender_role: str, observation: Callable[[], L1Observation | None]
     ) -> None:
-        self._meter = telemetry.get_meter("L1Publisher")
-        self._role = sender_role
-        self._observation = observation
-        duration = self._meter.create_histogram(L1_PUBLISHER_TX_DURATION)
-        gas = self._meter.create_histogram(L1_PUBLISHER_TX_GAS)
-        calldata = self._meter.create_histogram(L1_PUBLISHER_TX_CALLDATA_SIZE)
-        gas_price = self._meter.create_histogram(L1_PUBLISHER_GAS_PRICE)
-        count = self._meter.create_counter(L1_PUBLISHER_TX_COUNT)
+        meter = telemetry.get_meter("L1Publisher")
+        duration = meter.create_histogram(L1_PUBLISHER_TX_DURATION)
+        gas = meter.create_histogram(L1_PUBLISHER_TX_GAS)
+        calldata = meter.create_histogram(L1_PUBLISHER_TX_CALLDATA_SIZE)
+        gas_price = meter.create_histogram(L1_PUBLISHER_GAS_PRICE)
+        count = meter.create_counter(L1_PUBLISHER_TX_COUNT)
         self._tx: dict[L1TxType, _TxInstruments] = {}
         for tx_type in TX_TYPES:
             attributes = {a.L1_TX_TYPE: tx_type}
@@ -81,12 +134,9 @@ class L1PublisherInstrumentation:
                 gas_price.bind(attributes),
                 {outcome: count.bind({**attributes, a.OUTCOME: outcome}) for outcome in TX_OUTCOMES},
             )
-        self._balance = self._meter.create_observable_gauge(L1_PUBLISHER_BALANCE)
-        self._height = self._meter.create_observable_gauge(L1_BLOCK_HEIGHT)
-        self._base_fee = self._meter.create_observable_gauge(L1_BASE_FEE)
-        self._observables = (self._balance, self._height, self._base_fee)
-        self._callback = self._observe  # one bound method, so that removing it finds the same object
-        self._meter.add_batch_observable_callback(self._callback, self._observables)
+        self._observables = _observables_of(telemetry)
+        self._token = object()
+        self._observables.add(self._token, sender_role, observation)
 
     def record_included(
         self, tx_type: L1TxType, *, duration_s: float, gas_used: int, gas_price: int, calldata_size: int
@@ -102,12 +152,5 @@ class L1PublisherInstrumentation:
         self._tx[tx_type].outcomes[outcome].add()
 
     def close(self) -> None:
-        self._meter.remove_batch_observable_callback(self._callback, self._observables)
-
-    def _observe(self, result: BatchObservableResult) -> None:
-        observation = self._observation()
-        if observation is None:
-            return
-        result.observe(self._balance, observation.balance, {a.L1_SENDER: self._role})
-        result.observe(self._height, observation.block_number)
-        result.observe(self._base_fee, observation.base_fee)
+        """Stop observing this publisher (the others on the client go on)."""
+        self._observables.remove(self._token)
