@@ -73,6 +73,8 @@ class AztecNodeService:
         self.sequencer: Sequencer | None = None
         self._prover: _Prover | None = None
         self._chain_id = 0
+        self.mined_txs = 0
+        """Transactions in blocks this node has archived since it started (for throughput figures)."""
 
     @classmethod
     def create(
@@ -157,6 +159,7 @@ class AztecNodeService:
 
     async def _on_archived_block(self, block: L2Block) -> None:
         """Txs of a block mined elsewhere leave this node's pool; so do the ones it made unspendable."""
+        self.mined_txs += len(block.body)
         self.pool.mark_mined([effect.tx_hash for effect in block.body], block.number)
         spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
         self.pool.evict_spent(self.world_state.committed, new_nullifiers=spent)

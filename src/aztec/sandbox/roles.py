@@ -1,0 +1,55 @@
+"""Which parts ``aztec start`` runs, where they keep their data and where they listen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aztec.node.config import ProverConfig
+from aztec.sequencer.config import SequencerConfig
+
+
+@dataclass(frozen=True)
+class Roles:
+    l1: bool = False
+    """Run (mine) the development L1 in this process."""
+    sequencer: bool = False
+    prover: bool = False
+    follower: bool = False
+    bot: bool = False
+
+    @classmethod
+    def sandbox(cls) -> Roles:
+        return cls(l1=True, sequencer=True, prover=True, follower=True, bot=True)
+
+    @property
+    def any(self) -> bool:
+        return self.l1 or self.sequencer or self.prover or self.follower or self.bot
+
+
+@dataclass(frozen=True)
+class StartConfig:
+    roles: Roles
+    data_dir: Path
+    rpc_host: str = "127.0.0.1"
+    rpc_port: int = 8080
+    """The sequencer node's JSON-RPC port; the follower's is the next one."""
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = 9464
+    """The node's scrape endpoint; the bot's is the next port, the follower's the one after (None: off)."""
+    l1_block_time_s: float = 1.0
+    sequencer: SequencerConfig = field(default_factory=SequencerConfig)
+    prover: ProverConfig = field(default_factory=ProverConfig)
+    tx_pool_max_txs: int = 10_000
+    bot_tx_per_second: float = 2.0
+    bot_accounts: int = 4
+    bot_rpc_url: str | None = None
+    """Where a bot-only process sends its transactions (default: this process's sequencer node)."""
+
+    @property
+    def l1_path(self) -> Path:
+        return self.data_dir / "l1.sqlite"
+
+    @property
+    def follower_rpc_port(self) -> int:
+        return 0 if self.rpc_port == 0 else self.rpc_port + 1
