@@ -29,7 +29,9 @@ def test_node_points_at_the_collector_and_exposes_its_endpoint_inside_the_contai
     node = Service("node", load_yaml(COMPOSE_FILE)["services"]["node"], DEPLOY_DIR)
     assert node.environment["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] == "http://otel-collector:4318"
     assert node.environment["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
-    assert node.published_ports() == {8080: "127.0.0.1", 9464: "127.0.0.1", 9465: "127.0.0.1"}
+    assert node.environment["AZTEC_RPC_HOST"] == "0.0.0.0"
+    assert set(node.published_ports()) == {8080, 8081, 9464, 9465, 9466}
+    assert set(node.published_ports().values()) == {"127.0.0.1"}
     assert node.spec["command"] == ["start", "--sandbox"]
 
 
@@ -97,8 +99,23 @@ def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
         ),
         (
             "prometheus/prometheus.yml",
-            _set(["scrape_configs", 1, "static_configs", 0, "targets"], ["node:9999"]),
-            "job aztec-node does not scrape node:9464",
+            _set(["scrape_configs", 1, "static_configs", 0, "targets"], ["node:9464"]),
+            "job aztec-node does not scrape node:9466",
+        ),
+        (
+            "prometheus/prometheus.yml",
+            _set(["scrape_configs", 2, "static_configs", 0, "targets"], []),
+            "job aztec-bot does not scrape node:9465",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "node", "ports"], ["127.0.0.1:8080:8080", "127.0.0.1:9464:9464"]),
+            "node: metrics port 9465 (aztec-bot) is not published",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "node", "environment", "AZTEC_RPC_HOST"], "127.0.0.1"),
+            "JSON-RPC must listen on 0.0.0.0",
         ),
         (
             "prometheus/prometheus.yml",
@@ -138,6 +155,6 @@ def test_a_missing_dockerfile_is_reported(tmp_path: Path) -> None:
 def test_the_dockerfile_starts_the_sandbox_with_the_endpoint_exposed() -> None:
     text = (DEPLOY_DIR / "Dockerfile").read_text()
     assert 'CMD ["start", "--sandbox"]' in text and 'ENTRYPOINT ["aztec"]' in text
-    assert "AZTEC_PROMETHEUS_HOST=0.0.0.0" in text
+    assert "AZTEC_PROMETHEUS_HOST=0.0.0.0" in text and "AZTEC_RPC_HOST=0.0.0.0" in text
     assert "uv sync --frozen --no-dev" in text
     assert "USER aztec" in text

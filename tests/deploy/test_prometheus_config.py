@@ -31,7 +31,7 @@ def test_rule_files_exist_and_collector_names_are_relabelled(name: str) -> None:
 
 def test_single_host_scrapes_the_node_and_the_bot_directly() -> None:
     targets = scrape_targets(load_yaml(PROMETHEUS_DIR / "prometheus.single-host.yml"))
-    assert targets == {"aztec-node": ["127.0.0.1:9464"], "aztec-bot": ["127.0.0.1:9465"]}
+    assert targets == {"aztec-node": ["127.0.0.1:9464", "127.0.0.1:9466"], "aztec-bot": ["127.0.0.1:9465"]}
 
 
 def test_liveness_jobs_keep_no_sample_of_their_own() -> None:

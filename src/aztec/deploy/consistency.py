@@ -22,6 +22,9 @@ DEFAULT_SERVICES: Final = frozenset({"node"})
 METRICS_PROFILE: Final = "metrics"
 METRICS_SERVICES: Final = frozenset({"otel-collector", "prometheus", "grafana"})
 NODE_JOB: Final = "aztec-node"
+BOT_JOB: Final = "aztec-bot"
+SANDBOX_METRICS_PORTS: Final = {NODE_JOB: (0, 2), BOT_JOB: (1,)}
+"""``aztec start --sandbox`` serves the node on AZTEC_PROMETHEUS_PORT, the bot on +1 and the follower node on +2."""
 
 _KNOWN_COMPONENTS: Final[dict[str, frozenset[str]]] = {
     "receivers": frozenset({"otlp", "prometheus", "hostmetrics"}),
@@ -283,8 +286,15 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
     if env.get("AZTEC_PROMETHEUS_HOST") != "0.0.0.0":
         problems.append("node: AZTEC_PROMETHEUS_HOST must be 0.0.0.0 inside the container")
     node_metrics_port = int(env.get("AZTEC_PROMETHEUS_PORT", "0"))
-    if node_metrics_port not in node.published_ports():
-        problems.append(f"node: AZTEC_PROMETHEUS_PORT {node_metrics_port} is not published")
+    sandbox_ports = {job: [node_metrics_port + o for o in offsets] for job, offsets in SANDBOX_METRICS_PORTS.items()}
+    problems += [
+        f"node: metrics port {port} ({job}) is not published"
+        for job, ports_of_job in sandbox_ports.items()
+        for port in ports_of_job
+        if port not in node.published_ports()
+    ]
+    if env.get("AZTEC_RPC_HOST") != "0.0.0.0" or 8080 not in node.published_ports():
+        problems.append("node: JSON-RPC must listen on 0.0.0.0 (AZTEC_RPC_HOST) and 8080 be published")
 
     prometheus_file = prometheus.repo_path(prometheus.flag("config.file") or "")
     if prometheus_file is None or not prometheus_file.exists():
@@ -293,8 +303,12 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
     targets = scrape_targets(prometheus_config)
     if f"{collector.name}:{ports['prometheus']}" not in targets.get("otel-collector", []):
         problems.append(f"prometheus: job otel-collector does not scrape {collector.name}:{ports['prometheus']}")
-    if f"{node.name}:{node_metrics_port}" not in targets.get(NODE_JOB, []):
-        problems.append(f"prometheus: job {NODE_JOB} does not scrape {node.name}:{node_metrics_port} (liveness)")
+    for job, ports_of_job in sandbox_ports.items():
+        problems += [
+            f"prometheus: job {job} does not scrape {node.name}:{port} (liveness)"
+            for port in ports_of_job
+            if f"{node.name}:{port}" not in targets.get(job, [])
+        ]
     container_config = PurePosixPath(prometheus.flag("config.file") or "")
     for pattern in prometheus_config.get("rule_files") or []:
         rules_dir = prometheus.repo_path(str(container_config.parent / PurePosixPath(pattern).parent))
