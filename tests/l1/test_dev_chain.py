@@ -129,6 +129,10 @@ async def test_pending_transactions_reserve_their_maximum_cost(small: DevL1Chain
     transfer(small, value=0, sender=sender, max_fee_per_gas=2_000_000)
     with pytest.raises(InsufficientFundsError, match="has 0 wei available"):
         transfer(small, value=0, sender=sender, max_fee_per_gas=2_000_000)
+    block = small.mine()
+    spent = 2 * 21_000 * block.base_fee
+    assert await small.get_balance(sender) == 2 * 21_000 * 2_000_000 - spent
+    transfer(small, value=0, sender=sender, max_fee_per_gas=(2 * 21_000 * 2_000_000 - spent) // 21_000)
 
 
 async def test_a_max_fee_below_the_base_fee_waits_with_its_senders_later_transactions(small: DevL1Chain) -> None:

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, TypeVar
@@ -213,7 +213,7 @@ class DevL1Chain:
 
     async def get_balance(self, address: str) -> int:
         address = normalize_address(address)
-        return (await self._async_read(lambda conn: store.get_account(conn, address)))[0]
+        return (await self._async_read(lambda conn: store.get_account(conn, address))).balance
 
     async def send_transaction(self, request: L1TxRequest) -> str:
         return await asyncio.to_thread(self.send_transaction_sync, request)
@@ -239,26 +239,25 @@ class DevL1Chain:
             max_fee = request.max_fee_per_gas
             if max_fee is None:
                 max_fee = 2 * pending_base_fee(store.latest_block(conn), self._rules.min_base_fee)
-            balance, nonce = store.get_account(conn, sender)
-            reserved = sum(
-                tx.gas_limit * tx.max_fee_per_gas + tx.value for tx in store.pending_transactions(conn, sender)
-            )
+            account = store.get_account(conn, sender)
             required = gas_limit * max_fee + request.value
-            if balance - reserved < required:
-                raise InsufficientFundsError(sender, balance - reserved, required)
+            if account.available < required:
+                raise InsufficientFundsError(sender, account.available, required)
             tx = L1Transaction(
-                hash=_tx_hash(self.config.chain_id, sender, nonce, to, data, request.value, gas_limit, max_fee),
+                hash=_tx_hash(self.config.chain_id, sender, account.nonce, to, data, request.value, gas_limit, max_fee),
                 sender=sender,
                 to=to,
                 data=data,
                 value=request.value,
-                nonce=nonce,
+                nonce=account.nonce,
                 gas_limit=gas_limit,
                 max_fee_per_gas=max_fee,
                 block_number=None,
             )
             store.insert_transaction(conn, tx)
-            store.set_account(conn, sender, balance, nonce + 1)
+            store.put_account(
+                conn, sender, replace(account, nonce=account.nonce + 1, reserved=account.reserved + required)
+            )
             return tx.hash
 
         return self._write(submit)
@@ -321,7 +320,7 @@ def _create_genesis(conn: sqlite3.Connection, config: DevL1Config, genesis_archi
     for key, value in _genesis_meta(config, genesis_archive_root).items():
         store.set_meta(conn, key, value)
     for address, balance in config.genesis_balances.items():
-        store.set_account(conn, normalize_address(address), balance, 0)
+        store.put_account(conn, normalize_address(address), store.Account(balance, 0, 0))
     parent = "0x" + "00" * 32
     timestamp = time.time()
     store.insert_block(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aztec.l1 import store
 from aztec.l1.gas import intrinsic_gas, next_base_fee
@@ -56,11 +56,19 @@ def mine_block(conn: sqlite3.Connection, rules: BlockRules, rollup_address: str,
         if gas_used + tx.gas_limit > rules.gas_limit:
             break
         gas = transaction_gas(tx.to, tx.data, rollup_address)
-        balance, nonce = store.get_account(conn, tx.sender)
-        if tx.max_fee_per_gas < base_fee or balance < gas * base_fee + tx.value:
+        account = store.get_account(conn, tx.sender)
+        if tx.max_fee_per_gas < base_fee or account.balance < gas * base_fee + tx.value:
             waiting.add(tx.sender)
             continue
-        store.set_account(conn, tx.sender, balance - gas * base_fee, nonce)
+        store.put_account(
+            conn,
+            tx.sender,
+            replace(
+                account,
+                balance=account.balance - gas * base_fee,
+                reserved=account.reserved - (tx.gas_limit * tx.max_fee_per_gas + tx.value),
+            ),
+        )
         reason = _execute(conn, rollup, rollup_address, tx, number)
         status = TxStatus.SUCCESS if reason is None else TxStatus.FAILED
         inclusions.append(store.Inclusion(tx.hash, status, gas, base_fee, reason))

@@ -11,17 +11,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
 from aztec.l1.types import L1Block, L1Transaction, TxReceipt, TxStatus
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 SCHEMA: Final = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE accounts (address TEXT PRIMARY KEY, balance TEXT NOT NULL, nonce INTEGER NOT NULL);
+CREATE TABLE accounts (
+    address TEXT PRIMARY KEY, balance TEXT NOT NULL, nonce INTEGER NOT NULL, reserved TEXT NOT NULL
+);
 CREATE TABLE blocks (
     number INTEGER PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
@@ -108,21 +110,37 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def get_account(conn: sqlite3.Connection, address: str) -> tuple[int, int]:
-    """Balance and next nonce (0, 0 for an address never seen)."""
-    row = conn.execute("SELECT balance, nonce FROM accounts WHERE address = ?", (address,)).fetchone()
-    return (0, 0) if row is None else (int(row[0]), int(row[1]))
+@dataclass(frozen=True, slots=True)
+class Account:
+    balance: int
+    nonce: int
+    """The next nonce to assign."""
+    reserved: int
+    """The most the account's pending transactions may cost (gas limit x max fee, plus value)."""
+
+    @property
+    def available(self) -> int:
+        return self.balance - self.reserved
 
 
-def set_account(conn: sqlite3.Connection, address: str, balance: int, nonce: int) -> None:
-    if balance < 0:
-        raise ValueError(f"balance of {address} would become negative: {balance}")
-    conn.execute("INSERT OR REPLACE INTO accounts VALUES (?, ?, ?)", (address, str(balance), nonce))
+def get_account(conn: sqlite3.Connection, address: str) -> Account:
+    """Zeros for an address never seen."""
+    row = conn.execute("SELECT balance, nonce, reserved FROM accounts WHERE address = ?", (address,)).fetchone()
+    return Account(0, 0, 0) if row is None else Account(int(row[0]), int(row[1]), int(row[2]))
+
+
+def put_account(conn: sqlite3.Connection, address: str, account: Account) -> None:
+    if account.balance < 0 or account.reserved < 0:
+        raise ValueError(f"account {address} would go negative: {account}")
+    conn.execute(
+        "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?)",
+        (address, str(account.balance), account.nonce, str(account.reserved)),
+    )
 
 
 def add_balance(conn: sqlite3.Connection, address: str, amount: int) -> None:
-    balance, nonce = get_account(conn, address)
-    set_account(conn, address, balance + amount, nonce)
+    account = get_account(conn, address)
+    put_account(conn, address, replace(account, balance=account.balance + amount))
 
 
 def latest_block(conn: sqlite3.Connection) -> L1Block:
@@ -197,16 +215,10 @@ def get_transaction(conn: sqlite3.Connection, tx_hash: str) -> L1Transaction | N
     return None if row is None else _transaction(row)
 
 
-def pending_transactions(conn: sqlite3.Connection, sender: str | None = None) -> list[L1Transaction]:
-    """Not yet included, in submission order (only ``sender``'s if given)."""
-    if sender is None:
-        rows = conn.execute(f"SELECT {_TX_COLUMNS} FROM transactions WHERE block_number IS NULL ORDER BY seq")
-    else:
-        rows = conn.execute(
-            f"SELECT {_TX_COLUMNS} FROM transactions WHERE block_number IS NULL AND sender = ? ORDER BY seq",
-            (sender,),
-        )
-    return [_transaction(row) for row in rows.fetchall()]
+def pending_transactions(conn: sqlite3.Connection) -> Iterator[L1Transaction]:
+    """Not yet included, in submission order, read as iterated."""
+    for row in conn.execute(f"SELECT {_TX_COLUMNS} FROM transactions WHERE block_number IS NULL ORDER BY seq"):
+        yield _transaction(row)
 
 
 @dataclass(frozen=True, slots=True)
