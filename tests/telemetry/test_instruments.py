@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from aztec.telemetry import attributes as a
@@ -149,3 +151,15 @@ def test_spans_accept_unbounded_attributes(telemetry: InMemoryTelemetryClient) -
     with telemetry.get_tracer("T").start_span("build-block", {a.BLOCK_NUMBER: 12}) as span:
         span.set_attribute(a.TX_HASH, "0xabc")
         span.record_exception(RuntimeError("boom"))
+
+
+def test_two_components_observing_one_metric_both_report(telemetry: InMemoryTelemetryClient) -> None:
+    """The SDK keeps the first instrument of a name; the second component's callback must not be lost."""
+
+    def observer(db: str) -> Callable[[ObservableResult], None]:
+        return lambda result: result.observe(1, {a.DB_NAME: db})
+
+    for db in ("world_state", "archiver"):
+        telemetry.get_meter("Database").create_observable_gauge(DB_MAP_SIZE, observer(db))
+    assert telemetry.gauge_value(DB_MAP_SIZE, {a.DB_NAME: "world_state"}) == 1
+    assert telemetry.gauge_value(DB_MAP_SIZE, {a.DB_NAME: "archiver"}) == 1

@@ -36,6 +36,7 @@ from aztec.telemetry.host_metrics import instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.meter import OtelMeter
+from aztec.telemetry.otel.observable import OtelObservable
 from aztec.telemetry.otel.tracer import OtelTracer
 
 _log = logging.getLogger("aztec.telemetry")
@@ -53,6 +54,7 @@ class OtelTelemetryClient:
         self._stop_lock = threading.Lock()
         self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
         self._guard = AttributeGuard(strict=config.strict)
+        self._observables: dict[tuple[str, str], OtelObservable] = {}
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0), service_name=config.service_name
         )
@@ -166,7 +168,7 @@ class OtelTelemetryClient:
         return True
 
     def get_meter(self, name: str) -> Meter:
-        return OtelMeter(name, self._provider.get_meter(name), self._filter, self._guard)
+        return OtelMeter(name, self._provider.get_meter(name), self._filter, self._guard, self._observables)
 
     def get_tracer(self, name: str) -> Tracer:
         return OtelTracer(self._tracer_provider.get_tracer(name))

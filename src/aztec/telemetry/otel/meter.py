@@ -34,9 +34,18 @@ def _require(definition: MetricDefinition, kind: InstrumentKind) -> None:
 
 
 class OtelMeter:
-    def __init__(self, name: str, meter: OtelSdkMeter, metric_filter: MetricFilter, guard: AttributeGuard) -> None:
+    def __init__(
+        self,
+        name: str,
+        meter: OtelSdkMeter,
+        metric_filter: MetricFilter,
+        guard: AttributeGuard,
+        observables: dict[tuple[str, str], OtelObservable],
+    ) -> None:
+        """``observables`` is shared by every meter of one client (see :meth:`_observable`)."""
         self._name = name
         self._meter = meter
+        self._observables = observables
         self._filter = metric_filter
         self._guard = guard
         self._noop = NoopMeter(name)
@@ -99,7 +108,16 @@ class OtelMeter:
         _require(definition, kind)
         if not self._filter.allows(definition.name):
             return NoopObservable(definition)
+        # The SDK hands back the first instrument for a repeated name on one meter and drops the new
+        # callbacks; two components observing the same metric (two publishers, say) share one instead.
+        key = (self._name, definition.name)
+        existing = self._observables.get(key)
+        if existing is not None:
+            if callback is not None:
+                existing.add_callback(callback)
+            return existing
         instrument = OtelObservable(definition, self._guard)
+        self._observables[key] = instrument
         if callback is not None:
             instrument.add_callback(callback)
         create = {

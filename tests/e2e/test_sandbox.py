@@ -1,0 +1,114 @@
+"""The sandbox as an operator runs it: transactions in, blocks proposed and proven, every metric scraped."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aztec.deploy.prometheus_names import prometheus_series
+from aztec.node.api import TxRejectedError, TxStatus
+from aztec.node.json_rpc_api import NodeRpcClient
+from aztec.simulator import Account, Wallet, call
+from aztec.simulator.contracts.registry import TOKEN_ADDRESS
+from aztec.telemetry.registry import all_metrics
+from tests.e2e.sandbox_process import SandboxProcess, poll, scrape
+
+pytestmark = pytest.mark.e2e
+
+SANDBOX_ARGS = (
+    "--sandbox",
+    "--prover-kind",
+    "native",
+    "--prover-scale",
+    "0.01",
+    "--l1-block-time",
+    "0.5",
+    "--slot-duration",
+    "0.5",
+    "--max-block-wait",
+    "1",
+    "--bot-tps",
+    "4",
+)
+
+ONLY_ON_FAILURE_OR_ELSEWHERE = {
+    # Recorded only when something goes wrong (the healthy sandbox has none of these).
+    "aztec.mempool.tx_evicted_count",
+    "aztec.proving_queue.rejected_jobs",
+    "aztec.proving_queue.retried_jobs",
+    "aztec.proving_queue.timed_out_jobs",
+    "aztec.telemetry.dropped_records",
+    "aztec.bot.tx_failed",
+    # Simulation is the test prover's; the sandbox's native prover records witness generation and proving,
+    # as Aztec's BB prover does.
+    "aztec.circuit.simulation.duration",
+    # Push exporters only (the sandbox serves the scrape endpoint).
+    "aztec.telemetry.export.count",
+    # The demo service's metrics (an example, not part of the node).
+    "aztec.demo.operation.duration",
+    "aztec.demo.operation.count",
+    "aztec.demo.in_flight",
+}
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxProcess]:
+    process = SandboxProcess(tmp_path / "data", *SANDBOX_ARGS)
+    yield process
+    process.close()
+
+
+async def _send_and_follow(rpc_url: str) -> list[int]:
+    async with NodeRpcClient(rpc_url) as node:
+        info = await node.get_node_info()
+        wallet = Wallet(Account.generate())
+        hashes = []
+        for _ in range(3):
+            tx = wallet.create_tx(
+                app_logic=(call(TOKEN_ADDRESS, "mint", wallet.address, 5),),
+                max_fee_per_gas=info.base_fee_per_gas * 4,
+            )
+            hashes.append(await node.send_tx(tx))
+        cheap = wallet.create_tx(app_logic=(call(TOKEN_ADDRESS, "mint", wallet.address, 1),), max_fee_per_gas=0)
+        with pytest.raises(TxRejectedError) as rejected:
+            await node.send_tx(cheap)
+        assert rejected.value.reason == "fee_too_low"
+        deadline = asyncio.get_running_loop().time() + 120
+        while True:
+            receipts = [await node.get_tx_receipt(h) for h in hashes]
+            if all(r.status is TxStatus.PROVEN for r in receipts):
+                break
+            assert asyncio.get_running_loop().time() < deadline, receipts
+            await asyncio.sleep(0.3)
+        assert all(r.block_number is not None and r.reverted is False for r in receipts)
+        return [r.block_number for r in receipts if r.block_number is not None]
+
+
+def test_sandbox_end_to_end(sandbox: SandboxProcess) -> None:
+    urls = sandbox.urls()
+    assert set(urls) == {"node_metrics", "bot_metrics", "follower_metrics", "node_rpc", "follower_rpc"}
+    assert all(url.startswith("http://127.0.0.1:") for url in urls.values())
+
+    blocks = asyncio.run(_send_and_follow(urls["node_rpc"]))
+    assert blocks
+
+    wanted = [d for d in all_metrics() if d.name not in ONLY_ON_FAILURE_OR_ELSEWHERE]
+    missing: list[str] = []
+
+    def everything_scraped() -> bool:
+        text = "".join(scrape(urls[k]) for k in ("node_metrics", "bot_metrics", "follower_metrics"))
+        missing[:] = [d.name for d in wanted if prometheus_series(d).name not in text]
+        return not missing
+
+    poll(everything_scraped, 90, "every metric in the scrapes")
+    assert missing == []
+
+    follower = scrape(urls["follower_metrics"])
+    assert 'service_instance_id="' in follower and "-follower" in follower
+    assert "aztec_archiver_block_height" in follower and "aztec_sequencer" not in follower
+
+    assert sandbox.interrupt() == 0
+    assert "stopped; committed data kept, metrics flushed" in sandbox.output
