@@ -12,6 +12,7 @@ from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
+from aztec.l1.dev_chain import DEV_PROVER_ADDRESS
 from aztec.l1.publisher import L1Publisher
 from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
 from aztec.node.config import NodeConfig
@@ -44,6 +45,7 @@ class _Prover:
     queue: ProvingQueue
     node: ProverNode
     native: NativeCircuitProver | None
+    publisher: L1Publisher
 
 
 class AztecNodeService:
@@ -106,7 +108,8 @@ class AztecNodeService:
         if self.config.sequencer is not None and self.publisher is not None:
             on_block = None
             if self.config.prover is not None:
-                self._prover = await self._start_prover(self.publisher)
+                proof_publisher = L1Publisher(self.l1, DEV_PROVER_ADDRESS, self.telemetry, sender_role="prover")
+                self._prover = await self._start_prover(proof_publisher)
                 on_block = self._prover.node.handle_block
             self.sequencer = Sequencer(
                 self.world_state,
@@ -138,7 +141,7 @@ class AztecNodeService:
         queue = ProvingQueue(self.telemetry, concurrency=max(1, prover_config.workers), max_retries=2)
         orchestrator = ProvingOrchestrator(prover, queue, self.telemetry)
         node = ProverNode(orchestrator, publisher, max_concurrent_blocks=prover_config.max_concurrent_blocks)
-        return _Prover(prover, queue, node, native)
+        return _Prover(prover, queue, node, native, publisher)
 
     async def stop(self) -> None:
         """Stop sequencing and proving, then following; close the databases (committed data is kept)."""
@@ -149,6 +152,7 @@ class AztecNodeService:
             self._prover.queue.close()
             if self._prover.native is not None:
                 await self._prover.native.stop()
+            self._prover.publisher.close()
         await self.archiver.stop()
         async with self._lock:
             self.pool.close()

@@ -107,6 +107,7 @@ class Sequencer:
         """One slot; the block published, or None for an empty or failed slot."""
         self._instrumentation.record_slot()
         self._state = SequencerState.SYNCHRONIZING
+        await self._publisher.refresh()  # keeps the L1 height, base fee and balance gauges current when idle
         pending_on_l1 = await self._l1.get_pending_block_number()
         if self._world_state.committed_block_number != pending_on_l1:
             _log.info(
