@@ -45,7 +45,7 @@ def panel_queries(
         for panel in dashboard.panels():
             for ref, target in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", panel.targets, strict=False):
                 expr = target.expr.replace(RATE_WINDOW, rate_interval).replace(f"${NODE_VARIABLE}", node)
-                found.append(PanelQuery(dashboard.title, panel.title, ref, expr, panel.sparse))
+                found.append(PanelQuery(dashboard.title, panel.title, ref, expr, panel.sparse or target.sparse))
     return found
 
 

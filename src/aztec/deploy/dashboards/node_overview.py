@@ -232,9 +232,10 @@ PROVING = Row(
         ),
         timeseries(
             "Simulation time per circuit (p95)",
-            "Time to simulate a circuit.",
+            "Time to simulate a circuit (recorded when circuits are simulated, e.g. with the test prover).",
             _p95(circuit.CIRCUIT_SIMULATION_DURATION, a.PROTOCOL_CIRCUIT_NAME),
             unit="s",
+            sparse=True,
         ),
         timeseries(
             "Witness generation per circuit (p95)",
@@ -375,7 +376,7 @@ BOT = Row(
             "The load generator's transactions: sent, seen mined, and failed (rejected, dropped or reverted).",
             Target(rate(bot.BOT_TX_SENT), "sent " + legend(NODE)),
             Target(rate(bot.BOT_TX_MINED), "mined " + legend(NODE)),
-            Target(rate(bot.BOT_TX_FAILED), "failed " + legend(NODE)),
+            Target(rate(bot.BOT_TX_FAILED), "failed " + legend(NODE), sparse=True),
             unit="reqps",
         ),
         timeseries(

@@ -19,6 +19,8 @@ class PanelKind(enum.Enum):
 class Target:
     expr: str
     legend: str = ""
+    sparse: bool = False
+    """True when a healthy node may legitimately have no data for this query (see :attr:`Panel.sparse`)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""The system resources dashboard: CPU, memory, file descriptors, GC, event-loop lag, I/O, telemetry."""
+"""The system resources dashboard: CPU, memory, file descriptors, GC, event-loop lag, I/O, telemetry.
+
+Nothing is stacked: services that share a process (the sandbox runs node, bot and follower in one) each
+report that process's figures, so adding them up would count the process several times.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,12 @@ CPU_AND_MEMORY = Row(
             "CPU seconds per second used by each service, user and system (1 = one core busy).",
             Target(rate(host.PROCESS_CPU_TIME, by=(*_WHO, a.HOST_TYPE)), legend(*_WHO, a.HOST_TYPE)),
             unit="short",
-            stacked=True,
         ),
         timeseries(
             "Host CPU",
             "Share of the host's CPU time per state, averaged over its CPUs.",
             Target(gauge(host.SYSTEM_CPU_UTILIZATION, by=(NODE, a.HOST_STATE), agg="avg"), legend(NODE, a.HOST_STATE)),
             unit="percentunit",
-            stacked=True,
         ),
         timeseries(
             "Process memory",
@@ -40,7 +42,6 @@ CPU_AND_MEMORY = Row(
             "The host's memory by state (used, free, cached).",
             Target(gauge(host.SYSTEM_MEMORY_USAGE, by=(NODE, a.HOST_STATE), agg="max"), legend(NODE, a.HOST_STATE)),
             unit="bytes",
-            stacked=True,
         ),
     ),
 )
@@ -61,7 +62,6 @@ RUNTIME = Row(
             "Garbage collections per second",
             "CPython garbage collections, by generation.",
             Target(rate(host.CPYTHON_GC_COLLECTIONS, by=(*_WHO, a.GC_GENERATION)), legend(*_WHO, a.GC_GENERATION)),
-            stacked=True,
         ),
         timeseries(
             "Objects collected per second",
@@ -69,7 +69,6 @@ RUNTIME = Row(
             Target(
                 rate(host.CPYTHON_GC_COLLECTED_OBJECTS, by=(*_WHO, a.GC_GENERATION)), legend(*_WHO, a.GC_GENERATION)
             ),
-            stacked=True,
             sparse=True,
         ),
         timeseries(
@@ -109,11 +108,13 @@ TELEMETRY = Row(
     (
         timeseries(
             "Metric exports per minute",
-            "Exports attempted by each push exporter, by outcome; any failure means metrics are being lost.",
+            "Exports attempted by each push exporter (OTLP, NDJSON, console), by outcome; a failure means lost "
+            "metrics. Empty when the node only serves its scrape endpoint.",
             Target(
                 f"60 * {rate(telemetry.TELEMETRY_EXPORT_COUNT, by=(*_WHO, a.TELEMETRY_EXPORTER, a.OUTCOME))}",
                 legend(*_WHO, a.TELEMETRY_EXPORTER, a.OUTCOME),
             ),
+            sparse=True,
         ),
         timeseries(
             "Records dropped per second",
