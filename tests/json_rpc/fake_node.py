@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aztec.block.l2_block import L2Block
 from aztec.circuits.block_header import BlockHeader
@@ -30,7 +30,7 @@ ROLLUP_ADDRESS = "0x" + "ab" * 20
 
 
 class FakeNode:
-    """Implements :class:`aztec.node.api.AztecNode`; the test hooks are :meth:`mine`, :meth:`drop`, ``refuse``."""
+    """Implements :class:`aztec.node.api.AztecNode`; tests drive it with :meth:`mine` and the ``*_when`` hooks."""
 
     def __init__(
         self,
@@ -48,6 +48,7 @@ class FakeNode:
             world_state.committed, NoopTelemetryClient(), max_tx_size=max_tx_size, max_gas_limit=block_gas_limit
         )
         self.ready = True
+        self.contracts: dict[str, Fr] = {"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS}
         self.pending: dict[Fr, Tx] = {}
         self.receipts: dict[Fr, TxReceipt] = {}
         self.txs: dict[Fr, Tx] = {}
@@ -55,20 +56,34 @@ class FakeNode:
         self.proven = 0
         self.accepted: list[Tx] = []
         """Every tx the pool took, in order."""
-        self.refuse: list[str] = []
-        """Reasons to refuse the next sends with, whatever they are (a test hook)."""
+        self.forgotten: list[Tx] = []
+        """Txs answered with their hash and then forgotten (``forget_when``)."""
+        self.largest_pool = 0
+        """The most txs the pool held when a block was mined."""
+        self.node_info_requests = 0
+        self.ready_requests = 0
+        # test hooks, each given the tx: a reason to refuse it / a reason to drop it at mining instead of
+        # processing it / whether its receipt says reverted / whether to accept it and then forget it
+        self.refuse_when: Callable[[Tx], str | None] = lambda tx: None
+        self.drop_when: Callable[[Tx], str | None] = lambda tx: None
+        self.revert_when: Callable[[Tx], bool] = lambda tx: False
+        self.forget_when: Callable[[Tx], bool] = lambda tx: False
 
     # --- AztecNode ---------------------------------------------------------------------------------
 
     async def send_tx(self, tx: Tx) -> Fr:
-        if self.refuse:
-            raise TxRejectedError(self.refuse.pop(0), "refused by the test")
+        refusal = self.refuse_when(tx)
+        if refusal is not None:
+            raise TxRejectedError(refusal, "refused by the test")
         result = self.validator.validate(tx, base_fee_per_gas=self.base_fee)
         if result.reason is not None:
             raise TxRejectedError(result.reason.value, result.detail)
         pooled = {n for pending in self.pending.values() for n in pending.all_nullifiers}
         if pooled.intersection(tx.all_nullifiers):
             raise TxRejectedError("double_spend", "a nullifier of this tx is already in the pool")
+        if self.forget_when(tx):
+            self.forgotten.append(tx)
+            return tx.tx_hash
         self.pending[tx.tx_hash] = tx
         self.txs[tx.tx_hash] = tx
         self.receipts[tx.tx_hash] = TxReceipt(tx.tx_hash, TxStatus.PENDING)
@@ -94,6 +109,7 @@ class FakeNode:
         return self.world_state.committed.read_public(slot)
 
     async def get_node_info(self) -> NodeInfo:
+        self.node_info_requests += 1
         return NodeInfo(
             version="0.0.0-test",
             role="sequencer",
@@ -102,10 +118,11 @@ class FakeNode:
             base_fee_per_gas=self.base_fee,
             block_gas_limit=self.block_gas_limit,
             max_tx_size=self.max_tx_size,
-            contracts={"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS},
+            contracts=dict(self.contracts),
         )
 
     async def is_ready(self) -> bool:
+        self.ready_requests += 1
         return self.ready
 
     # --- test hooks --------------------------------------------------------------------------------
@@ -119,7 +136,15 @@ class FakeNode:
             block_number=number, timestamp=1_700_000_000 + number, base_fee_per_gas=self.base_fee
         )
         previous_archive = self.world_state.committed.get_snapshot(TreeId.ARCHIVE).root
+        self.largest_pool = max(self.largest_pool, len(self.pending))
         txs, self.pending = list(self.pending.values()), {}
+        for tx in list(txs):
+            reason = self.drop_when(tx)
+            if reason is not None:
+                txs.remove(tx)
+                self.receipts[tx.tx_hash] = TxReceipt(tx.tx_hash, TxStatus.DROPPED, reason=reason)
+        if not txs:
+            return None
         with self.world_state.fork() as fork:
             result = PublicProcessor(fork, variables, NoopTelemetryClient()).process(txs)
             effects = [processed.effect for processed in result.processed]
@@ -129,9 +154,8 @@ class FakeNode:
             fork.commit(number)
         self.blocks[number] = block
         for effect in effects:
-            self.receipts[effect.tx_hash] = TxReceipt(
-                effect.tx_hash, TxStatus.MINED, number, effect.reverted, effect.fee
-            )
+            reverted = effect.reverted or self.revert_when(self.txs[effect.tx_hash])
+            self.receipts[effect.tx_hash] = TxReceipt(effect.tx_hash, TxStatus.MINED, number, reverted, effect.fee)
         for failed in result.failed:
             self.receipts[failed.tx.tx_hash] = TxReceipt(
                 failed.tx.tx_hash, TxStatus.DROPPED, reason=failed.reason.value

@@ -1,0 +1,43 @@
+"""Fixtures: a fake node (real world state, validator and processor) behind the real JSON-RPC server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from aztec.foundation.json_rpc import JsonRpcServer
+from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.world_state import WorldState
+from tests.json_rpc.fake_node import FakeNode
+
+
+@pytest.fixture
+def world_state(tmp_path: Path) -> Iterator[WorldState]:
+    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
+    yield state
+    state.close()
+
+
+@pytest.fixture
+def fake_node(world_state: WorldState) -> FakeNode:
+    return FakeNode(world_state)
+
+
+@pytest.fixture
+async def node_server(fake_node: FakeNode) -> AsyncIterator[JsonRpcServer]:
+    async with build_node_rpc_server(fake_node, NoopTelemetryClient()) as server:
+        yield server
+
+
+async def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+    """Poll ``condition`` until it holds, failing with ``what`` after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
