@@ -67,7 +67,8 @@ class Archiver:
                     continue
                 timer = Timer()
                 block = await self._fetch(event.l1_tx_hash, event.l2_block_number, event.archive_root)
-                self.store.add_block(block, event.l1_block_number)
+                # Later proposals may share this L1 block: only the blocks before it are fully read.
+                self.store.add_block(block, event.l1_block_number - 1)
                 self._instrumentation.record_block(timer.s(), len(block.body))
                 stored += 1
                 for listener in self._listeners:
@@ -101,6 +102,12 @@ class Archiver:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+    async def close(self) -> None:
+        """Stop following, stop reporting metrics and close the store (stored blocks are kept)."""
+        await self.stop()
+        self._instrumentation.close()
+        self.store.close()
 
     async def _run(self) -> None:
         while True:

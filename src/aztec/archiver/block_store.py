@@ -43,8 +43,8 @@ class BlockStore:
     def close(self) -> None:
         self._env.close()
 
-    def add_block(self, block: L2Block, l1_block_number: int) -> None:
-        """Append ``block`` (the next number) and move the L1 sync position, atomically."""
+    def add_block(self, block: L2Block, l1_synced: int) -> None:
+        """Append ``block`` (the next number) and set the L1 block up to which every proposal is stored, atomically."""
         with self._lock, self._env.begin(write=True) as txn:
             expected = self._latest(txn) + 1
             if block.number != expected:
@@ -52,7 +52,7 @@ class BlockStore:
             txn.put(_U64.pack(block.number), block.to_bytes(), db=self._blocks)
             for index, effect in enumerate(block.body):
                 txn.put(fr_to_bytes(effect.tx_hash), _LOCATION.pack(block.number, index), db=self._txs)
-            txn.put(_META_L1_SYNCED, _U64.pack(l1_block_number), db=self._meta)
+            txn.put(_META_L1_SYNCED, _U64.pack(l1_synced), db=self._meta)
 
     def set_l1_synced(self, l1_block_number: int) -> None:
         with self._lock, self._env.begin(write=True) as txn:

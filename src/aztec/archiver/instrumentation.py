@@ -43,7 +43,14 @@ class ArchiverInstrumentation:
             result.observe(used, in_use, db)
             result.observe(items, entries, db)
 
-        meter.add_batch_observable_callback(observe, [block_height, l1_height, map_size, used, items])
+        self._meter = meter
+        self._callback = observe
+        self._observables = [block_height, l1_height, map_size, used, items]
+        meter.add_batch_observable_callback(observe, self._observables)
+
+    def close(self) -> None:
+        """Stop observing (the store is about to close: reading it then would fail on every collection)."""
+        self._meter.remove_batch_observable_callback(self._callback, self._observables)
 
     def record_block(self, seconds: float, tx_count: int) -> None:
         self._sync_duration.record(seconds)

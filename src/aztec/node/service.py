@@ -156,7 +156,7 @@ class AztecNodeService:
         await self.archiver.stop()
         async with self._lock:
             self.pool.close()
-            self.archiver.store.close()
+            await self.archiver.close()
             self.world_state.close()
         if self.publisher is not None:
             self.publisher.close()

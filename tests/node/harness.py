@@ -1,0 +1,110 @@
+"""Shared pieces for the node-service tests: a development L1 in a tmp dir, polling with a deadline,
+proposing real L2 blocks, signed token txs, and a sequencer's parts (world state, pool, publisher)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Final
+
+from aztec.block.l2_block import L2Block
+from aztec.foundation.fields import Fr
+from aztec.l1 import DEV_PROVER_ADDRESS, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config, L1Publisher, L1TxRequest
+from aztec.l1.rollup import encode_propose, encode_submit_proof
+from aztec.p2p import TxPool, TxPoolConfig
+from aztec.prover import ProvenBlock
+from aztec.sequencer.config import SequencerConfig
+from aztec.sequencer.sequencer import BlockHandler, Sequencer
+from aztec.simulator import TOKEN_ADDRESS, Account, Tx, Wallet, call
+from aztec.telemetry.api import TelemetryClient
+from aztec.world_state import WorldState
+from aztec.world_state.genesis import genesis_archive_root
+
+FEE: Final = 100_000
+"""A max fee per gas above any L2 base fee the tests reach (the L1's 1 gwei start gives 1,000)."""
+
+Predicate = Callable[[], bool] | Callable[[], Awaitable[bool]]
+
+
+async def poll(predicate: Predicate, what: str, *, timeout_s: float = 10.0, interval_s: float = 0.01) -> None:
+    """Wait until ``predicate`` holds; AssertionError naming ``what`` after the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = predicate()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        await asyncio.sleep(interval_s)
+
+
+def open_chain(path: Path, *, block_time_s: float = 0.02, **config: object) -> DevL1Chain:
+    """A development L1 whose rollup starts at the world state's genesis (mine it, or ``start`` it)."""
+    return DevL1Chain.open(path, genesis_archive_root(), DevL1Config(block_time_s=block_time_s, **config))  # type: ignore[arg-type]
+
+
+def propose(chain: DevL1Chain, block: L2Block) -> str:
+    """Send ``block``'s proposal to the rollup (included by the next mined block); the L1 tx hash."""
+    return chain.send_transaction_sync(L1TxRequest(DEV_PUBLISHER_ADDRESS, chain.rollup_address, encode_propose(block)))
+
+
+def submit_proof(chain: DevL1Chain, number: int, proven: ProvenBlock) -> str:
+    data = encode_submit_proof(number, proven.outputs, proven.proof.data)
+    return chain.send_transaction_sync(L1TxRequest(DEV_PROVER_ADDRESS, chain.rollup_address, data))
+
+
+def mint_tx(wallet: Wallet, amount: int = 100, *, max_fee_per_gas: int = FEE, nullifiers: tuple[Fr, ...] = ()) -> Tx:
+    """A signed transaction minting ``amount`` tokens to the wallet's own address."""
+    return wallet.create_tx(
+        app_logic=(call(TOKEN_ADDRESS, "mint", wallet.address, amount),),
+        nullifiers=nullifiers,
+        max_fee_per_gas=max_fee_per_gas,
+    )
+
+
+def new_wallet() -> Wallet:
+    return Wallet(Account.generate())
+
+
+class SequencerParts:
+    """A sequencer on real parts in ``directory``: LMDB world state and pool, an L1 publisher, the loop."""
+
+    def __init__(
+        self,
+        directory: Path,
+        chain: DevL1Chain,
+        telemetry: TelemetryClient,
+        config: SequencerConfig,
+        *,
+        sender: str = DEV_PUBLISHER_ADDRESS,
+        world_state: WorldState | None = None,
+        publish_timeout_s: float = 10.0,
+        on_block: BlockHandler | None = None,
+        state_lock: asyncio.Lock | None = None,
+    ) -> None:
+        self._owns_world_state = world_state is None
+        self.world_state = world_state or WorldState.open(directory / "world_state", telemetry)
+        self.pool = TxPool.open(directory / "pool", self.world_state.committed, telemetry, TxPoolConfig(fsync=False))
+        self.publisher = L1Publisher(chain, sender, telemetry, timeout_s=publish_timeout_s, poll_interval_s=0.005)
+        self.lock = state_lock or asyncio.Lock()
+        self.sequencer = Sequencer(
+            self.world_state,
+            self.pool,
+            self.publisher,
+            chain,
+            telemetry,
+            config,
+            state_lock=self.lock,
+            on_block=on_block,
+        )
+
+    def close(self) -> None:
+        self.publisher.close()
+        self.pool.close()
+        if self._owns_world_state:
+            self.world_state.close()
