@@ -34,17 +34,40 @@ class WorldStateSynchronizer:
         await self._archiver.replay_to(self.handle_block, self._world_state.committed_block_number + 1)
 
     async def handle_block(self, block: L2Block) -> None:
+        """Apply ``block`` if it is new; blocks the node missed before it are applied from the archiver first."""
         async with self._lock:
-            if block.number <= self._world_state.committed_block_number:
+            committed = self._world_state.committed_block_number
+            if block.number <= committed:
                 return
-            if block.number != self._world_state.committed_block_number + 1:
-                raise WorldStateDivergedError(
-                    f"block {block.number} arrived but the world state is at {self._world_state.committed_block_number}"
-                )
-            state = await asyncio.to_thread(self._world_state.apply_block, block.number, block.body, block.hash())
-            archive = self._world_state.committed.get_snapshot(TreeId.ARCHIVE).root
-            if state != block.header.state or archive != block.archive_root:
-                raise WorldStateDivergedError(
-                    f"block {block.number}: applying its effects gave other roots than its header commits to"
-                )
-            _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))
+            for number in range(committed + 1, block.number):
+                missed = self._archiver.get_block(number)
+                if missed is None:
+                    raise WorldStateDivergedError(
+                        f"block {block.number} arrived but the world state is at {committed} "
+                        f"and the archiver does not have block {number}"
+                    )
+                await self._apply(missed)
+            await self._apply(block)
+
+    async def _apply(self, block: L2Block) -> None:
+        await asyncio.to_thread(self._check, block)
+        await asyncio.to_thread(self._world_state.apply_block, block.number, block.body, block.hash())
+        _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))
+
+    def _check(self, block: L2Block) -> None:
+        """Apply ``block`` on a fork that is then dropped; raise unless it gives the header's roots.
+
+        ``apply_block`` commits before its result can be checked, so a diverging block would otherwise
+        be committed (and the node could not go back).
+        """
+        with self._world_state.fork() as fork:
+            for effect in block.body:
+                fork.insert_nullifiers(effect.nullifiers)
+                fork.append_leaves(TreeId.NOTE_HASH, effect.note_hashes)
+                fork.write_public([(write.slot, write.value) for write in effect.public_data_writes])
+            fork.append_leaves(TreeId.ARCHIVE, [block.hash()])
+            state, archive = fork.get_state_reference(), fork.get_snapshot(TreeId.ARCHIVE).root
+        if state != block.header.state or archive != block.archive_root:
+            raise WorldStateDivergedError(
+                f"block {block.number}: applying its effects gives other roots than its header commits to"
+            )
