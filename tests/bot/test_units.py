@@ -36,6 +36,22 @@ def test_pacer_does_not_burst_after_a_stall() -> None:
         Pacer(0)
 
 
+def test_pacer_catches_up_after_a_hiccup_but_not_after_a_stall() -> None:
+    pacer = Pacer(100.0, max_lag_s=0.1)  # a slot every 10 ms
+    pacer.take(0.0)
+    hiccup_end = 0.05  # 50 ms late: the 5 missed slots are used at once, the schedule holds
+    due = 0
+    while pacer.delay(hiccup_end) == 0.0:
+        pacer.take(hiccup_end)
+        due += 1
+    assert due == 5
+    assert pacer.delay(hiccup_end) == pytest.approx(0.01)
+    stall_end = 1.0  # far behind: the schedule restarts, one send now and the next a full interval later
+    assert pacer.delay(stall_end) == 0.0
+    pacer.take(stall_end)
+    assert pacer.delay(stall_end) == pytest.approx(0.01)
+
+
 def test_pacer_never_exceeds_the_rate() -> None:
     pacer = Pacer(4.0)
     now, sends = 0.0, []

@@ -1,21 +1,27 @@
-"""Steady pacing: sends on a fixed schedule, without bursting to catch up after a stall."""
+"""Steady pacing: sends on a fixed schedule, catching up after a hiccup but not after a stall."""
 
 from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_MAX_LAG_S: Final = 0.1
 
 
 class Pacer:
     """Slots ``1 / rate`` seconds apart on a clock the caller supplies (``time.monotonic`` readings).
 
-    Small lateness (under one interval) is absorbed, so the long-run rate holds despite timer jitter;
-    a longer stall (e.g. waiting for in-flight txs) restarts the schedule from now instead of bursting.
+    Lateness up to ``max(interval, max_lag_s)`` is absorbed: the slots missed meanwhile are used at once,
+    so timer jitter and short event-loop hiccups do not lower the long-run rate. A longer stall (e.g.
+    waiting for in-flight txs) restarts the schedule from now instead of bursting.
     """
 
-    __slots__ = ("_interval", "_next")
+    __slots__ = ("_interval", "_max_lag", "_next")
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, max_lag_s: float = DEFAULT_MAX_LAG_S) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self._interval = 1.0 / rate
+        self._max_lag = max(self._interval, max_lag_s)
         self._next: float | None = None
 
     @property
@@ -28,6 +34,6 @@ class Pacer:
 
     def take(self, now: float) -> None:
         """Use the current slot at ``now``; the next one is one interval after it."""
-        if self._next is None or now - self._next > self._interval:
+        if self._next is None or now - self._next > self._max_lag:
             self._next = now
         self._next += self._interval
