@@ -19,6 +19,8 @@ T = TypeVar("T")
 MAX_SEQUENCE_LENGTH = 1 << 16
 """No sequence in any circuit input may be longer than this."""
 MAX_TEXT_BYTES = 4096
+MAX_BLOB_BYTES = 1 << 20
+"""Largest length-prefixed byte string (a transaction is at most 32 KiB)."""
 
 
 class EncodingError(ValueError):
@@ -62,6 +64,13 @@ class Writer:
             raise EncodingError(f"text of {len(data)} bytes exceeds the maximum of {MAX_TEXT_BYTES}")
         self.u32(len(data))
         self._parts.append(data)
+
+    def blob(self, value: bytes, max_length: int = MAX_BLOB_BYTES) -> None:
+        """Raw bytes, prefixed by their ``u32`` length."""
+        if len(value) > max_length:
+            raise EncodingError(f"blob of {len(value)} bytes exceeds the maximum of {max_length}")
+        self.u32(len(value))
+        self._parts.append(bytes(value))
 
     def sequence(self, items: Sequence[T], write: Callable[[Writer, T], None]) -> None:
         self.u32(len(items))
@@ -137,6 +146,9 @@ class Reader:
             return data.decode()
         except UnicodeDecodeError as error:
             raise EncodingError(f"{what}: text at offset {offset} is not UTF-8 ({error.reason})") from None
+
+    def blob(self, what: str, max_length: int = MAX_BLOB_BYTES) -> bytes:
+        return self._take(self.count(what, max_length), what)
 
     def count(self, what: str, max_length: int = MAX_SEQUENCE_LENGTH) -> int:
         offset = self._offset

@@ -25,6 +25,7 @@ from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import ServerCircuitProver
 from aztec.prover.test_prover import TestCircuitProver
+from aztec.prover_node.job_store import ProvingJobStore
 from aztec.prover_node.prover_node import ProverNode
 from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
@@ -106,11 +107,12 @@ class AztecNodeService:
         self.pool.evict_spent(self.world_state.committed)
         self.archiver.start()
         if self.config.sequencer is not None and self.publisher is not None:
-            on_block = None
+            prover_node = None
             if self.config.prover is not None:
                 proof_publisher = L1Publisher(self.l1, DEV_PROVER_ADDRESS, self.telemetry, sender_role="prover")
                 self._prover = await self._start_prover(proof_publisher)
-                on_block = self._prover.node.handle_block
+                prover_node = self._prover.node
+                await prover_node.resume(self.l1)
             self.sequencer = Sequencer(
                 self.world_state,
                 self.pool,
@@ -119,7 +121,7 @@ class AztecNodeService:
                 self.telemetry,
                 self.config.sequencer,
                 state_lock=self._lock,
-                on_block=on_block,
+                prover=prover_node,
             )
             self.sequencer.start()
 
@@ -140,7 +142,8 @@ class AztecNodeService:
             prover = TestCircuitProver(self.telemetry)
         queue = ProvingQueue(self.telemetry, concurrency=max(1, prover_config.workers), max_retries=2)
         orchestrator = ProvingOrchestrator(prover, queue, self.telemetry)
-        node = ProverNode(orchestrator, publisher, max_concurrent_blocks=prover_config.max_concurrent_blocks)
+        store = ProvingJobStore(self.config.data_dir / "prover_jobs")
+        node = ProverNode(orchestrator, publisher, store, max_concurrent_blocks=prover_config.max_concurrent_blocks)
         return _Prover(prover, queue, node, native, publisher)
 
     async def stop(self) -> None:

@@ -1,7 +1,9 @@
-"""Proves blocks in the order they were handed over and submits each proof to L1.
+"""Proves blocks in the order they were published and submits each proof to L1.
 
-Blocks are proven concurrently (up to ``max_concurrent_blocks``) through the shared proving queue, and
-their proofs are submitted in block order so the proven chain advances monotonically on L1.
+A block's proving input is stored (``ProvingJobStore``) before the sequencer publishes it and dropped
+once its proof is on L1, so a node killed at any point proves, after its restart, every published
+block it had not proven: the proven chain never stalls on a gap. Blocks are proven concurrently (up to
+``max_concurrent_blocks``) through the proving queue; proofs are submitted in block order.
 """
 
 from __future__ import annotations
@@ -11,19 +13,27 @@ import contextlib
 import logging
 
 from aztec.block.l2_block import L2Block
+from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
 from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator import ProvenBlock, ProvingOrchestrator
+from aztec.prover_node.job_store import ProvingJobStore
 
 _log = logging.getLogger(__name__)
 
 
 class ProverNode:
     def __init__(
-        self, orchestrator: ProvingOrchestrator, publisher: L1Publisher, *, max_concurrent_blocks: int = 2
+        self,
+        orchestrator: ProvingOrchestrator,
+        publisher: L1Publisher,
+        store: ProvingJobStore | None = None,
+        *,
+        max_concurrent_blocks: int = 2,
     ) -> None:
         self._orchestrator = orchestrator
         self._publisher = publisher
+        self._store = store
         self._slots = asyncio.Semaphore(max_concurrent_blocks)
         self._proofs: dict[int, asyncio.Task[ProvenBlock | None]] = {}
         self._next_to_submit: int | None = None
@@ -37,22 +47,50 @@ class ProverNode:
         """Blocks handed over whose proofs are not submitted yet."""
         return len(self._proofs)
 
-    async def handle_block(self, proving_input: BlockProvingInput, block: L2Block) -> None:
-        """Called by the sequencer for each published block."""
-        if self._next_to_submit is None:
-            self._next_to_submit = block.number
-        self._proofs[block.number] = asyncio.get_running_loop().create_task(
-            self._prove(proving_input), name=f"prove-block-{block.number}"
-        )
+    async def resume(self, l1: L1Client) -> int:
+        """Prove the stored jobs of published, unproven blocks; drop the rest. The number resumed."""
+        if self._store is None:
+            return 0
+        proven, pending = await l1.get_proven_block_number(), await l1.get_pending_block_number()
+        resumed = 0
+        for job in self._store.pending():
+            number = job.header.global_variables.block_number
+            if number <= proven or number > pending:
+                self._store.delete(number)
+                continue
+            self._start(job)
+            resumed += 1
+        if resumed:
+            _log.info("prover node: resumed proving %d published block(s) after a restart", resumed)
+        return resumed
+
+    def block_built(self, job: BlockProvingInput) -> None:
+        if self._store is not None:
+            self._store.put(job)
+
+    def block_discarded(self, block_number: int) -> None:
+        if self._store is not None:
+            self._store.delete(block_number)
+
+    async def block_published(self, job: BlockProvingInput, block: L2Block) -> None:
+        self._start(job)
+
+    def _start(self, job: BlockProvingInput) -> None:
+        number = job.header.global_variables.block_number
+        if number in self._proofs:
+            return
+        if self._next_to_submit is None or number < self._next_to_submit:
+            self._next_to_submit = number
+        self._proofs[number] = asyncio.get_running_loop().create_task(self._prove(job), name=f"prove-block-{number}")
         if self._submitter is None:
             self._submitter = asyncio.get_running_loop().create_task(self._submit_in_order(), name="proof-submitter")
         self._new_proof.set()
 
-    async def _prove(self, proving_input: BlockProvingInput) -> ProvenBlock | None:
-        number = proving_input.header.global_variables.block_number
+    async def _prove(self, job: BlockProvingInput) -> ProvenBlock | None:
+        number = job.header.global_variables.block_number
         async with self._slots:
             try:
-                return await self._orchestrator.prove_block(proving_input)
+                return await self._orchestrator.prove_block(job)
             except Exception as error:
                 self.failed += 1
                 _log.error("prover node: proving block %d failed: %s", number, error)
@@ -76,6 +114,8 @@ class ProverNode:
             result = await self._publisher.submit_proof(number, proven.outputs, proven.proof)
             if result.success:
                 self.proven += 1
+                if self._store is not None:
+                    self._store.delete(number)
                 _log.info("prover node: block %d proven on L1", number)
             else:
                 self.failed += 1
@@ -90,3 +130,5 @@ class ProverNode:
                 await task
         self._proofs.clear()
         self._submitter = None
+        if self._store is not None:
+            self._store.close()

@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from aztec.block.l2_block import L2Block
 from aztec.foundation.timer import Timer
@@ -35,7 +35,21 @@ from aztec.world_state.world_state import WorldState
 
 _log = logging.getLogger(__name__)
 
-BlockHandler = Callable[[BlockProvingInput, L2Block], Awaitable[None]]
+
+class BlockProver(Protocol):
+    """Where built blocks go to be proven (the prover node)."""
+
+    def block_built(self, job: BlockProvingInput) -> None:
+        """Called before publishing: keep the job (persisted), in case the node dies after publishing."""
+        ...
+
+    def block_discarded(self, block_number: int) -> None:
+        """The block was not published after all."""
+        ...
+
+    async def block_published(self, job: BlockProvingInput, block: L2Block) -> None:
+        """The block is on L1 and committed: prove it."""
+        ...
 
 
 @dataclass
@@ -57,7 +71,7 @@ class Sequencer:
         config: SequencerConfig,
         *,
         state_lock: asyncio.Lock,
-        on_block: BlockHandler | None = None,
+        prover: BlockProver | None = None,
     ) -> None:
         """``state_lock`` serializes world-state writes with the node's synchronizer."""
         self._world_state = world_state
@@ -66,7 +80,7 @@ class Sequencer:
         self._l1 = l1
         self._config = config
         self._lock = state_lock
-        self._on_block = on_block
+        self._prover = prover
         self._state = SequencerState.IDLE
         self._last_block_at: float | None = None
         self._started_at = time.monotonic()
@@ -173,9 +187,13 @@ class Sequencer:
         block = built.block
         build_s = timer.s()
         self._state = SequencerState.PUBLISHING
+        if self._prover is not None:
+            self._prover.block_built(built.proving_input)
         outcome = await self._publisher.publish_block(block)
         if not outcome.success:
             built.fork.rollback()
+            if self._prover is not None:
+                self._prover.block_discarded(block.number)
             self._instrumentation.record_failed()
             _log.error("sequencer: publishing block %d failed: %s", block.number, outcome.error)
             self._state = SequencerState.IDLE
@@ -198,6 +216,6 @@ class Sequencer:
             build_s,
         )
         self._state = SequencerState.IDLE
-        if self._on_block is not None:
-            await self._on_block(built.proving_input, block)
+        if self._prover is not None:
+            await self._prover.block_published(built.proving_input, block)
         return block
