@@ -17,7 +17,7 @@ from aztec.l1.rollup import encode_propose, encode_submit_proof
 from aztec.p2p import TxPool, TxPoolConfig
 from aztec.prover import ProvenBlock
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.sequencer import BlockHandler, Sequencer
+from aztec.sequencer.sequencer import Sequencer
 from aztec.simulator import TOKEN_ADDRESS, Account, Tx, Wallet, call
 from aztec.telemetry.api import TelemetryClient
 from aztec.world_state import WorldState
@@ -84,7 +84,6 @@ class SequencerParts:
         sender: str = DEV_PUBLISHER_ADDRESS,
         world_state: WorldState | None = None,
         publish_timeout_s: float = 10.0,
-        on_block: BlockHandler | None = None,
         state_lock: asyncio.Lock | None = None,
     ) -> None:
         self._owns_world_state = world_state is None
@@ -100,7 +99,6 @@ class SequencerParts:
             telemetry,
             config,
             state_lock=self.lock,
-            on_block=on_block,
         )
 
     def close(self) -> None:
