@@ -1,0 +1,177 @@
+"""The prover node on a mining development L1: proofs land in block order, failures are counted,
+stored jobs are resumed after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from aztec.circuits.root_rollup import RootRollupPublicInputs
+from aztec.l1 import DEV_PROVER_ADDRESS, DevL1Chain, L1Publisher, PublishResult
+from aztec.prover import BlockProvingInput, ProvenBlock, ProvingOrchestrator, ProvingQueue, TestCircuitProver
+from aztec.prover.orchestrator import BlockProvingError
+from aztec.prover.proof import Proof
+from aztec.prover_node.job_store import ProvingJobStore
+from aztec.prover_node.prover_node import ProverNode
+from aztec.telemetry.noop import NoopTelemetryClient
+from tests.l1.l2_blocks import BuiltBlock, L2BlockBuilder
+from tests.node.harness import open_chain, poll, propose
+
+
+class GatedOrchestrator(ProvingOrchestrator):
+    """A real orchestrator whose blocks start proving only when the test opens their gate."""
+
+    def __init__(self) -> None:
+        telemetry = NoopTelemetryClient()
+        super().__init__(TestCircuitProver(telemetry), ProvingQueue(telemetry, concurrency=4), telemetry)
+        self.gates: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
+        self.refused: set[int] = set()
+        self.finished: list[int] = []
+
+    def open(self, *numbers: int) -> None:
+        for number in numbers:
+            self.gates[number].set()
+
+    async def prove_block(self, block: BlockProvingInput) -> ProvenBlock:
+        number = block.header.global_variables.block_number
+        await self.gates[number].wait()
+        if number in self.refused:
+            raise BlockProvingError(f"block {number}: refused by the test")
+        proven = await super().prove_block(block)
+        self.finished.append(number)
+        return proven
+
+
+class RecordingPublisher(L1Publisher):
+    """The real publisher, remembering which blocks' proofs it was asked to submit, in order."""
+
+    def __init__(self, chain: DevL1Chain) -> None:
+        super().__init__(chain, DEV_PROVER_ADDRESS, NoopTelemetryClient(), sender_role="prover", poll_interval_s=0.005)
+        self.submitted: list[int] = []
+
+    async def submit_proof(self, block_number: int, outputs: RootRollupPublicInputs, proof: Proof) -> PublishResult:
+        self.submitted.append(block_number)
+        return await super().submit_proof(block_number, outputs, proof)
+
+
+@pytest.fixture
+async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
+    dev = open_chain(tmp_path / "l1.sqlite")
+    await dev.start()
+    yield dev
+    await dev.stop()
+    dev.close()
+
+
+@pytest.fixture
+def l2(tmp_path: Path) -> Iterator[L2BlockBuilder]:
+    builder = L2BlockBuilder(tmp_path / "sequencer")
+    yield builder
+    builder.close()
+
+
+@pytest.fixture
+def publisher(chain: DevL1Chain) -> Iterator[RecordingPublisher]:
+    recording = RecordingPublisher(chain)
+    yield recording
+    recording.close()
+
+
+async def _published(chain: DevL1Chain, l2: L2BlockBuilder, count: int) -> list[BuiltBlock]:
+    built = [l2.build(1) for _ in range(count)]
+    for b in built:
+        propose(chain, b.block)
+
+    async def proposed() -> bool:
+        return await chain.get_pending_block_number() == count
+
+    await poll(proposed, "the proposals")
+    return built
+
+
+async def test_proofs_are_submitted_in_block_order_when_proving_finishes_out_of_order(
+    chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher
+) -> None:
+    built = await _published(chain, l2, 3)
+    orchestrator = GatedOrchestrator()
+    node = ProverNode(orchestrator, publisher, max_concurrent_blocks=3)
+    try:
+        for b in built:
+            await node.block_published(b.proving_input, b.block)
+        assert node.queued == 3
+
+        orchestrator.open(3, 2)
+        await poll(lambda: sorted(orchestrator.finished) == [2, 3], "blocks 2 and 3 to be proven")
+        orchestrator.open(1)
+        await poll(lambda: node.proven == 3, "three proofs on L1")
+        assert orchestrator.finished[-1] == 1, "block 1 was proven last"
+        assert publisher.submitted == [1, 2, 3]
+        assert await chain.get_proven_block_number() == 3
+        assert (node.queued, node.failed) == (0, 0)
+    finally:
+        await node.stop()
+
+
+async def test_a_failed_proof_is_counted_and_later_proofs_still_land(
+    chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher
+) -> None:
+    built = await _published(chain, l2, 2)
+    orchestrator = GatedOrchestrator()
+    orchestrator.refused.add(1)
+    orchestrator.open(1, 2)
+    node = ProverNode(orchestrator, publisher)
+    try:
+        for b in built:
+            await node.block_published(b.proving_input, b.block)
+        await poll(lambda: node.proven == 1, "block 2's proof on L1")
+        assert node.failed == 1
+        assert publisher.submitted == [2]
+        assert await chain.get_proven_block_number() == 0, "the proven chain waits for block 1"
+    finally:
+        await node.stop()
+
+
+async def test_a_rejected_proof_submission_is_counted(
+    chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher
+) -> None:
+    unpublished = l2.build(1)  # never proposed: the rollup reverts its proof
+    orchestrator = GatedOrchestrator()
+    orchestrator.open(1)
+    node = ProverNode(orchestrator, publisher)
+    try:
+        await node.block_published(unpublished.proving_input, unpublished.block)
+        await poll(lambda: node.failed == 1, "the failed submission")
+        assert (publisher.submitted, node.proven) == ([1], 0)
+    finally:
+        await node.stop()
+
+
+async def test_resume_proves_the_stored_jobs_of_published_unproven_blocks(
+    tmp_path: Path, chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher
+) -> None:
+    built = await _published(chain, l2, 2)
+    unpublished = l2.build(1)
+    store = ProvingJobStore(tmp_path / "jobs")
+    for b in [*built, unpublished]:
+        store.put(b.proving_input)
+    store.close()
+
+    orchestrator = GatedOrchestrator()
+    orchestrator.open(1, 2, 3)
+    node = ProverNode(orchestrator, publisher, ProvingJobStore(tmp_path / "jobs"))
+    try:
+        assert await node.resume(chain) == 2
+        await poll(lambda: node.proven == 2, "both published blocks proven")
+        assert publisher.submitted == [1, 2]
+        assert await chain.get_proven_block_number() == 2
+    finally:
+        await node.stop()
+    reopened = ProvingJobStore(tmp_path / "jobs")
+    try:
+        assert reopened.pending() == [], "proven jobs and the unpublished one are dropped"
+    finally:
+        reopened.close()
