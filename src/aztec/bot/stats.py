@@ -8,7 +8,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Final
 
-LATENCY_WINDOW: Final = 100_000
+LATENCY_WINDOW: Final = 20_000
 """Percentiles are over the latest this many mined txs."""
 
 
