@@ -1,0 +1,193 @@
+"""Sustained throughput of a sequencer node driven by the bot, with telemetry off, on a Prometheus endpoint
+(scraped every second), and exporting over OTLP, side by side in one run.
+
+Run: ``uv run python bench/node_throughput.py [--duration 15] [--rates 25,50,100,200]``.
+Prints mined txs per second (blocks' txs counted by the node over a steady window after a warm-up) and
+the bot's p50/p99 send-to-mined latency per rate and mode, and the throughput cost of each telemetry mode
+at the highest rate (target: at most 3%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from aztec.bot.bot import Bot
+from aztec.bot.config import BotConfig
+from aztec.bot.stats import BotState
+from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
+from aztec.node.config import NodeConfig, ProverConfig
+from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.node.service import AztecNodeService
+from aztec.sequencer.config import SequencerConfig
+from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemetry_client
+from aztec.telemetry.config import TelemetryConfig
+from aztec.world_state.genesis import genesis_archive_root
+
+MODES = ("off", "prometheus", "otlp")
+WARM_UP_S = 3.0
+"""Sending before the measured window starts (the pool and the block size settle)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    mode: str
+    rate: float
+    mined_per_s: float
+    p50_s: float | None
+    p99_s: float | None
+    failed: int
+
+
+class _OtlpSink:
+    """Accepts OTLP/HTTP exports and discards them (a collector that keeps up)."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextmanager
+def _scraper(url: str | None) -> Iterator[None]:
+    """Scrape ``url`` every second while the run lasts, as Prometheus would."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while url is not None and not stop.wait(1.0):
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClient]:
+    if mode == "off":
+        return NoopTelemetryClient(), NoopTelemetryClient()
+    if mode == "prometheus":
+        node = TelemetryConfig(service_name="aztec-node", prometheus_port=0)
+        bot = TelemetryConfig(service_name="aztec-bot", prometheus_port=0)
+    else:
+        node = TelemetryConfig(service_name="aztec-node", otlp_metrics_endpoint=sink.endpoint, collect_interval_ms=5000)
+        bot = TelemetryConfig(service_name="aztec-bot", otlp_metrics_endpoint=sink.endpoint, collect_interval_ms=5000)
+    return create_telemetry_client(node), create_telemetry_client(bot)
+
+
+async def run_once(mode: str, rate: float, duration_s: float, sink: _OtlpSink) -> Result:
+    node_telemetry, bot_telemetry = _clients(mode, sink)
+    scrape_url = getattr(getattr(node_telemetry, "prometheus", None), "url", None)
+    with tempfile.TemporaryDirectory() as directory:
+        data = Path(directory)
+        l1 = DevL1Chain.open(data / "l1.sqlite", genesis_archive_root(), DevL1Config(block_time_s=0.25))
+        await l1.start()
+        config = NodeConfig(
+            data / "node",
+            sequencer=SequencerConfig(slot_duration_s=0.5, max_txs_per_block=256, max_block_wait_s=0.5),
+            prover=ProverConfig(kind="test"),
+            tx_pool_max_txs=100_000,
+        )
+        node = AztecNodeService.create(config, node_telemetry, l1, DEV_PUBLISHER_ADDRESS)
+        await node.start()
+        server = build_node_rpc_server(node, node_telemetry)
+        await server.start()
+        bot = Bot(server.url, bot_telemetry, BotConfig(tx_per_second=rate, accounts=8, max_in_flight=100_000))
+        try:
+            with _scraper(scrape_url):
+                await bot.start()
+                while bot.stats().state is BotState.FUNDING:
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(WARM_UP_S)
+                mined_before, started = node.mined_txs, time.monotonic()
+                await asyncio.sleep(duration_s)
+                mined_per_s = (node.mined_txs - mined_before) / (time.monotonic() - started)
+                stats = bot.stats()
+        finally:
+            await bot.stop()
+            await server.stop()
+            await node.stop()
+            await l1.stop()
+            l1.close()
+            node_telemetry.stop()
+            bot_telemetry.stop()
+    return Result(mode, rate, mined_per_s, stats.latency_p50_s, stats.latency_p99_s, stats.failed)
+
+
+def _median(group: list[Result]) -> Result:
+    """The run with the median throughput of a (rate, mode) group."""
+    return sorted(group, key=lambda r: r.mined_per_s)[len(group) // 2]
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:,.0f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds of sending per run")
+    parser.add_argument("--rates", default="50,100,400", help="bot rates (txs/s), comma-separated")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per rate and mode (the median is shown)")
+    args = parser.parse_args(argv)
+    rates = [float(r) for r in args.rates.split(",")]
+    logging.basicConfig(level=logging.ERROR)
+    sink = _OtlpSink()
+    runs: dict[tuple[float, str], list[Result]] = {}
+    try:
+        for rate in rates:
+            for _ in range(args.repeats):
+                for mode in MODES:  # interleaved so drift in the machine's load hits every mode alike
+                    runs.setdefault((rate, mode), []).append(asyncio.run(run_once(mode, rate, args.duration, sink)))
+    finally:
+        sink.close()
+    results = [_median(group) for group in runs.values()]
+    print(
+        f"Node throughput, bot-driven: {args.duration:g} s measured after {WARM_UP_S:g} s warm-up, "
+        f"median of {args.repeats} interleaved runs per row\n"
+    )
+    print("| bot rate (tx/s) | telemetry | mined tx/s | p50 latency (ms) | p99 latency (ms) | failed |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r.rate:g} | {r.mode} | {r.mined_per_s:.1f} | {_ms(r.p50_s)} | {_ms(r.p99_s)} | {r.failed} |")
+    top = max(rates)
+    at_top = {r.mode: r.mined_per_s for r in results if r.rate == top}
+    print()
+    for mode in MODES[1:]:
+        cost = 1 - at_top[mode] / at_top["off"] if at_top["off"] else 0.0
+        verdict = "within" if cost <= 0.03 else "OVER"
+        print(f"Throughput cost of {mode} at {top:g} tx/s: {cost * 100:+.1f}% ({verdict} the 3% target)")
+    print(f"Median mined tx/s over all runs: {statistics.median(r.mined_per_s for r in results):.1f}")
+
+
+if __name__ == "__main__":
+    main()
