@@ -1,4 +1,4 @@
-"""Metrics of the demo service that stands in for the node until the node service exists."""
+"""Example metrics: the benchmark framework's self-test scenario and the telemetry tests record these."""
 
 from typing import Final
 

@@ -1,1 +1,0 @@
-"""A small demo service that records a few metrics, until the node service replaces it in the sandbox."""
