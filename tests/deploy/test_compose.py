@@ -123,11 +123,6 @@ def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
             "rule_files 'alerts/*.yml'",
         ),
         (
-            "prometheus/prometheus.yml",
-            _set(["scrape_configs", 0, "metric_relabel_configs"], []),
-            "turns the collector's aztec_sequencer_slot_count_total into aztec_sequencer_slot_count_total",
-        ),
-        (
             "grafana/provisioning/datasources/prometheus.yml",
             _set(["datasources", 0, "url"], "http://localhost:9090"),
             "grafana: no provisioned Prometheus data source at http://prometheus:9090",

@@ -39,7 +39,7 @@ def test_liveness_jobs_keep_no_sample_of_their_own() -> None:
     jobs = {j["job_name"]: j for j in load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]}
     for job in ("aztec-node", "aztec-bot"):
         assert apply_metric_relabel(jobs[job]["metric_relabel_configs"], "process_cpu_time_seconds_total") is None
-    relabel = jobs["otel-collector"]["metric_relabel_configs"]
+    relabel = jobs["otel-collector"].get("metric_relabel_configs", [])
     assert apply_metric_relabel(relabel, "process_cpu_time_seconds_total") == "process_cpu_time_seconds_total"
 
 
