@@ -148,3 +148,7 @@ BATCH_SIZE_CLASS: Final = AttributeKey(
     "Leaves in one tree insertion, rounded up to a power of two",
     values=("0", "1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "1024+"),
 )
+SYNC_RUN_BLOCKS: Final = AttributeKey(
+    "aztec.world_state.sync_run_blocks",
+    "Blocks a fresh node caught up on in one sync run (recorded by benchmarks only, for a few fixed run sizes)",
+)

@@ -115,7 +115,7 @@ class Fork:
             return []
         timer = Timer()
         witnesses = target.append(batch)
-        self._instrumentation.record_insertion(tree, timer.s())
+        self._instrumentation.record_insertion(tree, timer.s(), len(batch))
         return witnesses
 
     def insert_nullifiers(self, nullifiers: Sequence[Fr]) -> list[IndexedInsertWitness]:
@@ -141,7 +141,7 @@ class Fork:
         tree.require_room(len(batch))
         timer = Timer()
         witnesses = [tree.insert(nullifier, NULLIFIER_VALUE) for nullifier in batch]
-        self._instrumentation.record_insertion(TreeId.NULLIFIER, timer.s())
+        self._instrumentation.record_insertion(TreeId.NULLIFIER, timer.s(), len(batch))
         return witnesses
 
     def write_public(self, writes: Sequence[tuple[Fr, Fr]]) -> list[IndexedInsertWitness]:
@@ -159,7 +159,7 @@ class Fork:
         for slot, value in batch:
             index = tree.find(slot)
             witnesses.append(tree.insert(slot, value) if index is None else tree.update(index, value))
-        self._instrumentation.record_insertion(TreeId.PUBLIC_DATA, timer.s())
+        self._instrumentation.record_insertion(TreeId.PUBLIC_DATA, timer.s(), len(batch))
         return witnesses
 
     def commit(self, block_number: int) -> None:

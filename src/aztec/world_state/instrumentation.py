@@ -19,6 +19,18 @@ from aztec.telemetry.metrics.world_state import (
 )
 from aztec.world_state.api import TreeId
 
+LARGEST_BATCH_SIZE_CLASS = 1024
+"""Batches of more leaves than this share the class "1024+"."""
+
+
+def batch_size_class(leaves: int) -> str:
+    """``leaves`` rounded up to a power of two ("0", "1", "2", "4" ... "1024", then "1024+"): a bounded attribute."""
+    if leaves <= 0:
+        return "0"
+    if leaves > LARGEST_BATCH_SIZE_CLASS:
+        return f"{LARGEST_BATCH_SIZE_CLASS}+"
+    return str(1 << (leaves - 1).bit_length())
+
 
 @dataclass(frozen=True, slots=True)
 class WorldStateStats:
@@ -34,7 +46,7 @@ class WorldStateStats:
 
 
 class WorldStateInstrumentation:
-    """Meter ``WorldState``: insertion duration by tree, fork and sync durations, and observables.
+    """Meter ``WorldState``: insertion duration by tree and batch size class, fork and sync durations, and observables.
 
     The observables (tree sizes, committed height, LMDB map size, used size and item counts) are fed by
     one batch callback that calls ``stats``; it returns None once the world state is closed.
@@ -44,8 +56,10 @@ class WorldStateInstrumentation:
         self._meter = telemetry.get_meter("WorldState")
         self._stats = stats
         insertion = self._meter.create_histogram(WORLD_STATE_TREE_INSERTION_DURATION)
-        self._insertion: dict[TreeId, BoundHistogram] = {
-            tree: insertion.bind({a.MERKLE_TREE_NAME: tree.value}) for tree in TreeId
+        self._insertion: dict[tuple[TreeId, str], BoundHistogram] = {
+            (tree, size_class): insertion.bind({a.MERKLE_TREE_NAME: tree.value, a.BATCH_SIZE_CLASS: size_class})
+            for tree in TreeId
+            for size_class in a.BATCH_SIZE_CLASS.values or ()
         }
         self._fork_duration = self._meter.create_histogram(WORLD_STATE_FORK_DURATION)
         self._sync_duration = self._meter.create_histogram(WORLD_STATE_SYNC_DURATION)
@@ -58,8 +72,9 @@ class WorldStateInstrumentation:
         self._callback = self._observe  # one bound method, so that removing it finds the same object
         self._meter.add_batch_observable_callback(self._callback, self._observables)
 
-    def record_insertion(self, tree: TreeId, duration_s: float) -> None:
-        self._insertion[tree].record(duration_s)
+    def record_insertion(self, tree: TreeId, duration_s: float, leaves: int) -> None:
+        """One batch of ``leaves`` inserted into ``tree`` (bucketed by :func:`batch_size_class`)."""
+        self._insertion[tree, batch_size_class(leaves)].record(duration_s)
 
     def record_fork(self, duration_s: float) -> None:
         """A fork's life, from creation to commit or rollback."""

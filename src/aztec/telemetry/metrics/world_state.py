@@ -10,8 +10,8 @@ _TREE = (a.MERKLE_TREE_NAME,)
 WORLD_STATE_TREE_INSERTION_DURATION: Final = histogram(
     "aztec.world_state.tree_insertion.duration",
     "s",
-    "Time to insert a batch of leaves into a tree",
-    attributes=_TREE,
+    "Time to insert a batch of leaves into a tree, by tree and batch size class",
+    attributes=(a.MERKLE_TREE_NAME, a.BATCH_SIZE_CLASS),
 )
 WORLD_STATE_TREE_SIZE: Final = observable_gauge(
     "aztec.world_state.tree_size", "{leaf}", "Leaves in a tree of the committed state", attributes=_TREE
@@ -20,7 +20,11 @@ WORLD_STATE_FORK_DURATION: Final = histogram(
     "aztec.world_state.fork.duration", "s", "How long a fork lived, from creation to commit or rollback"
 )
 WORLD_STATE_SYNC_DURATION: Final = histogram(
-    "aztec.world_state.sync.duration", "s", "Time to apply one block's effects and commit them"
+    "aztec.world_state.sync.duration",
+    "s",
+    "Time to apply one block's effects and commit them; with aztec.world_state.sync_run_blocks (benchmarks "
+    "only), the time a fresh node took to catch up on that many blocks from L1",
+    attributes=(a.SYNC_RUN_BLOCKS,),
 )
 WORLD_STATE_COMMITTED_HEIGHT: Final = observable_gauge(
     "aztec.world_state.committed_height", "{block}", "Block number of the committed state"
