@@ -79,7 +79,7 @@ class L1Publisher:
 
     async def publish_block(self, block: L2Block) -> PublishResult:
         """Propose ``block`` to the rollup contract (calldata: the block's canonical encoding)."""
-        return await self._send("propose", encode_propose(block))
+        return await self._send("propose", encode_propose(block), l2_tx_count=len(block.body))
 
     async def submit_proof(self, block_number: int, outputs: RootRollupPublicInputs, proof: Proof) -> PublishResult:
         """Submit the proof of proposed block ``block_number``: the root rollup's public outputs and proof, as
@@ -98,7 +98,7 @@ class L1Publisher:
         """Stop reporting the observables."""
         self._instrumentation.close()
 
-    async def _send(self, tx_type: L1TxType, data: bytes) -> PublishResult:
+    async def _send(self, tx_type: L1TxType, data: bytes, *, l2_tx_count: int | None = None) -> PublishResult:
         timer = Timer()
         tx_hash: str | None = None
         receipt: TxReceipt | None = None
@@ -118,6 +118,7 @@ class L1Publisher:
                 gas_used=receipt.gas_used,
                 gas_price=receipt.effective_gas_price,
                 calldata_size=len(data),
+                l2_tx_count=l2_tx_count,
             )
             outcome, error = ("success", None) if receipt.succeeded else ("failure", receipt.revert_reason)
         else:

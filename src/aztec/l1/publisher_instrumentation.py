@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from aztec.sequencer.instrumentation import block_size_class
 from aztec.telemetry import attributes as a
-from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, TelemetryClient
+from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, Histogram, TelemetryClient
 from aztec.telemetry.metrics.l1 import (
     L1_BASE_FEE,
     L1_BLOCK_HEIGHT,
@@ -124,6 +125,8 @@ class L1PublisherInstrumentation:
         calldata = meter.create_histogram(L1_PUBLISHER_TX_CALLDATA_SIZE)
         gas_price = meter.create_histogram(L1_PUBLISHER_GAS_PRICE)
         count = meter.create_counter(L1_PUBLISHER_TX_COUNT)
+        self._gas: Histogram = gas
+        self._calldata: Histogram = calldata
         self._tx: dict[L1TxType, _TxInstruments] = {}
         for tx_type in TX_TYPES:
             attributes = {a.L1_TX_TYPE: tx_type}
@@ -139,14 +142,29 @@ class L1PublisherInstrumentation:
         self._observables.add(self._token, sender_role, observation)
 
     def record_included(
-        self, tx_type: L1TxType, *, duration_s: float, gas_used: int, gas_price: int, calldata_size: int
+        self,
+        tx_type: L1TxType,
+        *,
+        duration_s: float,
+        gas_used: int,
+        gas_price: int,
+        calldata_size: int,
+        l2_tx_count: int | None = None,
     ) -> None:
-        """A transaction that made it into a block (successful or reverted: it paid for its gas either way)."""
+        """A transaction that made it into a block (successful or reverted: it paid for its gas either way).
+
+        ``l2_tx_count`` (proposals): the L2 block's transactions; gas and calldata then also carry its size class.
+        """
         instruments = self._tx[tx_type]
         instruments.duration.record(duration_s)
-        instruments.gas.record(gas_used)
-        instruments.calldata_size.record(calldata_size)
         instruments.gas_price.record(gas_price)
+        if l2_tx_count is None:
+            instruments.gas.record(gas_used)
+            instruments.calldata_size.record(calldata_size)
+            return
+        attributes = {a.L1_TX_TYPE: tx_type, a.BLOCK_SIZE_CLASS: block_size_class(l2_tx_count)}
+        self._gas.record(gas_used, attributes)
+        self._calldata.record(calldata_size, attributes)
 
     def record_outcome(self, tx_type: L1TxType, outcome: L1TxOutcome) -> None:
         self._tx[tx_type].outcomes[outcome].add()

@@ -6,18 +6,23 @@ from aztec.telemetry import attributes as a
 from aztec.telemetry.definitions import ValueType, counter, histogram, observable_gauge
 
 _TX = (a.L1_TX_TYPE,)
+_TX_AND_BLOCK_SIZE = (a.L1_TX_TYPE, a.BLOCK_SIZE_CLASS)
+"""Proposals also carry their L2 block's size class (proofs do not)."""
 
 L1_PUBLISHER_TX_DURATION: Final = histogram(
     "aztec.l1_publisher.tx_duration", "s", "Time from sending an L1 transaction to its inclusion", attributes=_TX
 )
 L1_PUBLISHER_TX_GAS: Final = histogram(
-    "aztec.l1_publisher.tx_gas", "{gas}", "L1 gas used per transaction", attributes=_TX
+    "aztec.l1_publisher.tx_gas",
+    "{gas}",
+    "L1 gas used per transaction, by type (and, for proposals, the L2 block's size class)",
+    attributes=_TX_AND_BLOCK_SIZE,
 )
 L1_PUBLISHER_TX_CALLDATA_SIZE: Final = histogram(
     "aztec.l1_publisher.tx_calldata_size",
     "By",
-    "Calldata bytes per L1 transaction",
-    attributes=_TX,
+    "Calldata bytes per L1 transaction, by type (and, for proposals, the L2 block's size class)",
+    attributes=_TX_AND_BLOCK_SIZE,
     value_type=ValueType.INT,
 )
 L1_PUBLISHER_GAS_PRICE: Final = histogram(
