@@ -188,6 +188,10 @@ class AztecNodeService:
     async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
         location = self.archiver.get_tx(tx_hash)
         if location is not None:
+            if location.block_number > self.world_state.committed_block_number:
+                # Archived but not yet applied: "mined" must mean this node's state (storage reads, nonce
+                # checks on new txs) already includes the tx.
+                return TxReceipt(tx_hash, TxStatus.PENDING)
             proven = location.block_number <= self.archiver.get_proven_block_number()
             return TxReceipt(
                 tx_hash,

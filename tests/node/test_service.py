@@ -1,0 +1,241 @@
+"""AztecNodeService: a sequencer node with its prover and a follower on one development L1, in one process."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aztec.foundation.fields import Fr
+from aztec.l1 import DEV_CHAIN_ID, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
+from aztec.l1 import store as l1_store
+from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
+from aztec.node.config import NodeConfig, ProverConfig
+from aztec.node.service import VERSION, AztecNodeService
+from aztec.sequencer.config import SequencerConfig
+from aztec.sequencer.fees import l2_base_fee
+from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, Wallet, storage_slot
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_TX_ADDED_COUNT
+from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT, NODE_RECEIVE_TX_DURATION
+from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_SLOT_TOTAL_COUNT
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.world_state.api import TreeId
+from tests.node.harness import mint_tx, new_wallet, open_chain, poll
+
+StartNode = Callable[..., Awaitable[AztecNodeService]]
+MIN_L2_BASE_FEE_ON_DEV_L1 = l2_base_fee(DevL1Config().min_base_fee)
+"""The lowest L2 base fee the development L1 can give (its base fee falls block by block while idle)."""
+
+
+@pytest.fixture
+async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
+    """Not mining: tests mine explicitly, or ``await chain.start()``."""
+    dev = open_chain(tmp_path / "l1.sqlite")
+    yield dev
+    await dev.stop()
+    dev.close()
+
+
+@pytest.fixture
+async def start_node(tmp_path: Path, chain: DevL1Chain) -> AsyncIterator[StartNode]:
+    """``await start_node(name, telemetry=None, sequencer=True, **NodeConfig fields)``; stopped after the test."""
+    started: list[AztecNodeService] = []
+
+    async def start(
+        name: str, telemetry: TelemetryClient | None = None, *, sequencer: bool = True, **config: Any
+    ) -> AztecNodeService:
+        if sequencer:
+            config.setdefault("sequencer", SequencerConfig(slot_duration_s=0.02, max_block_wait_s=0.0))
+            config.setdefault("prover", ProverConfig(kind="test"))
+        config.setdefault("archiver_poll_interval_s", 0.01)
+        node_config = NodeConfig(tmp_path / name, **config)
+        node = AztecNodeService.create(node_config, telemetry or NoopTelemetryClient(), chain, DEV_PUBLISHER_ADDRESS)
+        await node.start()
+        started.append(node)
+        return node
+
+    yield start
+    for node in reversed(started):
+        await node.stop()
+
+
+def _pending_l1_txs(chain: DevL1Chain) -> int:
+    conn = l1_store.connect(chain.path, 5.0)
+    try:
+        return len(list(l1_store.pending_transactions(conn)))
+    finally:
+        conn.close()
+
+
+async def _receipt_is(node: AztecNodeService, tx_hash: Fr, *statuses: TxStatus) -> TxReceipt:
+    receipt: list[TxReceipt] = []
+
+    async def reached() -> bool:
+        receipt[:] = [await node.get_tx_receipt(tx_hash)]
+        return receipt[0].status in statuses
+
+    await poll(reached, f"a receipt {' or '.join(statuses)}")
+    return receipt[0]
+
+
+async def _included(node: AztecNodeService, tx_hash: Fr) -> TxReceipt:
+    """Mined (or already proven): in a block this node's world state includes."""
+    return await _receipt_is(node, tx_hash, TxStatus.MINED, TxStatus.PROVEN)
+
+
+async def _mined_on(chain: DevL1Chain, node: AztecNodeService, tx_hash: Fr) -> TxReceipt:
+    await chain.start()
+    return await _included(node, tx_hash)
+
+
+async def test_a_receipt_goes_pending_then_mined_then_proven(start_node: StartNode, chain: DevL1Chain) -> None:
+    node = await start_node("sequencer")
+    follower = await start_node("follower", sequencer=False)
+    tx = mint_tx(new_wallet())
+    tx_hash = await node.send_tx(tx)
+    assert tx_hash == tx.tx_hash
+    assert await node.get_tx_receipt(tx_hash) == TxReceipt(tx_hash, TxStatus.PENDING)
+    assert await node.get_tx_by_hash(tx_hash) == tx
+    assert (await follower.get_tx_receipt(tx_hash)).status is TxStatus.UNKNOWN
+
+    # Mine the proposal alone: the proof can only be sent after it, so "mined" is seen before "proven".
+    await poll(lambda: _pending_l1_txs(chain) == 1, "the block proposal on L1")
+    chain.mine()
+    mined = await _receipt_is(node, tx_hash, TxStatus.MINED)
+    assert (mined.block_number, mined.reverted) == (1, False)
+    assert mined.fee is not None and mined.fee > 0
+
+    async def left_the_pool() -> bool:
+        return await node.get_tx_by_hash(tx_hash) is None
+
+    await poll(left_the_pool, "the mined tx to leave the pool")
+    assert (await _included(follower, tx_hash)).block_number == 1
+
+    await chain.start()
+    proven = await _receipt_is(node, tx_hash, TxStatus.PROVEN)
+    assert dataclasses.replace(proven, status=TxStatus.MINED) == mined
+    await _receipt_is(follower, tx_hash, TxStatus.PROVEN)
+    assert await node.get_proven_block_number() == await follower.get_proven_block_number() == 1
+    block = await follower.get_block(1)
+    assert block is not None and [effect.tx_hash for effect in block.body] == [tx_hash]
+    assert await node.get_block(1) == block
+    assert await node.get_block(2) is None
+
+
+async def test_rejected_txs_raise_with_their_reason_and_the_node_keeps_serving(
+    start_node: StartNode, chain: DevL1Chain, telemetry: InMemoryTelemetryClient
+) -> None:
+    node = await start_node("sequencer", telemetry)
+    wallet = new_wallet()
+    mined = mint_tx(wallet)
+    await node.send_tx(mined)
+    await _mined_on(chain, node, mined.tx_hash)
+
+    cases = {
+        "fee_too_low": mint_tx(wallet, max_fee_per_gas=MIN_L2_BASE_FEE_ON_DEV_L1 - 1),
+        "bad_signature": mint_tx(wallet).with_signature(bytes(64)),
+        "double_spend": mint_tx(Wallet(wallet.account, next_nonce=0), 5),  # nonce 0 is spent
+    }
+    for reason, tx in cases.items():
+        with pytest.raises(TxRejectedError, match=f"transaction rejected: {reason}: ") as raised:
+            await node.send_tx(tx)
+        assert raised.value.reason == reason
+        assert (await node.get_tx_receipt(tx.tx_hash)).status is TxStatus.UNKNOWN
+
+    pending = mint_tx(wallet)
+    await node.send_tx(pending)
+    with pytest.raises(TxRejectedError) as raised:
+        await node.send_tx(pending)
+    assert raised.value.reason == "duplicate"
+    assert (await _included(node, pending.tx_hash)).block_number == 2
+
+    assert telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "accepted"}) == 2
+    assert telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "rejected"}) == 4
+    assert telemetry.histogram(NODE_RECEIVE_TX_DURATION).count == 6
+
+
+async def test_node_info(start_node: StartNode, chain: DevL1Chain) -> None:
+    node = await start_node("sequencer")
+    follower = await start_node("follower", sequencer=False)
+    info = await node.get_node_info()
+    assert info.role == "sequencer+prover"
+    assert (await follower.get_node_info()).role == "follower"
+    assert info.version == VERSION
+    assert info.l1_chain_id == DEV_CHAIN_ID
+    assert info.rollup_address == chain.rollup_address
+    assert info.base_fee_per_gas == l2_base_fee(await chain.get_base_fee())
+    assert (info.block_gas_limit, info.max_tx_size) == (10_000_000, 32 * 1024)
+    assert info.contracts == {"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS}
+
+
+async def test_is_ready_when_the_world_state_is_at_the_l1_tip(start_node: StartNode, chain: DevL1Chain) -> None:
+    node = await start_node("sequencer")
+    follower = await start_node("follower", sequencer=False, archiver_poll_interval_s=3600.0)
+    assert await node.is_ready() and await follower.is_ready()
+
+    tx = mint_tx(new_wallet())
+    await node.send_tx(tx)
+    await _mined_on(chain, node, tx.tx_hash)
+    assert await node.is_ready()
+    assert not await follower.is_ready(), "block 1 is on L1, not yet in the follower's world state"
+
+    await follower.archiver.sync_once()
+    assert await follower.is_ready()
+    committed = [n.world_state.committed for n in (node, follower)]
+    assert committed[0].get_state_reference() == committed[1].get_state_reference()
+    assert committed[0].get_snapshot(TreeId.ARCHIVE) == committed[1].get_snapshot(TreeId.ARCHIVE)
+
+
+async def test_public_storage_reads_a_minted_balance_on_both_nodes(start_node: StartNode, chain: DevL1Chain) -> None:
+    node = await start_node("sequencer")
+    follower = await start_node("follower", sequencer=False)
+    wallet = new_wallet()
+    balance = storage_slot(TOKEN_ADDRESS, "balances", wallet.address)
+    assert await node.get_public_storage_at(balance) == 0
+
+    txs = [mint_tx(wallet, 100), mint_tx(wallet, 23)]
+    for tx in txs:
+        await node.send_tx(tx)
+    await chain.start()
+    for each in (node, follower):
+        for tx in txs:
+            await _included(each, tx.tx_hash)
+        assert await each.get_public_storage_at(balance) == 123
+        assert await each.get_public_storage_at(storage_slot(TOKEN_ADDRESS, "total_supply")) == 123
+        assert await each.get_public_storage_at(storage_slot(TOKEN_ADDRESS, "balances", 7)) == 0
+
+
+async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
+    start_node: StartNode, chain: DevL1Chain
+) -> None:
+    sequencer_telemetry, follower_telemetry = InMemoryTelemetryClient(), InMemoryTelemetryClient()
+    try:
+        node = await start_node("sequencer", sequencer_telemetry)
+        follower = await start_node("follower", follower_telemetry, sequencer=False)
+        tx = mint_tx(new_wallet())
+        await node.send_tx(tx)
+        with pytest.raises(TxRejectedError):
+            await follower.send_tx(mint_tx(new_wallet(), max_fee_per_gas=0))
+        await _mined_on(chain, follower, tx.tx_hash)
+        published = {a.BLOCK_OUTCOME: "published"}
+        await poll(lambda: sequencer_telemetry.counter_value(SEQUENCER_BLOCK_COUNT, published) == 1, "block 1")
+
+        assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "accepted"}) == 1
+        assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "rejected"}) == 0
+        assert follower_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "accepted"}) == 0
+        assert follower_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "rejected"}) == 1
+        assert sequencer_telemetry.counter_value(MEMPOOL_TX_ADDED_COUNT) == 1
+        assert follower_telemetry.counter_value(MEMPOOL_TX_ADDED_COUNT) == 0
+        assert sequencer_telemetry.counter_value(ARCHIVER_TX_COUNT) == 1, "each archiver counts the block once"
+        assert follower_telemetry.counter_value(ARCHIVER_TX_COUNT) == 1
+        assert follower_telemetry.series(SEQUENCER_SLOT_TOTAL_COUNT) == [], "the follower does not sequence"
+    finally:
+        sequencer_telemetry.stop()
+        follower_telemetry.stop()
