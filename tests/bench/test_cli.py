@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from aztec.bench.errors import ScenarioUnavailableError
 from aztec.bench.report import MARKER
+from aztec.bench.scenarios import SCENARIOS, Scenario
 from aztec.cli.main import app
+from aztec.telemetry.api import TelemetryClient
 from tests.bench.ndjson_lines import value_line, write_ndjson
 from tests.bench.sample_results import BASE
 
@@ -72,11 +76,17 @@ def test_an_unknown_scenario_is_refused_before_anything_runs(tmp_path: Path) -> 
     assert not out.exists()
 
 
-def test_a_scenario_that_is_not_available_fails_with_exit_1_and_writes_nothing(tmp_path: Path) -> None:
+def test_a_scenario_that_is_not_available_fails_with_exit_1_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(telemetry: TelemetryClient, scale: float) -> None:
+        raise ScenarioUnavailableError("unavailable", "a component that does not exist")
+
+    monkeypatch.setitem(SCENARIOS, "unavailable", Scenario("unavailable", "raises", unavailable))
     out = tmp_path / "run"
-    result = runner.invoke(app, ["bench", "run", "--out", str(out), "-s", "telemetry", "-s", "world-state"])
+    result = runner.invoke(app, ["bench", "run", "--out", str(out), "-s", "telemetry", "-s", "unavailable"])
     assert result.exit_code == 1
-    assert "scenario 'world-state' is not available yet" in result.output
+    assert "scenario 'unavailable' is not available yet" in result.output
     assert list(out.iterdir()) == []
 
 
