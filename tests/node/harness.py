@@ -17,7 +17,7 @@ from aztec.l1.rollup import encode_propose, encode_submit_proof
 from aztec.p2p import TxPool, TxPoolConfig
 from aztec.prover import ProvenBlock
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.sequencer import Sequencer
+from aztec.sequencer.sequencer import BlockProver, Sequencer
 from aztec.simulator import TOKEN_ADDRESS, Account, Tx, Wallet, call
 from aztec.telemetry.api import TelemetryClient
 from aztec.world_state import WorldState
@@ -85,6 +85,7 @@ class SequencerParts:
         world_state: WorldState | None = None,
         publish_timeout_s: float = 10.0,
         state_lock: asyncio.Lock | None = None,
+        prover: BlockProver | None = None,
     ) -> None:
         self._owns_world_state = world_state is None
         self.world_state = world_state or WorldState.open(directory / "world_state", telemetry)
@@ -99,6 +100,7 @@ class SequencerParts:
             telemetry,
             config,
             state_lock=self.lock,
+            prover=prover,
         )
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from aztec.node.config import NodeConfig, ProverConfig
 from aztec.node.service import VERSION, AztecNodeService
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.fees import l2_base_fee
+from aztec.sequencer.state import SequencerState
 from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, Wallet, storage_slot
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
@@ -45,13 +46,14 @@ async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
 
 @pytest.fixture
 async def start_node(tmp_path: Path, chain: DevL1Chain) -> AsyncIterator[StartNode]:
-    """``await start_node(name, telemetry=None, sequencer=True, **NodeConfig fields)``; stopped after the test."""
+    """``await start_node(name, telemetry=None, follower=False, **NodeConfig fields)``; stopped after the test.
+    Unless ``follower``, the node sequences (short slots, no max wait) and proves with the test prover."""
     started: list[AztecNodeService] = []
 
     async def start(
-        name: str, telemetry: TelemetryClient | None = None, *, sequencer: bool = True, **config: Any
+        name: str, telemetry: TelemetryClient | None = None, *, follower: bool = False, **config: Any
     ) -> AztecNodeService:
-        if sequencer:
+        if not follower:
             config.setdefault("sequencer", SequencerConfig(slot_duration_s=0.02, max_block_wait_s=0.0))
             config.setdefault("prover", ProverConfig(kind="test"))
         config.setdefault("archiver_poll_interval_s", 0.01)
@@ -97,7 +99,7 @@ async def _mined_on(chain: DevL1Chain, node: AztecNodeService, tx_hash: Fr) -> T
 
 async def test_a_receipt_goes_pending_then_mined_then_proven(start_node: StartNode, chain: DevL1Chain) -> None:
     node = await start_node("sequencer")
-    follower = await start_node("follower", sequencer=False)
+    follower = await start_node("follower", follower=True)
     tx = mint_tx(new_wallet())
     tx_hash = await node.send_tx(tx)
     assert tx_hash == tx.tx_hash
@@ -163,7 +165,7 @@ async def test_rejected_txs_raise_with_their_reason_and_the_node_keeps_serving(
 
 async def test_node_info(start_node: StartNode, chain: DevL1Chain) -> None:
     node = await start_node("sequencer")
-    follower = await start_node("follower", sequencer=False)
+    follower = await start_node("follower", follower=True)
     info = await node.get_node_info()
     assert info.role == "sequencer+prover"
     assert (await follower.get_node_info()).role == "follower"
@@ -177,7 +179,7 @@ async def test_node_info(start_node: StartNode, chain: DevL1Chain) -> None:
 
 async def test_is_ready_when_the_world_state_is_at_the_l1_tip(start_node: StartNode, chain: DevL1Chain) -> None:
     node = await start_node("sequencer")
-    follower = await start_node("follower", sequencer=False, archiver_poll_interval_s=3600.0)
+    follower = await start_node("follower", follower=True, archiver_poll_interval_s=3600.0)
     assert await node.is_ready() and await follower.is_ready()
 
     tx = mint_tx(new_wallet())
@@ -195,7 +197,7 @@ async def test_is_ready_when_the_world_state_is_at_the_l1_tip(start_node: StartN
 
 async def test_public_storage_reads_a_minted_balance_on_both_nodes(start_node: StartNode, chain: DevL1Chain) -> None:
     node = await start_node("sequencer")
-    follower = await start_node("follower", sequencer=False)
+    follower = await start_node("follower", follower=True)
     wallet = new_wallet()
     balance = storage_slot(TOKEN_ADDRESS, "balances", wallet.address)
     assert await node.get_public_storage_at(balance) == 0
@@ -218,7 +220,7 @@ async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
     sequencer_telemetry, follower_telemetry = InMemoryTelemetryClient(), InMemoryTelemetryClient()
     try:
         node = await start_node("sequencer", sequencer_telemetry)
-        follower = await start_node("follower", follower_telemetry, sequencer=False)
+        follower = await start_node("follower", follower_telemetry, follower=True)
         tx = mint_tx(new_wallet())
         await node.send_tx(tx)
         with pytest.raises(TxRejectedError):
@@ -239,3 +241,22 @@ async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
     finally:
         sequencer_telemetry.stop()
         follower_telemetry.stop()
+
+
+async def test_a_block_whose_publishing_timed_out_lands_later_and_is_proven(
+    start_node: StartNode, chain: DevL1Chain
+) -> None:
+    config = SequencerConfig(slot_duration_s=0.02, max_block_wait_s=0.0, publish_timeout_s=0.05)
+    node = await start_node("sequencer", sequencer=config)
+    tx = mint_tx(new_wallet())
+    await node.send_tx(tx)
+    await poll(lambda: _pending_l1_txs(chain) == 1, "the block proposal on L1")
+    await poll(lambda: node.sequencer is not None and node.sequencer.state is SequencerState.IDLE, "the timeout")
+    assert (await node.get_tx_receipt(tx.tx_hash)).status is TxStatus.PENDING
+
+    await chain.start()  # the proposal lands after the publisher gave up on it
+    receipt = await _receipt_is(node, tx.tx_hash, TxStatus.PROVEN)
+    assert receipt.block_number == 1
+    second = mint_tx(new_wallet())
+    await node.send_tx(second)
+    assert (await _receipt_is(node, second.tx_hash, TxStatus.PROVEN)).block_number == 2

@@ -11,10 +11,12 @@ import pytest
 
 from aztec.block.l2_block import L2Block
 from aztec.l1 import DEV_PROVER_ADDRESS, DevL1Chain, L1TxRequest
+from aztec.l1 import store as l1_store
 from aztec.l1.dev_chain import ETHER
 from aztec.l1.types import dev_address
 from aztec.p2p import TxPool
 from aztec.p2p.results import PoolTxStatus
+from aztec.prover import BlockProvingInput
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.instrumentation import block_size_class
@@ -317,6 +319,74 @@ async def test_the_slot_loop_publishes_and_stops(
     assert telemetry.gauge_value(SEQUENCER_STATE, {a.SEQUENCER_STATE: "stopped"}) == 1
     assert parts.sequencer.blocks_published >= 1
     assert await chain.get_pending_block_number() == parts.world_state.committed_block_number
+
+
+class RecordingProver:
+    """A BlockProver that remembers what the sequencer told it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def block_built(self, job: BlockProvingInput) -> None:
+        self.calls.append(("built", job.header.global_variables.block_number))
+
+    def block_discarded(self, block_number: int) -> None:
+        self.calls.append(("discarded", block_number))
+
+    async def block_published(self, job: BlockProvingInput, block: L2Block) -> None:
+        assert job.header == block.header
+        self.calls.append(("published", block.number))
+
+
+def _pending_l1_txs(chain: DevL1Chain) -> int:
+    conn = l1_store.connect(chain.path, 5.0)
+    try:
+        return len(list(l1_store.pending_transactions(conn)))
+    finally:
+        conn.close()
+
+
+async def test_after_a_publish_timeout_nothing_is_built_until_the_proposal_lands_then_it_is_proven(
+    tmp_path: Path, chain: DevL1Chain
+) -> None:
+    prover = RecordingProver()
+    parts = SequencerParts(
+        tmp_path / "sequencer", chain, NoopTelemetryClient(), SequencerConfig(), publish_timeout_s=0.05, prover=prover
+    )
+    try:
+        await _add(parts.pool, chain, mint_tx(new_wallet()))
+        assert await parts.sequencer.run_slot() is None, "not mined within the publish timeout"
+        assert parts.world_state.committed_block_number == 0 and parts.pool.pending_count == 1
+        for _ in range(3):
+            assert await parts.sequencer.run_slot() is None
+        assert _pending_l1_txs(chain) == 1, "block 1 is not proposed again while its proposal may land"
+        assert prover.calls == [("built", 1)]
+
+        chain.mine()
+        assert await parts.sequencer.run_slot() is None, "landed: the node must sync it from L1 first"
+        assert prover.calls == [("built", 1), ("published", 1)]
+        assert await chain.get_pending_block_number() == 1
+    finally:
+        parts.close()
+
+
+async def test_a_timed_out_proposal_that_reverts_is_discarded(tmp_path: Path, chain: DevL1Chain) -> None:
+    prover = RecordingProver()
+    parts = SequencerParts(
+        tmp_path / "sequencer", chain, NoopTelemetryClient(), SequencerConfig(), publish_timeout_s=0.05, prover=prover
+    )
+    rival = L2BlockBuilder(tmp_path / "rival")
+    try:
+        propose(chain, rival.build(1).block)  # lands first: ours reverts
+        await _add(parts.pool, chain, mint_tx(new_wallet()))
+        assert await parts.sequencer.run_slot() is None
+        chain.mine()
+        assert await parts.sequencer.run_slot() is None
+        assert prover.calls == [("built", 1), ("discarded", 1)]
+        assert parts.pool.pending_count == 1
+    finally:
+        rival.close()
+        parts.close()
 
 
 @pytest.mark.parametrize(

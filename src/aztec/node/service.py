@@ -96,7 +96,9 @@ class AztecNodeService:
         archiver = Archiver(
             l1, BlockStore(data / "archiver"), telemetry, poll_interval_s=config.archiver_poll_interval_s
         )
-        publisher = L1Publisher(l1, publisher_sender, telemetry) if config.sequencer is not None else None
+        publisher = None
+        if config.sequencer is not None:
+            publisher = L1Publisher(l1, publisher_sender, telemetry, timeout_s=config.sequencer.publish_timeout_s)
         return cls(config, telemetry, l1, world_state, pool, archiver, publisher)
 
     async def start(self) -> None:

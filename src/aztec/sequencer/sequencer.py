@@ -4,6 +4,8 @@ Each slot the sequencer synchronizes (its world state must be at L1's pending bl
 proposer (the development setup has one sequencer, so it always is), builds a block on a fork, publishes
 it to L1 and only then commits the fork, and hands the block to the prover. A slot with nothing to do
 is empty; fewer than the minimum txs wait until ``max_block_wait_s`` has passed since the last block.
+A proposal whose publishing timed out may still land: no block is built until its fate is known (if it
+landed, the node syncs it from L1 and the prover proves it).
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ class BlockProver(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _InFlight:
+    """A proposal whose publishing timed out: it may still land on L1."""
+
+    tx_hash: str
+    block: L2Block
+    proving_input: BlockProvingInput
+
+
 @dataclass
 class _Built:
     fork: Fork
@@ -83,6 +94,7 @@ class Sequencer:
         self._prover = prover
         self._state = SequencerState.IDLE
         self._last_block_at: float | None = None
+        self._in_flight: _InFlight | None = None
         self._started_at = time.monotonic()
         self._task: asyncio.Task[None] | None = None
         self._tracer = telemetry.get_tracer("Sequencer")
@@ -122,6 +134,9 @@ class Sequencer:
         self._instrumentation.record_slot()
         self._state = SequencerState.SYNCHRONIZING
         await self._publisher.refresh()  # keeps the L1 height, base fee and balance gauges current when idle
+        if self._in_flight is not None and not await self._settle_in_flight(self._in_flight):
+            self._state = SequencerState.IDLE
+            return None
         pending_on_l1 = await self._l1.get_pending_block_number()
         if self._world_state.committed_block_number != pending_on_l1:
             _log.info(
@@ -147,6 +162,22 @@ class Sequencer:
                 self._state = SequencerState.IDLE
                 return None
             return await self._publish(built, timer)
+
+    async def _settle_in_flight(self, in_flight: _InFlight) -> bool:
+        """Whether the timed-out proposal's fate is known. Until it is, no other block is built (that would
+        propose the same number again); once it landed, the node syncs the block from L1 and it is proven."""
+        receipt = await self._l1.get_receipt(in_flight.tx_hash)
+        if receipt is None:
+            _log.info("sequencer: the proposal of block %d is still pending on L1", in_flight.block.number)
+            return False
+        self._in_flight = None
+        if self._prover is None:
+            return True
+        if receipt.succeeded:
+            await self._prover.block_published(in_flight.proving_input, in_flight.block)
+        else:
+            self._prover.block_discarded(in_flight.block.number)
+        return True
 
     def _take_txs(self) -> list[Tx]:
         pending = self._pool.get_pending(self._config.max_txs_per_block)
@@ -192,7 +223,9 @@ class Sequencer:
         outcome = await self._publisher.publish_block(block)
         if not outcome.success:
             built.fork.rollback()
-            if self._prover is not None:
+            if outcome.outcome == "timeout" and outcome.tx_hash is not None:
+                self._in_flight = _InFlight(outcome.tx_hash, block, built.proving_input)
+            elif self._prover is not None:
                 self._prover.block_discarded(block.number)
             self._instrumentation.record_failed()
             _log.error("sequencer: publishing block %d failed: %s", block.number, outcome.error)
