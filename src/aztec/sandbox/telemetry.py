@@ -18,10 +18,12 @@ def service_telemetry(
     metrics_port: int | None,
     env: Mapping[str, str] | None = None,
 ) -> TelemetryClient:
-    """The environment's settings, with this service's name, instance id and scrape port.
+    """The environment's settings, with this service's name, instance id and scrape endpoint.
 
     ``OTEL_SERVICE_NAME`` names the node; the bot and the follower keep their own identities so their
-    series never merge with the node's. An explicit ``AZTEC_PROMETHEUS_PORT`` wins for the node.
+    series never merge with the node's. ``metrics_port`` is this service's scrape port (None: no
+    endpoint) whatever ``AZTEC_PROMETHEUS_PORT`` says: ``aztec start`` reads that variable into the
+    node's port (a ``--metrics-port`` flag beating it) and derives the bot's and follower's from it.
     """
     env = os.environ if env is None else env
     config = TelemetryConfig.from_env(env, service_name=service_name)
@@ -30,6 +32,5 @@ def service_telemetry(
     if instance_suffix:
         attributes = {**config.resource_attributes, "service.instance.id": config.service_instance_id + instance_suffix}
         config = dataclasses.replace(config, resource_attributes=attributes)
-    if metrics_port is not None and (config.prometheus_port is None or service_name != "aztec-node" or instance_suffix):
-        config = dataclasses.replace(config, prometheus_port=metrics_port, prometheus_host=metrics_host)
+    config = dataclasses.replace(config, prometheus_port=metrics_port, prometheus_host=metrics_host)
     return create_telemetry_client(config)

@@ -1,0 +1,80 @@
+"""The sandbox runner in-process: the L1, a sequencer node with its prover and a follower start, serve,
+and stop on request keeping every committed block (the bot is left out: it has its own tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from aztec.archiver.block_store import BlockStore
+from aztec.node.api import TxStatus
+from aztec.node.config import ProverConfig
+from aztec.node.json_rpc_api import NodeRpcClient
+from aztec.sandbox.roles import Roles, StartConfig
+from aztec.sandbox.runner import Running, run, sample
+from aztec.sequencer.config import SequencerConfig
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.world_state import WorldState
+from aztec.world_state.api import TreeId
+from tests.node.harness import mint_tx, new_wallet, poll
+
+
+async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Path) -> None:
+    config = StartConfig(
+        roles=Roles(l1=True, sequencer=True, prover=True, follower=True),
+        data_dir=tmp_path,
+        rpc_port=0,
+        metrics_port=None,
+        l1_block_time_s=0.02,
+        sequencer=SequencerConfig(slot_duration_s=0.02, max_block_wait_s=0.0),
+        prover=ProverConfig(kind="test"),
+    )
+    stop = asyncio.Event()
+    output = io.StringIO()
+    started = asyncio.get_running_loop().create_future()
+    runner = asyncio.create_task(
+        run(config, stop, Console(file=output, width=200), live=False, on_started=started.set_result)
+    )
+    running: Running = await asyncio.wait_for(started, 30)
+    try:
+        assert running.node is not None and running.follower is not None and running.node_rpc is not None
+        tx = mint_tx(new_wallet())
+        client = NodeRpcClient(running.node_rpc.url)
+        try:
+            await client.send_tx(tx)
+        finally:
+            await client.close()
+        follower = running.follower
+
+        async def proven_on_the_follower() -> bool:
+            return (await follower.get_tx_receipt(tx.tx_hash)).status is TxStatus.PROVEN
+
+        await poll(proven_on_the_follower, "the tx proven, as the follower sees it")
+        now = sample(running)
+        assert now.block >= 1 and now.proven >= 1 and now.follower_block is not None and now.mined_txs >= 1
+    finally:
+        stop.set()
+        await asyncio.wait_for(runner, 30)
+
+    text = output.getvalue()
+    assert "sequencer node JSON-RPC: http://127.0.0.1:" in text
+    assert "follower node JSON-RPC: http://127.0.0.1:" in text
+    assert "node metrics: off" in text
+    assert text.rstrip().endswith("stopped; committed data kept, metrics flushed")
+
+    telemetry = NoopTelemetryClient()
+    roots = []
+    for role in ("sequencer", "follower"):
+        store = BlockStore(tmp_path / role / "archiver")
+        try:
+            assert store.latest_block_number() == 1
+        finally:
+            store.close()
+        with WorldState.open(tmp_path / role / "world_state", telemetry) as world_state:
+            committed = world_state.committed
+            roots.append((world_state.committed_block_number, committed.get_snapshot(TreeId.ARCHIVE)))
+    assert roots[0] == roots[1], "the one block, on both nodes, with the same archive"
+    assert roots[0][0] == 1

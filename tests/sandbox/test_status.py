@@ -1,0 +1,73 @@
+"""The sandbox's status board: txs per second from the samples in its window, and what it shows."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from aztec.sandbox.status import StatusBoard, StatusSample
+
+
+def _sample(at: float, mined_txs: int, **figures: int) -> StatusSample:
+    values = {"block": 0, "proven": 0, "pool": 0, "proving_queue": 0, **figures}
+    return StatusSample(at=at, mined_txs=mined_txs, **values)
+
+
+def test_txs_per_second_is_the_mined_rate_over_the_window() -> None:
+    board = StatusBoard(window_s=10.0)
+    assert board.txs_per_second() == 0.0
+    board.add(_sample(100.0, 0))
+    assert board.txs_per_second() == 0.0, "one sample gives no rate"
+    board.add(_sample(105.0, 10))
+    assert board.txs_per_second() == 2.0
+    board.add(_sample(110.0, 30))
+    assert board.txs_per_second() == 3.0
+    board.add(_sample(116.0, 42))  # the samples at 100 and 105 fall out of the 10 s window
+    assert board.txs_per_second() == 2.0
+
+
+def test_samples_at_the_same_instant_give_no_rate() -> None:
+    board = StatusBoard()
+    board.add(_sample(5.0, 1))
+    board.add(_sample(5.0, 9))
+    assert board.txs_per_second() == 0.0
+
+
+def _rendered(board: StatusBoard, addresses: list[str]) -> str:
+    output = io.StringIO()
+    Console(file=output, width=120).print(board.render(addresses))
+    return output.getvalue()
+
+
+def test_render_shows_the_figures_an_operator_watches() -> None:
+    board = StatusBoard()
+    assert "starting" in _rendered(board, [])
+    board.add(_sample(0.0, 0))
+    board.add(
+        StatusSample(
+            at=4.0,
+            block=7,
+            proven=5,
+            mined_txs=10,
+            pool=3,
+            proving_queue=2,
+            bot_sent=12,
+            bot_mined=10,
+            bot_failed=1,
+            follower_block=6,
+        )
+    )
+    text = _rendered(board, ["node metrics: Prometheus scrape endpoint http://127.0.0.1:9464/metrics"])
+    for row, value in [
+        ("block height", "7"),
+        ("proven height", "5"),
+        ("follower height", "6"),
+        ("txs per second (mined, 10 s)", "2.50"),
+        ("pool size", "3"),
+        ("proving queue", "2"),
+        ("bot sent / mined / failed", "12 / 10 / 1"),
+    ]:
+        line = next(line for line in text.splitlines() if row in line)
+        assert value in line.replace(row, ""), line
+    assert "http://127.0.0.1:9464/metrics" in text
