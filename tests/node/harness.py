@@ -4,6 +4,7 @@ proposing real L2 blocks, signed token txs, and a sequencer's parts (world state
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import time
 from collections.abc import Awaitable, Callable
@@ -43,9 +44,12 @@ async def poll(predicate: Predicate, what: str, *, timeout_s: float = 10.0, inte
         await asyncio.sleep(interval_s)
 
 
-def open_chain(path: Path, *, block_time_s: float = 0.02, **config: object) -> DevL1Chain:
+def open_chain(path: Path, *, block_time_s: float = 0.02, block_gas_limit: int | None = None) -> DevL1Chain:
     """A development L1 whose rollup starts at the world state's genesis (mine it, or ``start`` it)."""
-    return DevL1Chain.open(path, genesis_archive_root(), DevL1Config(block_time_s=block_time_s, **config))  # type: ignore[arg-type]
+    config = DevL1Config(block_time_s=block_time_s)
+    if block_gas_limit is not None:
+        config = dataclasses.replace(config, block_gas_limit=block_gas_limit)
+    return DevL1Chain.open(path, genesis_archive_root(), config)
 
 
 def propose(chain: DevL1Chain, block: L2Block) -> str:
