@@ -228,6 +228,7 @@ async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
         await _mined_on(chain, follower, tx.tx_hash)
         published = {a.BLOCK_OUTCOME: "published"}
         await poll(lambda: sequencer_telemetry.counter_value(SEQUENCER_BLOCK_COUNT, published) == 1, "block 1")
+        await poll(lambda: node.archiver.get_block_number() == 1, "the sequencer node's archiver")
 
         assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "accepted"}) == 1
         assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "rejected"}) == 0
