@@ -15,6 +15,23 @@ from typing import Any
 
 _URL = r"(http://127\.0\.0\.1:\d+/?\S*)"
 
+FAST_SANDBOX_ARGS = (
+    "--sandbox",
+    "--prover-kind",
+    "native",
+    "--prover-scale",
+    "0.01",
+    "--l1-block-time",
+    "0.5",
+    "--slot-duration",
+    "0.5",
+    "--max-block-wait",
+    "1",
+    "--bot-tps",
+    "4",
+)
+"""The whole sandbox with short block times and a light prover, for tests."""
+
 
 class SandboxProcess:
     def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from aztec.deploy.live_check import firing_alerts, queries_without_data
-from tests.e2e.sandbox_process import SandboxProcess, poll
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
@@ -19,21 +19,6 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 SINGLE_HOST = ROOT / "deploy" / "prometheus" / "prometheus.single-host.yml"
 RULES = ROOT / "deploy" / "prometheus" / "rules"
-SANDBOX_ARGS = (
-    "--sandbox",
-    "--prover-kind",
-    "native",
-    "--prover-scale",
-    "0.01",
-    "--l1-block-time",
-    "0.5",
-    "--slot-duration",
-    "0.5",
-    "--max-block-wait",
-    "1",
-    "--bot-tps",
-    "4",
-)
 
 
 def _hostport(url: str) -> str:
@@ -59,7 +44,7 @@ def _single_host_config(urls: dict[str, str], rules_dir: Path) -> str:
 
 
 def test_every_panel_has_data_and_no_alert_fires(tmp_path: Path) -> None:
-    sandbox = SandboxProcess(tmp_path / "data", *SANDBOX_ARGS)
+    sandbox = SandboxProcess(tmp_path / "data", *FAST_SANDBOX_ARGS)
     prometheus: PrometheusServer | None = None
     try:
         urls = sandbox.urls()

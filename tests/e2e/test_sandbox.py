@@ -14,25 +14,9 @@ from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.simulator import Account, Wallet, call
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
 from aztec.telemetry.registry import all_metrics
-from tests.e2e.sandbox_process import SandboxProcess, poll, scrape
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
 
 pytestmark = pytest.mark.e2e
-
-SANDBOX_ARGS = (
-    "--sandbox",
-    "--prover-kind",
-    "native",
-    "--prover-scale",
-    "0.01",
-    "--l1-block-time",
-    "0.5",
-    "--slot-duration",
-    "0.5",
-    "--max-block-wait",
-    "1",
-    "--bot-tps",
-    "4",
-)
 
 ONLY_ON_FAILURE_OR_ELSEWHERE = {
     # Recorded only when something goes wrong (the healthy sandbox has none of these).
@@ -56,7 +40,7 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[SandboxProcess]:
-    process = SandboxProcess(tmp_path / "data", *SANDBOX_ARGS)
+    process = SandboxProcess(tmp_path / "data", *FAST_SANDBOX_ARGS)
     yield process
     process.close()
 

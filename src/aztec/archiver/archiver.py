@@ -7,13 +7,13 @@ so that a node restarted after publishing a block it had not yet committed catch
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from aztec.archiver.block_store import BlockStore, TxLocation
 from aztec.archiver.instrumentation import ArchiverInstrumentation
 from aztec.block.l2_block import L2Block
+from aztec.foundation.background import BackgroundTask
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
@@ -37,7 +37,7 @@ class Archiver:
         self.store = store
         self._poll_interval = poll_interval_s
         self._listeners: list[BlockListener] = []
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundTask("archiver", self._run)
         self._changed = asyncio.Condition()
         self._instrumentation = ArchiverInstrumentation(telemetry, self._heights, store.stats)
 
@@ -93,15 +93,10 @@ class Archiver:
         return block
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="archiver")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def close(self) -> None:
         """Stop following, stop reporting metrics and close the store (stored blocks are kept)."""

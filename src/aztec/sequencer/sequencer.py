@@ -11,13 +11,13 @@ landed, the node syncs it from L1 and the prover proves it).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from typing import Protocol
 
 from aztec.block.l2_block import L2Block
+from aztec.foundation.background import BackgroundTask
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
@@ -96,7 +96,7 @@ class Sequencer:
         self._last_block_at: float | None = None
         self._in_flight: _InFlight | None = None
         self._started_at = time.monotonic()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundTask("sequencer", self._run)
         self._tracer = telemetry.get_tracer("Sequencer")
         self._telemetry = telemetry
         self._instrumentation = SequencerInstrumentation(telemetry, lambda: self._state)
@@ -107,15 +107,10 @@ class Sequencer:
         return self._state
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         self._state = SequencerState.STOPPED
 
     async def _run(self) -> None:

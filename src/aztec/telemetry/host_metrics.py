@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from opentelemetry.instrumentation.system_metrics import SystemMetricsInstrumentor
 from opentelemetry.sdk.metrics import MeterProvider
 
+from aztec.foundation.background import BackgroundTask
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG
@@ -34,19 +34,14 @@ class EventLoopLagMonitor:
     def __init__(self, telemetry: TelemetryClient, interval_s: float = 0.5) -> None:
         self._lag = telemetry.get_meter("EventLoopLagMonitor").create_histogram(EVENT_LOOP_LAG)
         self._interval = interval_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundTask("event-loop-lag", self._run)
 
     def start(self) -> None:
         """Start sampling on the running loop."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="event-loop-lag")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
