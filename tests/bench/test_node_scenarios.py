@@ -18,6 +18,7 @@ from aztec.bench.aggregate import aggregate_points
 from aztec.bench.ndjson_reader import read_points
 from aztec.bench.scenarios import SCENARIOS, block_building, circuits, node_sync, transactions, world_state
 from aztec.bench.scenarios.base import scaled
+from aztec.bench.scenarios.devnet import block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.bench.schema import BenchResult, BucketValue, load_result
 from aztec.circuits.names import CircuitName
@@ -90,7 +91,7 @@ def test_every_scenario_writes_a_file_and_no_numbers_to_the_terminal(small_run: 
 
 def test_block_building_buckets_build_duration_by_block_size_class(small_run: SmallRun) -> None:
     metrics = small_run.scenario("block-building")
-    sizes = block_building.block_sizes(SCALE)
+    sizes = block_sizes(SCALE)
     repeats = scaled(block_building.BLOCKS_PER_SIZE, SCALE)
     classes = [block_size_class(n) for n in sizes]
     expected = {cls: repeats * classes.count(cls) for cls in classes}
@@ -151,7 +152,7 @@ def test_node_sync_records_run_totals_beside_per_block_durations(small_run: Smal
 
 def test_transactions_buckets_l1_gas_and_calldata_by_block_size_class(small_run: SmallRun) -> None:
     metrics = small_run.scenario("transactions")
-    sizes = transactions.block_sizes(SCALE)
+    sizes = block_sizes(SCALE)
     repeats = scaled(transactions.BLOCKS_PER_SIZE, SCALE)
     txs = repeats * sum(sizes)
     assert metrics[TX_VALIDATION_DURATION.name][""].count == txs

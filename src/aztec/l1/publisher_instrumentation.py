@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from aztec.sequencer.instrumentation import block_size_class
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, Histogram, TelemetryClient
 from aztec.telemetry.metrics.l1 import (
@@ -21,6 +20,7 @@ from aztec.telemetry.metrics.l1 import (
     L1_PUBLISHER_TX_DURATION,
     L1_PUBLISHER_TX_GAS,
 )
+from aztec.telemetry.size_class import block_size_class
 
 L1TxType = Literal["propose", "submit_proof"]
 L1TxOutcome = Literal["success", "failure", "rejected", "timeout"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aztec.sequencer.state import SequencerState
+from aztec.telemetry.size_class import block_size_class
+
+__all__ = ["SequencerInstrumentation", "block_size_class"]
 from aztec.telemetry import ObservableResult, TelemetryClient
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.sequencer import (
@@ -16,16 +19,6 @@ from aztec.telemetry.metrics.sequencer import (
     SEQUENCER_SLOT_TOTAL_COUNT,
     SEQUENCER_STATE,
 )
-
-
-def block_size_class(tx_count: int) -> str:
-    """The tx count rounded up to a power of two ("0", "1", "2", "4" ... "128+"): a bounded attribute."""
-    if tx_count <= 0:
-        return "0"
-    size = 1
-    while size < tx_count and size < 128:
-        size *= 2
-    return "128+" if tx_count > 128 else str(size)
 
 
 class SequencerInstrumentation:

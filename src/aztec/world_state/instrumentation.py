@@ -17,19 +17,10 @@ from aztec.telemetry.metrics.world_state import (
     WORLD_STATE_TREE_INSERTION_DURATION,
     WORLD_STATE_TREE_SIZE,
 )
+from aztec.telemetry.size_class import batch_size_class
 from aztec.world_state.api import TreeId
 
-LARGEST_BATCH_SIZE_CLASS = 1024
-"""Batches of more leaves than this share the class "1024+"."""
-
-
-def batch_size_class(leaves: int) -> str:
-    """``leaves`` rounded up to a power of two ("0", "1", "2", "4" ... "1024", then "1024+"): a bounded attribute."""
-    if leaves <= 0:
-        return "0"
-    if leaves > LARGEST_BATCH_SIZE_CLASS:
-        return f"{LARGEST_BATCH_SIZE_CLASS}+"
-    return str(1 << (leaves - 1).bit_length())
+__all__ = ["WorldStateInstrumentation", "WorldStateStats", "batch_size_class"]
 
 
 @dataclass(frozen=True, slots=True)

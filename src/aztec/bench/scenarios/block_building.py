@@ -19,19 +19,12 @@ from pathlib import Path
 from typing import Final
 
 from aztec.bench.scenarios.base import Scenario, scaled
-from aztec.bench.scenarios.devnet import Devnet, MeasuredTelemetry
+from aztec.bench.scenarios.devnet import Devnet, MeasuredTelemetry, block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.telemetry.api import TelemetryClient
 
-BLOCK_SIZES: Final = (4, 16, 32, 64)
-"""Transactions per block at scale 1."""
 BLOCKS_PER_SIZE: Final = 20
 """Blocks built of each size at scale 1."""
-
-
-def block_sizes(scale: float) -> list[int]:
-    """The block sizes of a run at ``scale``."""
-    return [scaled(size, scale) for size in BLOCK_SIZES]
 
 
 async def run(telemetry: TelemetryClient, scale: float) -> None:

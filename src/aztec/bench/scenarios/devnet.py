@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from aztec.bench.scenarios.base import scaled
 from aztec.bench.scenarios.transfers import TX_GAS_LIMIT, TransferTraffic
 from aztec.block.l2_block import L2Block
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
@@ -38,6 +39,15 @@ from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state.genesis import genesis_archive_root
 from aztec.world_state.world_state import WorldState
+
+BLOCK_SIZES: Final = (4, 16, 32, 64)
+"""Transactions per block at scale 1 (the block-building and transactions scenarios)."""
+
+
+def block_sizes(scale: float) -> list[int]:
+    """The block sizes of a run at ``scale``."""
+    return [scaled(size, scale) for size in BLOCK_SIZES]
+
 
 L1_BLOCK_TIME_S: Final = 0.01
 """The development L1 mines every 10 ms, so publishing waits little."""
