@@ -10,6 +10,7 @@ import pytest
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.api import DuplicateNullifierError, TreeId
+from aztec.world_state.errors import BlockMismatchError
 from tests.world_state.blocks import block_effects, block_hash
 
 
@@ -49,3 +50,23 @@ def test_a_bad_block_changes_nothing(tmp_path: Path) -> None:
         assert world_state.committed_block_number == 1
         world_state.apply_block(2, block_effects(2), block_hash(2))
         assert world_state.committed_block_number == 2
+
+
+def test_a_block_whose_roots_differ_from_its_header_is_not_committed(tmp_path: Path) -> None:
+    with (
+        WorldState.open(tmp_path / "a", NoopTelemetryClient()) as reference_state,
+        WorldState.open(tmp_path / "b", NoopTelemetryClient()) as world_state,
+    ):
+        expected = reference_state.apply_block(1, block_effects(1), block_hash(1))
+        archive = reference_state.committed.get_snapshot(TreeId.ARCHIVE).root
+        before = world_state.committed.get_state_reference()
+        with pytest.raises(BlockMismatchError, match="block 1: applying its effects gives other roots"):
+            world_state.apply_block(1, block_effects(2), block_hash(1), expected_state=expected)
+        with pytest.raises(BlockMismatchError):
+            world_state.apply_block(1, block_effects(1), block_hash(1), expected_archive_root=archive + 1)
+        assert world_state.committed.get_state_reference() == before
+        assert world_state.committed_block_number == 0
+        world_state.apply_block(
+            1, block_effects(1), block_hash(1), expected_state=expected, expected_archive_root=archive
+        )
+        assert world_state.committed.get_state_reference() == expected

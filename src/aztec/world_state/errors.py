@@ -41,3 +41,7 @@ class DepthMismatchError(WorldStateError, ValueError):
 
 class MapFullError(WorldStateError):
     """The LMDB map is full; nothing was committed. Reopen with a larger ``map_size``."""
+
+
+class BlockMismatchError(WorldStateError, ValueError):
+    """A block's effects lead to other roots than the block commits to; nothing was committed."""

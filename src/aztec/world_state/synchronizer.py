@@ -12,7 +12,7 @@ import logging
 
 from aztec.archiver.archiver import Archiver
 from aztec.block.l2_block import L2Block
-from aztec.world_state.api import TreeId
+from aztec.world_state.errors import BlockMismatchError
 from aztec.world_state.world_state import WorldState
 
 _log = logging.getLogger(__name__)
@@ -50,24 +50,15 @@ class WorldStateSynchronizer:
             await self._apply(block)
 
     async def _apply(self, block: L2Block) -> None:
-        await asyncio.to_thread(self._check, block)
-        await asyncio.to_thread(self._world_state.apply_block, block.number, block.body, block.hash())
-        _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))
-
-    def _check(self, block: L2Block) -> None:
-        """Apply ``block`` on a fork that is then dropped; raise unless it gives the header's roots.
-
-        ``apply_block`` commits before its result can be checked, so a diverging block would otherwise
-        be committed (and the node could not go back).
-        """
-        with self._world_state.fork() as fork:
-            for effect in block.body:
-                fork.insert_nullifiers(effect.nullifiers)
-                fork.append_leaves(TreeId.NOTE_HASH, effect.note_hashes)
-                fork.write_public([(write.slot, write.value) for write in effect.public_data_writes])
-            fork.append_leaves(TreeId.ARCHIVE, [block.hash()])
-            state, archive = fork.get_state_reference(), fork.get_snapshot(TreeId.ARCHIVE).root
-        if state != block.header.state or archive != block.archive_root:
-            raise WorldStateDivergedError(
-                f"block {block.number}: applying its effects gives other roots than its header commits to"
+        try:
+            await asyncio.to_thread(
+                self._world_state.apply_block,
+                block.number,
+                block.body,
+                block.hash(),
+                expected_state=block.header.state,
+                expected_archive_root=block.archive_root,
             )
+        except BlockMismatchError as error:
+            raise WorldStateDivergedError(str(error)) from error
+        _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))

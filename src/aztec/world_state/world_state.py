@@ -19,6 +19,7 @@ from aztec.world_state.api import DuplicateNullifierError, StateReference, TreeI
 from aztec.world_state.committed import CommittedView
 from aztec.world_state.depths import TreeDepths
 from aztec.world_state.errors import (
+    BlockMismatchError,
     BlockNumberError,
     DepthMismatchError,
     MapFullError,
@@ -127,9 +128,20 @@ class WorldState:
         self._forks.add(fork)
         return fork
 
-    def apply_block(self, block_number: int, effects: Sequence[TxEffect], block_hash: Fr) -> StateReference:
+    def apply_block(
+        self,
+        block_number: int,
+        effects: Sequence[TxEffect],
+        block_hash: Fr,
+        *,
+        expected_state: StateReference | None = None,
+        expected_archive_root: Fr | None = None,
+    ) -> StateReference:
         """Sync one block: fork; per tx its nullifiers, note hashes and public writes; the block hash into
-        the archive; commit. On any error nothing is committed. Returns the state reference after the block."""
+        the archive; commit. On any error nothing is committed. Returns the state reference after the block.
+
+        With ``expected_state`` / ``expected_archive_root`` (what the block's header commits to), a block
+        whose effects lead elsewhere raises :class:`BlockMismatchError` before anything is committed."""
         timer = Timer()
         with self.fork() as fork:
             for position, effect in enumerate(effects):
@@ -142,6 +154,13 @@ class WorldState:
                     raise type(error)(f"{where}: {error}") from error
             fork.append_leaves(TreeId.ARCHIVE, [block_hash])
             reference = fork.get_state_reference()
+            archive_root = fork.get_snapshot(TreeId.ARCHIVE).root
+            if (expected_state is not None and reference != expected_state) or (
+                expected_archive_root is not None and archive_root != expected_archive_root
+            ):
+                raise BlockMismatchError(
+                    f"block {block_number}: applying its effects gives other roots than its header commits to"
+                )
             fork.commit(block_number)
         self._instrumentation.record_sync(timer.s())
         return reference
