@@ -10,6 +10,8 @@ from pathlib import Path
 import lmdb
 
 from aztec.block.l2_block import L2Block
+from aztec.circuits.codecs import read_tx_effect, write_tx_effect
+from aztec.circuits.encoding import decode, encode
 from aztec.foundation.fields import Fr, fr_to_bytes
 from aztec.simulator.processed_tx import TxEffect
 
@@ -51,7 +53,8 @@ class BlockStore:
                 raise BlockStoreError(f"block {block.number} does not follow the stored chain (next is {expected})")
             txn.put(_U64.pack(block.number), block.to_bytes(), db=self._blocks)
             for index, effect in enumerate(block.body):
-                txn.put(fr_to_bytes(effect.tx_hash), _LOCATION.pack(block.number, index), db=self._txs)
+                location = _LOCATION.pack(block.number, index) + encode(effect, write_tx_effect)
+                txn.put(fr_to_bytes(effect.tx_hash), location, db=self._txs)
             txn.put(_META_L1_SYNCED, _U64.pack(l1_synced), db=self._meta)
 
     def set_l1_synced(self, l1_block_number: int) -> None:
@@ -90,11 +93,10 @@ class BlockStore:
             raw = txn.get(fr_to_bytes(tx_hash), db=self._txs)
             if raw is None:
                 return None
-            number, index = _LOCATION.unpack(raw)
-        block = self.get_block(number)
-        if block is None:
-            return None
-        return TxLocation(number, index, block.body[index])
+            raw = bytes(raw)
+        number, index = _LOCATION.unpack_from(raw)
+        # The entry carries its tx's effect, so a receipt does not decode the whole block.
+        return TxLocation(number, index, decode(raw[_LOCATION.size :], read_tx_effect, "tx effect"))
 
     def stats(self) -> tuple[int, int, int]:
         """(map size, bytes used, entries) for the database gauges."""
