@@ -24,7 +24,7 @@ from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_TX_ADDED_COUNT
 from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT, NODE_RECEIVE_TX_DURATION
-from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_SLOT_TOTAL_COUNT
+from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_SLOT_COUNT
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.api import TreeId
@@ -238,7 +238,7 @@ async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
         assert follower_telemetry.counter_value(MEMPOOL_TX_ADDED_COUNT) == 0
         assert sequencer_telemetry.counter_value(ARCHIVER_TX_COUNT) == 1, "each archiver counts the block once"
         assert follower_telemetry.counter_value(ARCHIVER_TX_COUNT) == 1
-        assert follower_telemetry.series(SEQUENCER_SLOT_TOTAL_COUNT) == [], "the follower does not sequence"
+        assert follower_telemetry.series(SEQUENCER_SLOT_COUNT) == [], "the follower does not sequence"
     finally:
         sequencer_telemetry.stop()
         follower_telemetry.stop()

@@ -31,8 +31,8 @@ from aztec.telemetry.metrics.sequencer import (
     SEQUENCER_BLOCK_COUNT,
     SEQUENCER_BLOCK_TX_COUNT,
     SEQUENCER_INTER_BLOCK_TIME,
+    SEQUENCER_SLOT_COUNT,
     SEQUENCER_SLOT_FILLED_COUNT,
-    SEQUENCER_SLOT_TOTAL_COUNT,
     SEQUENCER_STATE,
 )
 from aztec.telemetry.noop import NoopTelemetryClient
@@ -118,7 +118,7 @@ async def test_a_slot_without_txs_is_empty(make_parts: MakeParts, telemetry: InM
     assert await parts.sequencer.run_slot() is None
     assert parts.sequencer.state is SequencerState.IDLE
     assert parts.world_state.committed_block_number == 0
-    assert telemetry.counter_value(SEQUENCER_SLOT_TOTAL_COUNT) == 1
+    assert telemetry.counter_value(SEQUENCER_SLOT_COUNT) == 1
     assert telemetry.counter_value(SEQUENCER_BLOCK_COUNT, {a.BLOCK_OUTCOME: "empty"}) == 1
     assert telemetry.counter_value(SEQUENCER_SLOT_FILLED_COUNT) == 0
     assert telemetry.gauge_value(SEQUENCER_STATE, {a.SEQUENCER_STATE: "idle"}) == 1
@@ -292,7 +292,7 @@ async def test_state_gauge_counters_and_inter_block_time(
     second = await _run_slot_mining(parts, chain)
     assert second is not None and second.number == 2
 
-    assert telemetry.counter_value(SEQUENCER_SLOT_TOTAL_COUNT) == 3
+    assert telemetry.counter_value(SEQUENCER_SLOT_COUNT) == 3
     assert telemetry.counter_value(SEQUENCER_SLOT_FILLED_COUNT) == 2
     assert telemetry.counter_value(SEQUENCER_BLOCK_COUNT, {a.BLOCK_OUTCOME: "published"}) == 2
     assert telemetry.counter_value(SEQUENCER_BLOCK_COUNT, {a.BLOCK_OUTCOME: "empty"}) == 1

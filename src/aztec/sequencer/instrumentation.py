@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aztec.sequencer.state import SequencerState
-from aztec.telemetry.size_class import block_size_class
-
-__all__ = ["SequencerInstrumentation", "block_size_class"]
 from aztec.telemetry import ObservableResult, TelemetryClient
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.sequencer import (
@@ -15,10 +12,13 @@ from aztec.telemetry.metrics.sequencer import (
     SEQUENCER_BLOCK_COUNT,
     SEQUENCER_BLOCK_TX_COUNT,
     SEQUENCER_INTER_BLOCK_TIME,
+    SEQUENCER_SLOT_COUNT,
     SEQUENCER_SLOT_FILLED_COUNT,
-    SEQUENCER_SLOT_TOTAL_COUNT,
     SEQUENCER_STATE,
 )
+from aztec.telemetry.size_class import block_size_class
+
+__all__ = ["SequencerInstrumentation", "block_size_class"]
 
 
 class SequencerInstrumentation:
@@ -31,7 +31,7 @@ class SequencerInstrumentation:
         self._published = blocks.bind({a.BLOCK_OUTCOME: "published"})
         self._failed = blocks.bind({a.BLOCK_OUTCOME: "failed"})
         self._empty = blocks.bind({a.BLOCK_OUTCOME: "empty"})
-        self._slots = meter.create_counter(SEQUENCER_SLOT_TOTAL_COUNT)
+        self._slots = meter.create_counter(SEQUENCER_SLOT_COUNT)
         self._filled = meter.create_counter(SEQUENCER_SLOT_FILLED_COUNT)
 
         def observe_state(result: ObservableResult) -> None:

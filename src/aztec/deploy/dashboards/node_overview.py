@@ -162,7 +162,7 @@ SEQUENCER = Row(
             "Slots filled",
             "Share of the slots this sequencer proposed for in which it published a block.",
             Target(
-                ratio(rate(sequencer.SEQUENCER_SLOT_FILLED_COUNT), rate(sequencer.SEQUENCER_SLOT_TOTAL_COUNT)),
+                ratio(rate(sequencer.SEQUENCER_SLOT_FILLED_COUNT), rate(sequencer.SEQUENCER_SLOT_COUNT)),
                 legend(NODE),
             ),
             unit="percentunit",
