@@ -46,6 +46,10 @@ ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
     "AZTEC_METRICS_CONSOLE": "print collected metrics to stdout (true/false, default false)",
     "AZTEC_HOST_METRICS": "collect host, process and runtime metrics (true/false, default true)",
     "AZTEC_TELEMETRY_STRICT": "raise on a banned or undeclared attribute instead of dropping (default false)",
+    "AZTEC_TELEMETRY_LOCAL_AGGREGATION": (
+        "aggregate synchronous instruments in the node's own cells, about 10x cheaper per record than the "
+        "SDK's pipeline (default true; false records through the OpenTelemetry SDK)"
+    ),
 }
 
 
@@ -68,6 +72,7 @@ class TelemetryConfig:
     console: bool = False
     host_metrics: bool = True
     strict: bool = False
+    local_aggregation: bool = True
 
     @property
     def has_exporter(self) -> bool:
@@ -109,6 +114,7 @@ class TelemetryConfig:
             console=env_bool(env, "AZTEC_METRICS_CONSOLE", False),
             host_metrics=env_bool(env, "AZTEC_HOST_METRICS", True),
             strict=env_bool(env, "AZTEC_TELEMETRY_STRICT", False),
+            local_aggregation=env_bool(env, "AZTEC_TELEMETRY_LOCAL_AGGREGATION", True),
         )
 
 

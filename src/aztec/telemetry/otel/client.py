@@ -35,6 +35,7 @@ from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.host_metrics import instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.guard import AttributeGuard
+from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
 from aztec.telemetry.otel.tracer import OtelTracer
@@ -55,6 +56,7 @@ class OtelTelemetryClient:
         self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
         self._guard = AttributeGuard(strict=config.strict)
         self._observables: dict[tuple[str, str], OtelObservable] = {}
+        self._local = LocalAggregation(self._guard) if config.local_aggregation else None
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0), service_name=config.service_name
         )
@@ -78,6 +80,8 @@ class OtelTelemetryClient:
             resource=resource,
             shutdown_on_exit=False,
         )
+        if self._local is not None:
+            self._local.attach(readers, resource)
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
         if config.otlp_traces_endpoint is not None:
             span_exporter = OTLPSpanExporter(
@@ -168,7 +172,9 @@ class OtelTelemetryClient:
         return True
 
     def get_meter(self, name: str) -> Meter:
-        return OtelMeter(name, self._provider.get_meter(name), self._filter, self._guard, self._observables)
+        return OtelMeter(
+            name, self._provider.get_meter(name), self._filter, self._guard, self._observables, self._local
+        )
 
     def get_tracer(self, name: str) -> Tracer:
         return OtelTracer(self._tracer_provider.get_tracer(name))

@@ -21,6 +21,7 @@ from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.noop import NoopCounter, NoopGauge, NoopHistogram, NoopMeter, NoopObservable
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.instruments import OtelCounter, OtelGauge, OtelHistogram, OtelUpDownCounter
+from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.observable import BatchRegistration, OtelObservable
 
 
@@ -41,9 +42,14 @@ class OtelMeter:
         metric_filter: MetricFilter,
         guard: AttributeGuard,
         observables: dict[tuple[str, str], OtelObservable],
+        local: LocalAggregation | None = None,
     ) -> None:
-        """``observables`` is shared by every meter of one client (see :meth:`_observable`)."""
+        """``observables`` is shared by every meter of one client (see :meth:`_observable`).
+
+        With ``local``, synchronous instruments aggregate locally; without, through the SDK.
+        """
         self._name = name
+        self._local = local
         self._meter = meter
         self._observables = observables
         self._filter = metric_filter
@@ -58,6 +64,8 @@ class OtelMeter:
         _require(definition, InstrumentKind.HISTOGRAM)
         if not self._filter.allows(definition.name):
             return NoopHistogram(definition)
+        if self._local is not None:
+            return self._local.histogram(self._name, definition)
         inner = self._meter.create_histogram(
             definition.name,
             unit=definition.unit,
@@ -70,6 +78,8 @@ class OtelMeter:
         _require(definition, InstrumentKind.COUNTER)
         if not self._filter.allows(definition.name):
             return NoopCounter(definition)
+        if self._local is not None:
+            return self._local.counter(self._name, definition)
         inner = self._meter.create_counter(definition.name, definition.unit, definition.description)
         return OtelCounter(definition, inner.add, self._guard)
 
@@ -77,6 +87,8 @@ class OtelMeter:
         _require(definition, InstrumentKind.UP_DOWN_COUNTER)
         if not self._filter.allows(definition.name):
             return self._noop.create_up_down_counter(definition)
+        if self._local is not None:
+            return self._local.counter(self._name, definition)
         inner = self._meter.create_up_down_counter(definition.name, definition.unit, definition.description)
         return OtelUpDownCounter(definition, inner.add, self._guard)
 
@@ -84,6 +96,8 @@ class OtelMeter:
         _require(definition, InstrumentKind.GAUGE)
         if not self._filter.allows(definition.name):
             return NoopGauge(definition)
+        if self._local is not None:
+            return self._local.gauge(self._name, definition)
         inner = self._meter.create_gauge(definition.name, definition.unit, definition.description)
         return OtelGauge(definition, inner.set, self._guard)
 

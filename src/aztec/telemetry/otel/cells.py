@@ -1,0 +1,143 @@
+"""Per-series aggregation cells: the hot path of a record when local aggregation is on.
+
+A cell holds what one series (one metric, one attribute set) accumulated since the last collection.
+Recording is a few arithmetic operations under a lock; a collection drains the cell (takes its window
+and resets it), and :mod:`aztec.telemetry.otel.local_aggregation` folds the window into each reader's
+cumulative or delta view. The semantics are the SDK's: explicit-bucket histograms with ``bisect_left``
+bucketing (a value equal to a bound counts in that bound's bucket), negative values refused on
+counters and histograms, last value wins on gauges.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+
+_log = logging.getLogger("aztec.telemetry")
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramWindow:
+    """What a histogram series recorded between two drains."""
+
+    bucket_counts: list[int]
+    sum: float
+    min: float
+    max: float
+
+
+class _Warned:
+    """Logs one warning per metric for a refused value, not one per record."""
+
+    __slots__ = ("_done", "_message")
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+        self._done = False
+
+    def __call__(self, value: float) -> None:
+        if not self._done:
+            self._done = True
+            _log.warning("%s (got %r); such values are dropped", self._message, value)
+
+
+class HistogramCell:
+    """Bucket counts, sum, min and max of one histogram series; ``record`` is the bound instrument."""
+
+    __slots__ = ("_bounds", "_counts", "_lock", "_max", "_min", "_refuse", "_sum")
+
+    def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
+        self._bounds = bounds
+        self._lock = threading.Lock()
+        self._refuse = refuse
+        self._counts = [0] * (len(bounds) + 1)
+        self._sum = 0.0
+        self._min = math.inf
+        self._max = -math.inf
+
+    def record(self, value: float) -> None:
+        if not value >= 0:  # negative or NaN
+            self._refuse(value)
+            return
+        index = bisect_left(self._bounds, value)
+        with self._lock:
+            self._counts[index] += 1
+            self._sum += value
+            # Comparisons, not min()/max(): this is the hot path and a call costs more.
+            if value < self._min:  # noqa: PLR1730
+                self._min = value
+            if value > self._max:  # noqa: PLR1730
+                self._max = value
+
+    def drain(self) -> HistogramWindow | None:
+        """Take what was recorded since the last drain, or None if nothing was."""
+        with self._lock:
+            if self._min == math.inf:
+                return None
+            window = HistogramWindow(self._counts, self._sum, self._min, self._max)
+            self._counts = [0] * (len(self._bounds) + 1)
+            self._sum = 0.0
+            self._min = math.inf
+            self._max = -math.inf
+        return window
+
+
+class SumCell:
+    """The running total of one counter or up-down counter series since the last drain."""
+
+    __slots__ = ("_lock", "_refuse", "_touched", "_value")
+
+    def __init__(self, refuse: _Warned | None) -> None:
+        """``refuse`` is set for monotonic counters, which drop negative increments."""
+        self._lock = threading.Lock()
+        self._refuse = refuse
+        self._value: float = 0
+        self._touched = False
+
+    def add(self, value: float = 1) -> None:
+        if self._refuse is not None and not value >= 0:  # negative or NaN on a monotonic counter
+            self._refuse(value)
+            return
+        with self._lock:
+            self._value += value
+            self._touched = True
+
+    def drain(self) -> float | None:
+        with self._lock:
+            if not self._touched:
+                return None
+            value, self._value, self._touched = self._value, 0, False
+        return value
+
+
+class GaugeCell:
+    """The last value set on one gauge series, and whether it was set since the last drain."""
+
+    __slots__ = ("_fresh", "_lock", "_value")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0.0
+        self._fresh = False
+
+    def set(self, value: float) -> None:
+        with self._lock:
+            self._value = value
+            self._fresh = True
+
+    def drain(self) -> float | None:
+        with self._lock:
+            if not self._fresh:
+                return None
+            self._fresh = False
+            return self._value
+
+
+Cell = HistogramCell | SumCell | GaugeCell
+
+
+def refusal(metric_name: str, kind: str) -> _Warned:
+    return _Warned(f"{metric_name}: a {kind} takes only non-negative values")

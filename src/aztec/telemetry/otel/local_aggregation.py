@@ -1,0 +1,243 @@
+"""Local aggregation: synchronous instruments aggregate in our cells, readers collect them as OTel data.
+
+The SDK aggregates each record once per reader, through a generic measurement pipeline, at about
+6.5 µs a record here. Local aggregation records once into a per-series cell (about a tenth of that),
+whatever the number of readers. At each collection the cells are drained and every reader's view is
+brought up to date, cumulative or delta as that reader prefers; the reader then receives standard
+OpenTelemetry ``Metric`` data next to the SDK's own (observable instruments and host metrics), so
+every exporter works unchanged. The data model matches the SDK's, with two differences: no exemplars,
+and a gauge keeps reporting its last value to cumulative readers instead of only once after a set.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from opentelemetry.sdk.metrics.export import (
+    AggregationTemporality,
+    Gauge,
+    Histogram,
+    HistogramDataPoint,
+    Metric,
+    MetricReader,
+    NumberDataPoint,
+    ScopeMetrics,
+    Sum,
+)
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+
+from aztec.telemetry.buckets import boundaries_for
+from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
+from aztec.telemetry.otel.cells import GaugeCell, HistogramCell, HistogramWindow, SumCell, refusal
+from aztec.telemetry.otel.guard import AttributeGuard
+from aztec.telemetry.otel.local_instruments import LocalCounter, LocalGauge, LocalHistogram
+from aztec.telemetry.otel.local_series import C, LocalMetric, Series
+from aztec.telemetry.otel.sdk_bridge import install_producer, temporalities
+
+_DELTA = AggregationTemporality.DELTA
+_CUMULATIVE = AggregationTemporality.CUMULATIVE
+
+AnyMetric = LocalMetric[HistogramCell] | LocalMetric[SumCell] | LocalMetric[GaugeCell]
+
+
+@dataclass(slots=True)
+class _HistogramState:
+    start_time_ns: int
+    bucket_counts: list[int]
+    sum: float = 0.0
+    min: float = float("inf")
+    max: float = float("-inf")
+
+    def fold(self, window: HistogramWindow) -> None:
+        self.bucket_counts = [a + b for a, b in zip(self.bucket_counts, window.bucket_counts, strict=True)]
+        self.sum += window.sum
+        self.min = min(self.min, window.min)
+        self.max = max(self.max, window.max)
+
+    @property
+    def empty(self) -> bool:
+        return self.min == float("inf")
+
+
+@dataclass(slots=True)
+class _SumState:
+    start_time_ns: int
+    value: float = 0
+    empty: bool = True
+
+
+@dataclass(slots=True)
+class _GaugeState:
+    value: float = 0.0
+    fresh: bool = False
+
+
+@dataclass
+class _ReaderView:
+    """What one reader has been told so far, per series, in its own temporality."""
+
+    temporality: dict[InstrumentKind, AggregationTemporality]
+    histograms: dict[Series[HistogramCell], _HistogramState] = field(default_factory=dict)
+    sums: dict[Series[SumCell], _SumState] = field(default_factory=dict)
+    gauges: dict[Series[GaugeCell], _GaugeState] = field(default_factory=dict)
+
+
+class LocalAggregation:
+    """Every locally aggregated metric of one client, and the views of the readers that export them."""
+
+    def __init__(self, guard: AttributeGuard) -> None:
+        self._guard = guard
+        self._lock = threading.Lock()
+        self._histograms: dict[tuple[str, str], LocalMetric[HistogramCell]] = {}
+        self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
+        self._gauges: dict[tuple[str, str], LocalMetric[GaugeCell]] = {}
+        self._views: dict[MetricReader, _ReaderView] = {}
+
+    # Instruments. A metric created twice in one scope (two instances of a component) shares its series.
+
+    def histogram(self, scope: str, definition: MetricDefinition) -> LocalHistogram:
+        bounds = boundaries_for(definition)
+        refuse = refusal(definition.name, "histogram")
+        metric = self._metric(self._histograms, scope, definition, lambda: HistogramCell(bounds, refuse))
+        return LocalHistogram(metric)
+
+    def counter(self, scope: str, definition: MetricDefinition) -> LocalCounter:
+        monotonic = definition.kind is InstrumentKind.COUNTER
+        refuse = refusal(definition.name, "counter") if monotonic else None
+        return LocalCounter(self._metric(self._sums, scope, definition, lambda: SumCell(refuse)))
+
+    def gauge(self, scope: str, definition: MetricDefinition) -> LocalGauge:
+        return LocalGauge(self._metric(self._gauges, scope, definition, GaugeCell))
+
+    def _metric(
+        self,
+        metrics: dict[tuple[str, str], LocalMetric[C]],
+        scope: str,
+        definition: MetricDefinition,
+        new_cell: Callable[[], C],
+    ) -> LocalMetric[C]:
+        with self._lock:
+            metric = metrics.get((scope, definition.name))
+            if metric is None:
+                metric = LocalMetric(scope, definition, new_cell, self._guard)
+                metrics[(scope, definition.name)] = metric
+            return metric
+
+    # Collection.
+
+    def attach(self, readers: Sequence[MetricReader], resource: Resource) -> None:
+        """Have each reader (already registered on a MeterProvider) export the local metrics too."""
+        for reader in readers:
+            self._views[reader] = _ReaderView(temporalities(reader))
+            install_producer(reader, self.produce, resource)
+
+    def produce(self, reader: MetricReader) -> list[ScopeMetrics]:
+        """Drain every cell into every reader's view, then return ``reader``'s metrics, grouped by scope."""
+        now = time.time_ns()
+        with self._lock:
+            self._drain(now)
+            view = self._views[reader]
+            by_scope: dict[str, list[Metric]] = {}
+            for histogram in self._histograms.values():
+                self._emit(by_scope, histogram, self._histogram_data(view, histogram, now))
+            for sums in self._sums.values():
+                self._emit(by_scope, sums, self._sum_data(view, sums, now))
+            for gauge in self._gauges.values():
+                self._emit(by_scope, gauge, self._gauge_data(view, gauge, now))
+        return [
+            ScopeMetrics(scope=InstrumentationScope(scope), metrics=metrics, schema_url="")
+            for scope, metrics in by_scope.items()
+        ]
+
+    @staticmethod
+    def _emit(by_scope: dict[str, list[Metric]], metric: AnyMetric, data: Histogram | Sum | Gauge | None) -> None:
+        if data is not None:
+            definition = metric.definition
+            by_scope.setdefault(metric.scope, []).append(
+                Metric(name=definition.name, description=definition.description, unit=definition.unit, data=data)
+            )
+
+    def _drain(self, now: int) -> None:
+        views = list(self._views.values())
+        for histogram in self._histograms.values():
+            for series in histogram.series():
+                window = series.cell.drain()
+                if window is not None:
+                    for view in views:
+                        state = view.histograms.get(series)
+                        if state is None:
+                            state = _HistogramState(series.start_time_ns, [0] * len(window.bucket_counts))
+                            view.histograms[series] = state
+                        state.fold(window)
+        for sums in self._sums.values():
+            for sum_series in sums.series():
+                value = sum_series.cell.drain()
+                if value is not None:
+                    for view in views:
+                        sum_state = view.sums.setdefault(sum_series, _SumState(sum_series.start_time_ns))
+                        sum_state.value += value
+                        sum_state.empty = False
+        for gauge in self._gauges.values():
+            for gauge_series in gauge.series():
+                last = gauge_series.cell.drain()
+                if last is not None:
+                    for view in views:
+                        view.gauges[gauge_series] = _GaugeState(last, fresh=True)
+
+    @staticmethod
+    def _histogram_data(view: _ReaderView, metric: LocalMetric[HistogramCell], now: int) -> Histogram | None:
+        temporality = view.temporality[InstrumentKind.HISTOGRAM]
+        bounds = boundaries_for(metric.definition)
+        points = []
+        for series in metric.series():
+            state = view.histograms.get(series)
+            if state is None or state.empty:
+                continue
+            points.append(
+                HistogramDataPoint(
+                    attributes=series.attributes,
+                    start_time_unix_nano=state.start_time_ns,
+                    time_unix_nano=now,
+                    count=sum(state.bucket_counts),
+                    sum=state.sum,
+                    bucket_counts=tuple(state.bucket_counts),
+                    explicit_bounds=bounds,
+                    min=state.min,
+                    max=state.max,
+                )
+            )
+            if temporality is _DELTA:
+                view.histograms[series] = _HistogramState(now, [0] * len(state.bucket_counts))
+        return Histogram(data_points=points, aggregation_temporality=temporality) if points else None
+
+    @staticmethod
+    def _sum_data(view: _ReaderView, metric: LocalMetric[SumCell], now: int) -> Sum | None:
+        temporality = view.temporality[metric.kind]
+        points = []
+        for series in metric.series():
+            state = view.sums.get(series)
+            if state is None or state.empty:
+                continue
+            points.append(NumberDataPoint(series.attributes, state.start_time_ns, now, state.value))
+            if temporality is _DELTA:
+                view.sums[series] = _SumState(now)
+        if not points:
+            return None
+        monotonic = metric.kind is InstrumentKind.COUNTER
+        return Sum(data_points=points, aggregation_temporality=temporality, is_monotonic=monotonic)
+
+    @staticmethod
+    def _gauge_data(view: _ReaderView, metric: LocalMetric[GaugeCell], now: int) -> Gauge | None:
+        delta = view.temporality[InstrumentKind.GAUGE] is _DELTA
+        points = []
+        for series in metric.series():
+            state = view.gauges.get(series)
+            if state is None or (delta and not state.fresh):
+                continue
+            points.append(NumberDataPoint(series.attributes, now, now, state.value))
+            state.fresh = False
+        return Gauge(data_points=points) if points else None
