@@ -30,6 +30,8 @@ class GatedOrchestrator(ProvingOrchestrator):
         super().__init__(TestCircuitProver(telemetry), ProvingQueue(telemetry, concurrency=4), telemetry)
         self.gates: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self.refused: set[int] = set()
+        self.refusals: defaultdict[int, int] = defaultdict(int)
+        """Blocks to refuse this many more times, then prove."""
         self.finished: list[int] = []
 
     def open(self, *numbers: int) -> None:
@@ -39,7 +41,8 @@ class GatedOrchestrator(ProvingOrchestrator):
     async def prove_block(self, block: BlockProvingInput) -> ProvenBlock:
         number = block.header.global_variables.block_number
         await self.gates[number].wait()
-        if number in self.refused:
+        if number in self.refused or self.refusals[number] > 0:
+            self.refusals[number] -= 1
             raise BlockProvingError(f"block {number}: refused by the test")
         proven = await super().prove_block(block)
         self.finished.append(number)
@@ -123,7 +126,7 @@ async def test_a_failed_proof_is_counted_and_later_proofs_still_land(
     orchestrator = GatedOrchestrator()
     orchestrator.refused.add(1)
     orchestrator.open(1, 2)
-    node = ProverNode(orchestrator, publisher)
+    node = ProverNode(orchestrator, publisher, retry_delay_s=60)
     try:
         for b in built:
             await node.block_published(b.proving_input, b.block)
@@ -133,6 +136,66 @@ async def test_a_failed_proof_is_counted_and_later_proofs_still_land(
         assert await chain.get_proven_block_number() == 0, "the proven chain waits for block 1"
     finally:
         await node.stop()
+
+
+async def test_a_failed_proof_is_proven_again_with_backoff_until_the_proven_chain_moves(
+    chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher, caplog: pytest.LogCaptureFixture
+) -> None:
+    built = await _published(chain, l2, 2)
+    orchestrator = GatedOrchestrator()
+    orchestrator.refusals[1] = 2  # the first proof and the first retry fail; the second retry succeeds
+    orchestrator.open(1, 2)
+    node = ProverNode(orchestrator, publisher, retry_delay_s=0.01)
+    try:
+        for b in built:
+            await node.block_published(b.proving_input, b.block)
+
+        async def proven_chain_at_2() -> bool:
+            return await chain.get_proven_block_number() == 2
+
+        await poll(proven_chain_at_2, "the proven chain to reach block 2 after block 1's retries")
+        assert (node.failed, node.retried, node.proven, node.queued) == (2, 2, 2, 0)
+        assert publisher.submitted == [2, 1], "block 2 did not wait for block 1's retries"
+        retries = [r.getMessage() for r in caplog.records if "again" in r.getMessage()]
+        assert retries == [
+            "prover node: proving block 1 again in 0.01 s (retry 1)",
+            "prover node: proving block 1 again in 0.02 s (retry 2)",
+        ]
+    finally:
+        await node.stop()
+
+
+class RefusingPublisher(RecordingPublisher):
+    """Refuses the first ``refusals`` submissions at the door, as an L1 node would with too little balance."""
+
+    def __init__(self, chain: DevL1Chain, refusals: int) -> None:
+        super().__init__(chain)
+        self.refusals = refusals
+
+    async def submit_proof(self, block_number: int, outputs: RootRollupPublicInputs, proof: Proof) -> PublishResult:
+        if self.refusals > 0:
+            self.refusals -= 1
+            self.submitted.append(block_number)
+            return PublishResult("submit_proof", "rejected", None, None, 0, 0.0, "insufficient funds (test)")
+        return await super().submit_proof(block_number, outputs, proof)
+
+
+async def test_a_refused_proof_submission_is_sent_again_while_the_block_is_unproven(
+    chain: DevL1Chain, l2: L2BlockBuilder
+) -> None:
+    built = await _published(chain, l2, 1)
+    orchestrator = GatedOrchestrator()
+    orchestrator.open(1)
+    publisher = RefusingPublisher(chain, refusals=2)
+    node = ProverNode(orchestrator, publisher, retry_delay_s=0.01)
+    try:
+        await node.block_published(built[0].proving_input, built[0].block)
+        await poll(lambda: node.proven == 1, "block 1's proof on L1 after two refusals")
+        assert publisher.submitted == [1, 1, 1]
+        assert (node.failed, await chain.get_proven_block_number()) == (2, 1)
+    finally:
+        await node.stop()
+        publisher.close()
 
 
 async def test_a_rejected_proof_submission_is_counted(

@@ -4,6 +4,11 @@ A block's proving input is stored (``ProvingJobStore``) before the sequencer pub
 once its proof is on L1, so a node killed at any point proves, after its restart, every published
 block it had not proven: the proven chain never stalls on a gap. Blocks are proven concurrently (up to
 ``max_concurrent_blocks``) through the proving queue; proofs are submitted in block order.
+
+A block whose proving fails (after the proving queue's own retries) is proven again in the background,
+with exponential backoff, while later blocks go on; a proof submission refused or timed out is sent
+again with backoff while the block is still published and unproven. A submission that reverts is not
+retried: the rollup refused that proof, and sending it again cannot help.
 """
 
 from __future__ import annotations
@@ -30,8 +35,14 @@ class ProverNode:
         store: ProvingJobStore | None = None,
         *,
         max_concurrent_blocks: int = 2,
+        retry_delay_s: float = 1.0,
+        max_retry_delay_s: float = 60.0,
     ) -> None:
         self._orchestrator = orchestrator
+        self._retry_delay_s = retry_delay_s
+        self._max_retry_delay_s = max_retry_delay_s
+        self._jobs: dict[int, BlockProvingInput] = {}
+        self._retries: dict[int, asyncio.Task[None]] = {}
         self._publisher = publisher
         self._store = store
         self._slots = asyncio.Semaphore(max_concurrent_blocks)
@@ -41,11 +52,12 @@ class ProverNode:
         self._new_proof = asyncio.Event()
         self.proven = 0
         self.failed = 0
+        self.retried = 0
 
     @property
     def queued(self) -> int:
-        """Blocks handed over whose proofs are not submitted yet."""
-        return len(self._proofs)
+        """Blocks handed over whose proofs are not submitted yet (those waiting for a retry included)."""
+        return len(self._proofs) + len(self._retries)
 
     async def resume(self, l1: L1Client) -> int:
         """Prove the stored jobs of published, unproven blocks; drop the rest. The number resumed."""
@@ -77,8 +89,9 @@ class ProverNode:
 
     def _start(self, job: BlockProvingInput) -> None:
         number = job.header.global_variables.block_number
-        if number in self._proofs:
+        if number in self._proofs or number in self._retries:
             return
+        self._jobs[number] = job
         if self._next_to_submit is None or number < self._next_to_submit:
             self._next_to_submit = number
         self._proofs[number] = asyncio.get_running_loop().create_task(self._prove(job), name=f"prove-block-{number}")
@@ -110,25 +123,78 @@ class ProverNode:
             del self._proofs[number]
             self._next_to_submit = number + 1
             if proven is None:
+                self._retry_later(number, attempt=0)
                 continue
+            await self._submit(number, proven)
+
+    def _backoff(self, attempt: int) -> float:
+        return float(min(self._max_retry_delay_s, self._retry_delay_s * 2**attempt))
+
+    def _retry_later(self, number: int, attempt: int) -> None:
+        delay = self._backoff(attempt)
+        _log.warning("prover node: proving block %d again in %g s (retry %d)", number, delay, attempt + 1)
+        self._retries[number] = asyncio.get_running_loop().create_task(
+            self._retry(number, attempt, delay), name=f"reprove-block-{number}"
+        )
+
+    async def _retry(self, number: int, attempt: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.retried += 1
+        proven = await self._prove(self._jobs[number])
+        del self._retries[number]
+        if proven is None:
+            if await self._still_unproven(number):
+                self._retry_later(number, attempt + 1)
+            else:
+                self._forget(number)
+            return
+        await self._submit(number, proven)
+
+    async def _submit(self, number: int, proven: ProvenBlock) -> None:
+        attempt = 0
+        while True:
             result = await self._publisher.submit_proof(number, proven.outputs, proven.proof)
             if result.success:
                 self.proven += 1
-                if self._store is not None:
-                    self._store.delete(number)
                 _log.info("prover node: block %d proven on L1", number)
-            else:
-                self.failed += 1
+                self._forget(number)
+                return
+            self.failed += 1
+            if result.outcome == "failure" or not await self._still_unproven(number):
                 _log.error("prover node: submitting the proof of block %d failed: %s", number, result.error)
+                self._forget(number)
+                return
+            delay = self._backoff(attempt)
+            attempt += 1
+            _log.warning(
+                "prover node: submitting the proof of block %d failed: %s; sending it again in %g s",
+                number,
+                result.error,
+                delay,
+            )
+            await asyncio.sleep(delay)
+
+    async def _still_unproven(self, number: int) -> bool:
+        """True while block ``number`` is published and the proven chain has not passed it."""
+        l1 = self._publisher.l1
+        proven, pending = await asyncio.gather(l1.get_proven_block_number(), l1.get_pending_block_number())
+        return proven < number <= pending
+
+    def _forget(self, number: int) -> None:
+        self._jobs.pop(number, None)
+        if self._store is not None:
+            self._store.delete(number)
 
     async def stop(self) -> None:
-        tasks = [*self._proofs.values(), *([self._submitter] if self._submitter else [])]
+        tasks = [*self._proofs.values(), *self._retries.values(), *([self._submitter] if self._submitter else [])]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._proofs.clear()
+        self._retries.clear()
+        self._jobs.clear()
         self._submitter = None
         if self._store is not None:
             self._store.close()
