@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Final, TypeVar
 
 from aztec.foundation.fields import Fr
+from aztec.foundation.threads import run_in_thread
 from aztec.l1 import store
 from aztec.l1.errors import ChainClosedError, ChainMismatchError, InsufficientFundsError, InvalidTransactionError
 from aztec.l1.mining import BlockRules, block_hash, mine_block, pending_base_fee, transaction_gas
@@ -157,7 +158,7 @@ class DevL1Chain:
     async def _mine_forever(self) -> None:
         while True:
             try:
-                delay = await asyncio.to_thread(self._mine_if_due)
+                delay = await run_in_thread(self._mine_if_due)
             except sqlite3.OperationalError as error:  # e.g. another process held the lock past the timeout
                 _log.warning("development L1 at %s: mining failed, retrying next block time: %s", self.path, error)
                 delay = self.config.block_time_s
@@ -216,7 +217,7 @@ class DevL1Chain:
         return (await self._async_read(lambda conn: store.get_account(conn, address))).balance
 
     async def send_transaction(self, request: L1TxRequest) -> str:
-        return await asyncio.to_thread(self.send_transaction_sync, request)
+        return await run_in_thread(self.send_transaction_sync, request)
 
     def send_transaction_sync(self, request: L1TxRequest) -> str:
         """:meth:`send_transaction`, for callers without an event loop."""
@@ -299,7 +300,7 @@ class DevL1Chain:
             return write(conn)
 
     async def _async_read(self, read: Callable[[sqlite3.Connection], T]) -> T:
-        return await asyncio.to_thread(self._read, read)
+        return await run_in_thread(self._read, read)
 
 
 def _tx_hash(chain_id: int, sender: str, nonce: int, to: str, data: bytes, value: int, gas: int, fee: int) -> str:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from aztec.block.l2_block import L2Block
 from aztec.foundation.background import BackgroundTask
+from aztec.foundation.threads import run_in_thread
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
@@ -151,7 +152,7 @@ class Sequencer:
         timer = Timer()
         base_fee = l2_base_fee(await self._l1.get_base_fee())
         async with self._lock:
-            built = await asyncio.to_thread(self._build, txs, base_fee)
+            built = await run_in_thread(self._build, txs, base_fee)
             if built is None:
                 self._instrumentation.record_empty()
                 self._state = SequencerState.IDLE
@@ -226,7 +227,7 @@ class Sequencer:
             _log.error("sequencer: publishing block %d failed: %s", block.number, outcome.error)
             self._state = SequencerState.IDLE
             return None
-        await asyncio.to_thread(built.fork.commit, block.number)
+        await run_in_thread(built.fork.commit, block.number)
         mined = [effect.tx_hash for effect in block.body]
         self._pool.mark_mined(mined, block.number)
         spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
