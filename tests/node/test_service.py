@@ -28,7 +28,8 @@ from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_S
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.api import TreeId
-from tests.node.harness import mint_tx, new_wallet, open_chain, poll
+from aztec.world_state.synchronizer import WorldStateDivergedError
+from tests.node.harness import FEE, mint_tx, new_wallet, open_chain, poll
 
 StartNode = Callable[..., Awaitable[AztecNodeService]]
 MIN_L2_BASE_FEE_ON_DEV_L1 = l2_base_fee(DevL1Config().min_base_fee)
@@ -177,6 +178,16 @@ async def test_node_info(start_node: StartNode, chain: DevL1Chain) -> None:
     assert info.contracts == {"token": TOKEN_ADDRESS, "counter": COUNTER_ADDRESS}
 
 
+async def test_the_pool_refuses_more_gas_than_the_sequencer_puts_in_a_block(start_node: StartNode) -> None:
+    sequencer = SequencerConfig(slot_duration_s=0.02, max_block_wait_s=0.0, block_gas_limit=2_000_000)
+    node = await start_node("small-blocks", sequencer=sequencer)
+    assert (await node.get_node_info()).block_gas_limit == 2_000_000
+    greedy = new_wallet().create_tx(gas_limit=2_000_001, max_fee_per_gas=FEE)
+    with pytest.raises(TxRejectedError, match="gas_limit 2000001 exceeds the block's 2000000") as raised:
+        await node.send_tx(greedy)
+    assert raised.value.reason == "gas_limit_too_high"
+
+
 async def test_is_ready_when_the_world_state_is_at_the_l1_tip(start_node: StartNode, chain: DevL1Chain) -> None:
     node = await start_node("sequencer")
     follower = await start_node("follower", follower=True, archiver_poll_interval_s=3600.0)
@@ -190,6 +201,9 @@ async def test_is_ready_when_the_world_state_is_at_the_l1_tip(start_node: StartN
 
     await follower.archiver.sync_once()
     assert await follower.is_ready()
+    follower.synchronizer.diverged = WorldStateDivergedError("block 2: applying its effects gives other roots")
+    assert not await follower.is_ready(), "a node whose last block did not apply is not ready"
+    follower.synchronizer.diverged = None
     committed = [n.world_state.committed for n in (node, follower)]
     assert committed[0].get_state_reference() == committed[1].get_state_reference()
     assert committed[0].get_snapshot(TreeId.ARCHIVE) == committed[1].get_snapshot(TreeId.ARCHIVE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,7 +135,7 @@ async def test_a_block_missed_by_the_world_state_is_applied_before_the_next(
 
 
 async def test_a_block_whose_header_state_does_not_match_raises_and_commits_nothing(
-    tmp_path: Path, chain: DevL1Chain, sequencer: L2BlockBuilder
+    tmp_path: Path, chain: DevL1Chain, sequencer: L2BlockBuilder, caplog: pytest.LogCaptureFixture
 ) -> None:
     follower = Follower(tmp_path / "follower", chain)
     try:
@@ -149,12 +150,18 @@ async def test_a_block_whose_header_state_does_not_match_raises_and_commits_noth
         diverging = dataclasses.replace(block, header=header)
 
         assert follower.synchronizer is not None
-        with pytest.raises(WorldStateDivergedError, match="block 2: applying its effects gives other roots"):
-            await follower.synchronizer.handle_block(diverging)
+        for _ in range(2):
+            with pytest.raises(WorldStateDivergedError, match="block 2: applying its effects gives other roots"):
+                await follower.synchronizer.handle_block(diverging)
         assert follower.world_state.committed_block_number == 1
         assert follower.roots() == before
+        assert follower.synchronizer.diverged is not None
+        critical = [r.getMessage() for r in caplog.records if r.levelno == logging.CRITICAL]
+        assert len(critical) == 1, "reported once, not at every attempt"
+        assert "the node stays at block 1, reports not ready" in critical[0]
 
         await follower.synchronizer.handle_block(block)  # the true block still applies
         assert follower.roots() == _roots(sequencer.world_state)
+        assert follower.synchronizer.diverged is None
     finally:
         await follower.close()

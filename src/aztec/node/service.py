@@ -30,6 +30,7 @@ from aztec.prover_node.prover_node import ProverNode
 from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
 from aztec.simulator.tx import Tx
 from aztec.telemetry import TelemetryClient
 from aztec.world_state.synchronizer import WorldStateSynchronizer
@@ -91,7 +92,11 @@ class AztecNodeService:
             data / "tx_pool",
             world_state.committed,
             telemetry,
-            TxPoolConfig(max_pending_txs=config.tx_pool_max_txs),
+            TxPoolConfig(
+                max_pending_txs=config.tx_pool_max_txs,
+                # A tx asking for more gas than a block holds could never be mined.
+                max_gas_limit=config.sequencer.block_gas_limit if config.sequencer else DEFAULT_BLOCK_GAS_LIMIT,
+            ),
         )
         archiver = Archiver(
             l1, BlockStore(data / "archiver"), telemetry, poll_interval_s=config.archiver_poll_interval_s
@@ -237,6 +242,9 @@ class AztecNodeService:
         )
 
     async def is_ready(self) -> bool:
+        """Synced to L1's pending chain, and no block failed to apply (see the synchronizer)."""
+        if self.synchronizer.diverged is not None:
+            return False
         return self.world_state.committed_block_number >= await self.l1.get_pending_block_number()
 
     def status(self) -> dict[str, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
+
 
 @dataclass(frozen=True)
 class SequencerConfig:
@@ -14,7 +16,8 @@ class SequencerConfig:
     max_txs_per_block: int = 32
     max_block_wait_s: float = 10.0
     """Publish whatever is pending (at least one tx) once this long has passed since the last block."""
-    block_gas_limit: int = 10_000_000
+    block_gas_limit: int = DEFAULT_BLOCK_GAS_LIMIT
+    """Also the most gas a transaction may ask for in this node's pool."""
     publish_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:

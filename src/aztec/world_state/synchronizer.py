@@ -3,6 +3,10 @@
 A sequencer commits its own blocks directly after publishing; the synchronizer then finds them already
 applied. After a restart, or on a follower node, it applies them from the archiver, checking that the
 resulting state and archive roots are the ones the block's header commits to.
+
+A block that does not apply (other roots than its header commits to, or a gap the archiver cannot fill)
+leaves the world state where it was: the error is logged once per block, the node reports not ready
+(:attr:`WorldStateSynchronizer.diverged`) and the block is tried again when the next one arrives.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 
 from aztec.archiver.archiver import Archiver
 from aztec.block.l2_block import L2Block
+from aztec.foundation.threads import run_in_thread
 from aztec.world_state.errors import BlockMismatchError
 from aztec.world_state.world_state import WorldState
 
@@ -27,6 +32,9 @@ class WorldStateSynchronizer:
         self._world_state = world_state
         self._archiver = archiver
         self._lock = state_lock
+        self.diverged: WorldStateDivergedError | None = None
+        """Why the last block did not apply; None once the world state follows the chain again."""
+        self._reported: int | None = None
         archiver.on_block(self.handle_block)
 
     async def catch_up(self) -> None:
@@ -35,6 +43,22 @@ class WorldStateSynchronizer:
 
     async def handle_block(self, block: L2Block) -> None:
         """Apply ``block`` if it is new; blocks the node missed before it are applied from the archiver first."""
+        try:
+            await self._handle(block)
+        except WorldStateDivergedError as error:
+            self.diverged = error
+            if self._reported != block.number:
+                self._reported = block.number
+                _log.critical(
+                    "world state: %s; the node stays at block %d, reports not ready, and tries again when "
+                    "the next block arrives (if this persists, resync the node from an empty data directory)",
+                    error,
+                    self._world_state.committed_block_number,
+                )
+            raise
+        self.diverged = None
+
+    async def _handle(self, block: L2Block) -> None:
         async with self._lock:
             committed = self._world_state.committed_block_number
             if block.number <= committed:
@@ -51,7 +75,7 @@ class WorldStateSynchronizer:
 
     async def _apply(self, block: L2Block) -> None:
         try:
-            await asyncio.to_thread(
+            await run_in_thread(
                 self._world_state.apply_block,
                 block.number,
                 block.body,
