@@ -17,6 +17,7 @@ def test_defaults_configure_nothing() -> None:
     assert config.prometheus_host == "127.0.0.1"
     assert config.collect_interval_ms == 60_000
     assert config.export_timeout_ms == 30_000
+    assert config.local_aggregation
 
 
 def test_every_variable_is_read() -> None:
@@ -35,6 +36,8 @@ def test_every_variable_is_read() -> None:
             "AZTEC_METRICS_NDJSON_FILE": "/tmp/metrics.ndjson",
             "AZTEC_METRICS_CONSOLE": "yes",
             "AZTEC_HOST_METRICS": "false",
+            "AZTEC_TELEMETRY_STRICT": "true",
+            "AZTEC_TELEMETRY_LOCAL_AGGREGATION": "false",
         }
     )
     assert config.otlp_metrics_endpoint == "http://collector:4318/v1/metrics"
@@ -48,6 +51,7 @@ def test_every_variable_is_read() -> None:
     assert (config.prometheus_host, config.prometheus_port) == ("0.0.0.0", 9470)
     assert config.ndjson_path == Path("/tmp/metrics.ndjson")
     assert config.console and not config.host_metrics
+    assert config.strict and not config.local_aggregation
 
 
 def test_grpc_endpoint_keeps_its_url() -> None:
@@ -73,6 +77,7 @@ def test_grpc_endpoint_keeps_its_url() -> None:
         ("AZTEC_PROMETHEUS_PORT", "http", "whole number"),
         ("AZTEC_PROMETHEUS_HOST", "127.0.0.1/8", "IP address or host name"),
         ("AZTEC_HOST_METRICS", "maybe", "true/false"),
+        ("AZTEC_TELEMETRY_LOCAL_AGGREGATION", "sdk", "true/false"),
         ("OTEL_RESOURCE_ATTRIBUTES", "novalue", "key=value"),
     ],
 )

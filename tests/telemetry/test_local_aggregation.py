@@ -30,6 +30,7 @@ from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
 from aztec.telemetry.otel.cells import HistogramCell, refusal
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.otel.guard import AttributeGuard
+from aztec.telemetry.otel.instruments import OtelHistogram
 from aztec.telemetry.otel.local_instruments import LocalHistogram
 from aztec.telemetry.otel.local_series import OVERFLOW_ATTRIBUTES, CardinalityLimitError, LocalMetric
 from aztec.telemetry.otel.sdk_bridge import install_producer, temporalities
@@ -68,6 +69,15 @@ def clients() -> Iterator[tuple[InMemoryTelemetryClient, InMemoryTelemetryClient
     yield local, through_sdk
     local.stop()
     through_sdk.stop()
+
+
+def test_local_aggregation_is_the_default_and_can_be_turned_off(
+    clients: tuple[InMemoryTelemetryClient, InMemoryTelemetryClient],
+) -> None:
+    local, through_sdk = clients
+    assert TelemetryConfig().local_aggregation
+    assert isinstance(local.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION), LocalHistogram)
+    assert isinstance(through_sdk.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION), OtelHistogram)
 
 
 def test_same_data_as_the_sdk_for_every_synchronous_kind(
