@@ -151,7 +151,7 @@ async def test_a_failed_proof_is_proven_again_with_backoff_until_the_proven_chai
             await node.block_published(b.proving_input, b.block)
 
         async def proven_chain_at_2() -> bool:
-            return await chain.get_proven_block_number() == 2
+            return node.proven == 2 and await chain.get_proven_block_number() == 2
 
         await poll(proven_chain_at_2, "the proven chain to reach block 2 after block 1's retries")
         assert (node.failed, node.retried, node.proven, node.queued) == (2, 2, 2, 0)
