@@ -1,10 +1,13 @@
 """Sustained throughput of a sequencer node driven by the bot, with telemetry off, on a Prometheus endpoint
-(scraped every second), and exporting over OTLP, side by side in one run.
+(scraped as deploy/ configures), and exporting over OTLP, side by side in one run.
 
-Run: ``uv run python bench/node_throughput.py [--duration 15] [--rates 25,50,100,200]``.
-Prints mined txs per second (blocks' txs counted by the node over a steady window after a warm-up) and
-the bot's p50/p99 send-to-mined latency per rate and mode, and the throughput cost of each telemetry mode
-at the highest rate (target: at most 3%).
+Run: ``uv run python bench/node_throughput.py [--duration 15] [--rates 50,100,400] [--modes ...]``.
+Prints mined txs per second (blocks' txs counted by the node over a steady window after a warm-up), the
+process's CPU time per mined tx, and the bot's p50/p99 send-to-mined latency per rate and mode, then the
+cost of each telemetry mode at the highest rate (target: at most 3% of throughput). Node, prover and bot
+share one process, so at saturation throughput is the inverse of CPU per tx; the CPU column measures the
+same cost below saturation too, and with less noise. The ``-sdk`` modes record through the OpenTelemetry
+SDK instead of local aggregation (``AZTEC_TELEMETRY_LOCAL_AGGREGATION=false``), for comparison.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import argparse
 import asyncio
 import logging
 import statistics
+import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,7 +40,8 @@ from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemet
 from aztec.telemetry.config import TelemetryConfig
 from aztec.world_state.genesis import genesis_archive_root
 
-MODES = ("off", "prometheus", "otlp")
+MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk")
+DEFAULT_MODES = "off,prometheus,otlp"
 WARM_UP_S = 3.0
 """Sending before the measured window starts (the pool and the block size settle)."""
 
@@ -46,6 +51,7 @@ class Result:
     mode: str
     rate: float
     mined_per_s: float
+    cpu_ms_per_tx: float
     p50_s: float | None
     p99_s: float | None
     failed: int
@@ -96,12 +102,18 @@ def _scraper(url: str | None, interval_s: float) -> Iterator[None]:
 def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClient]:
     if mode == "off":
         return NoopTelemetryClient(), NoopTelemetryClient()
-    if mode == "prometheus":
-        node = TelemetryConfig(service_name="aztec-node", prometheus_port=0)
-        bot = TelemetryConfig(service_name="aztec-bot", prometheus_port=0)
+    local = not mode.endswith("-sdk")
+    if mode.startswith("prometheus"):
+        node = TelemetryConfig(service_name="aztec-node", prometheus_port=0, local_aggregation=local)
+        bot = replace(node, service_name="aztec-bot")
     else:
-        node = TelemetryConfig(service_name="aztec-node", otlp_metrics_endpoint=sink.endpoint, collect_interval_ms=5000)
-        bot = TelemetryConfig(service_name="aztec-bot", otlp_metrics_endpoint=sink.endpoint, collect_interval_ms=5000)
+        node = TelemetryConfig(
+            service_name="aztec-node",
+            otlp_metrics_endpoint=sink.endpoint,
+            collect_interval_ms=5000,
+            local_aggregation=local,
+        )
+        bot = replace(node, service_name="aztec-bot")
     return create_telemetry_client(node), create_telemetry_client(bot)
 
 
@@ -129,9 +141,11 @@ async def run_once(mode: str, rate: float, duration_s: float, sink: _OtlpSink, s
                 while bot.stats().state is BotState.FUNDING:
                     await asyncio.sleep(0.05)
                 await asyncio.sleep(WARM_UP_S)
-                mined_before, started = node.mined_txs, time.monotonic()
+                mined_before, started, cpu_before = node.mined_txs, time.monotonic(), time.process_time()
                 await asyncio.sleep(duration_s)
-                mined_per_s = (node.mined_txs - mined_before) / (time.monotonic() - started)
+                mined = node.mined_txs - mined_before
+                mined_per_s = mined / (time.monotonic() - started)
+                cpu_ms_per_tx = (time.process_time() - cpu_before) * 1000 / mined if mined else float("nan")
                 stats = bot.stats()
         finally:
             await bot.stop()
@@ -141,7 +155,7 @@ async def run_once(mode: str, rate: float, duration_s: float, sink: _OtlpSink, s
             l1.close()
             node_telemetry.stop()
             bot_telemetry.stop()
-    return Result(mode, rate, mined_per_s, stats.latency_p50_s, stats.latency_p99_s, stats.failed)
+    return Result(mode, rate, mined_per_s, cpu_ms_per_tx, stats.latency_p50_s, stats.latency_p99_s, stats.failed)
 
 
 def _median(group: list[Result]) -> Result:
@@ -158,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of sending per run")
     parser.add_argument("--rates", default="50,100,400", help="bot rates (txs/s), comma-separated")
     parser.add_argument("--repeats", type=int, default=3, help="runs per rate and mode (the median is shown)")
+    parser.add_argument("--modes", default=DEFAULT_MODES, help=f"comma-separated, from {', '.join(MODES)}")
     parser.add_argument(
         "--scrape-interval",
         type=float,
@@ -166,15 +181,26 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
+    modes = [m.strip() for m in args.modes.split(",")]
+    if unknown := [m for m in modes if m not in MODES]:
+        parser.error(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    if modes[0] != "off":
+        parser.error("the first mode must be off: the others are compared with it")
     logging.basicConfig(level=logging.ERROR)
     sink = _OtlpSink()
     runs: dict[tuple[float, str], list[Result]] = {}
     try:
         for rate in rates:
             for _ in range(args.repeats):
-                for mode in MODES:  # interleaved so drift in the machine's load hits every mode alike
+                for mode in modes:  # interleaved so drift in the machine's load hits every mode alike
                     result = asyncio.run(run_once(mode, rate, args.duration, sink, args.scrape_interval))
                     runs.setdefault((rate, mode), []).append(result)
+                    print(
+                        f"  {rate:g} tx/s, {mode}: {result.mined_per_s:.1f} mined/s, "
+                        f"{result.cpu_ms_per_tx:.2f} CPU ms/tx",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     finally:
         sink.close()
     results = [_median(group) for group in runs.values()]
@@ -183,14 +209,21 @@ def main(argv: list[str] | None = None) -> None:
         f"median of {args.repeats} interleaved runs per row; Prometheus scrapes every {args.scrape_interval:g} s, "
         f"OTLP exports every 5 s\n"
     )
-    print("| bot rate (tx/s) | telemetry | mined tx/s | p50 latency (ms) | p99 latency (ms) | failed |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print("| bot rate (tx/s) | telemetry | mined tx/s | CPU ms per tx | p50 latency (ms) | p99 latency (ms) | failed |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r.rate:g} | {r.mode} | {r.mined_per_s:.1f} | {_ms(r.p50_s)} | {_ms(r.p99_s)} | {r.failed} |")
+        print(
+            f"| {r.rate:g} | {r.mode} | {r.mined_per_s:.1f} | {r.cpu_ms_per_tx:.2f} | {_ms(r.p50_s)} | "
+            f"{_ms(r.p99_s)} | {r.failed} |"
+        )
+    print()
+    for rate in rates:
+        cpu = {mode: statistics.median(r.cpu_ms_per_tx for r in runs[(rate, mode)]) for mode in modes}
+        for mode in modes[1:]:
+            print(f"CPU cost per tx of {mode} at {rate:g} tx/s: {(cpu[mode] / cpu['off'] - 1) * 100:+.1f}%")
     top = max(rates)
     at_top = {r.mode: r.mined_per_s for r in results if r.rate == top}
-    print()
-    for mode in MODES[1:]:
+    for mode in modes[1:]:
         cost = 1 - at_top[mode] / at_top["off"] if at_top["off"] else 0.0
         verdict = "within" if cost <= 0.03 else "OVER"
         print(f"Throughput cost of {mode} at {top:g} tx/s: {cost * 100:+.1f}% ({verdict} the 3% target)")
