@@ -31,12 +31,10 @@ class LocalHistogram(_LocalInstrument[HistogramCell]):
     __slots__ = ()
 
     def record(self, value: float, attributes: Attributes | None = None) -> None:
-        cell = self._lookup.get(tuple(attributes.items()) if attributes else ())
-        if cell is None:
-            cell = self._metric.cell_for(attributes)
-            if cell is None:
-                return
-        cell.record(value)
+        key = tuple(attributes.items()) if attributes else ()
+        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if cell is not None:
+            cell.record(value)
 
     def bind(self, attributes: Attributes) -> BoundHistogram:
         return self._metric.cell_for(attributes) or NOOP_BOUND
@@ -48,12 +46,10 @@ class LocalCounter(_LocalInstrument[SumCell]):
     __slots__ = ()
 
     def add(self, value: int = 1, attributes: Attributes | None = None) -> None:
-        cell = self._lookup.get(tuple(attributes.items()) if attributes else ())
-        if cell is None:
-            cell = self._metric.cell_for(attributes)
-            if cell is None:
-                return
-        cell.add(value)
+        key = tuple(attributes.items()) if attributes else ()
+        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if cell is not None:
+            cell.add(value)
 
     def bind(self, attributes: Attributes) -> BoundCounter:
         """The bound cell; it also satisfies ``BoundUpDownCounter``."""
@@ -64,12 +60,10 @@ class LocalGauge(_LocalInstrument[GaugeCell]):
     __slots__ = ()
 
     def set(self, value: float, attributes: Attributes | None = None) -> None:
-        cell = self._lookup.get(tuple(attributes.items()) if attributes else ())
-        if cell is None:
-            cell = self._metric.cell_for(attributes)
-            if cell is None:
-                return
-        cell.set(value)
+        key = tuple(attributes.items()) if attributes else ()
+        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if cell is not None:
+            cell.set(value)
 
     def bind(self, attributes: Attributes) -> BoundGauge:
         return self._metric.cell_for(attributes) or NOOP_BOUND
