@@ -22,6 +22,7 @@ REQUIRED_ALERTS = {
     "AztecNodeDown",
     "AztecNoNewBlocks",
     "AztecProvenChainStalled",
+    "AztecWorldStateBehind",
     "AztecTxPoolNearFull",
     "AztecHighTxRejectionRate",
     "AztecProvingJobsFailing",
