@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,10 @@ from aztec.node.config import NodeConfig, ProverConfig
 from aztec.node.service import VERSION, AztecNodeService
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.fees import l2_base_fee
+from aztec.sequencer.sequencer import Sequencer
 from aztec.sequencer.state import SequencerState
 from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, Wallet, storage_slot
+from aztec.simulator.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
@@ -275,3 +279,30 @@ async def test_a_block_whose_publishing_timed_out_lands_later_and_is_proven(
     second = mint_tx(new_wallet())
     await node.send_tx(second)
     assert (await _receipt_is(node, second.tx_hash, TxStatus.PROVEN)).block_number == 2
+
+
+async def test_stopping_mid_build_waits_for_the_build_thread(
+    start_node: StartNode, chain: DevL1Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sequencer's task is cancelled while it builds a block in a thread, reading a world-state fork.
+    Stop must not close the world state (aborting the fork's LMDB transaction) under that thread: with
+    ``asyncio.to_thread`` it did, and a read in flight then used freed memory."""
+    building = threading.Event()
+    closed_under_build: list[bool] = []
+    original = Sequencer._build
+
+    def slow_build(self: Sequencer, txs: list[Tx], base_fee: int) -> object:
+        building.set()
+        time.sleep(0.3)  # the thread's work in progress when the node is told to stop
+        try:
+            return original(self, txs, base_fee)
+        finally:
+            closed_under_build.append(self._world_state.closed)
+
+    monkeypatch.setattr(Sequencer, "_build", slow_build)
+    await chain.start()
+    node = await start_node("sequencer", prover=None)
+    await node.send_tx(mint_tx(new_wallet()))
+    await poll(building.is_set, "a block build to start")
+    await node.stop()
+    assert closed_under_build == [False], "the world state stayed open until the build thread returned"
