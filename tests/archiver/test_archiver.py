@@ -24,7 +24,7 @@ from aztec.telemetry.metrics.world_state import DB_MAP_SIZE, DB_NUM_ITEMS, DB_US
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.l1.l2_blocks import L2BlockBuilder
-from tests.node.harness import open_chain, propose, submit_proof
+from tests.node.harness import propose, submit_proof
 
 
 @pytest.fixture
@@ -32,13 +32,6 @@ def l2(tmp_path: Path) -> Iterator[L2BlockBuilder]:
     builder = L2BlockBuilder(tmp_path / "builder")
     yield builder
     builder.close()
-
-
-@pytest.fixture
-def chain(tmp_path: Path) -> Iterator[DevL1Chain]:
-    dev = open_chain(tmp_path / "l1.sqlite")
-    yield dev
-    dev.close()
 
 
 @pytest.fixture

@@ -33,20 +33,11 @@ from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.api import TreeId
 from aztec.world_state.synchronizer import WorldStateDivergedError
-from tests.node.harness import FEE, mint_tx, new_wallet, open_chain, poll
+from tests.node.harness import FEE, mint_tx, new_wallet, poll
 
 StartNode = Callable[..., Awaitable[AztecNodeService]]
 MIN_L2_BASE_FEE_ON_DEV_L1 = l2_base_fee(DevL1Config().min_base_fee)
 """The lowest L2 base fee the development L1 can give (its base fee falls block by block while idle)."""
-
-
-@pytest.fixture
-async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
-    """Not mining: tests mine explicitly, or ``await chain.start()``."""
-    dev = open_chain(tmp_path / "l1.sqlite")
-    yield dev
-    await dev.stop()
-    dev.close()
 
 
 @pytest.fixture

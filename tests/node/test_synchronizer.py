@@ -19,7 +19,7 @@ from aztec.world_state import WorldState
 from aztec.world_state.api import TreeId
 from aztec.world_state.synchronizer import WorldStateDivergedError, WorldStateSynchronizer
 from tests.l1.l2_blocks import L2BlockBuilder
-from tests.node.harness import open_chain, propose
+from tests.node.harness import propose
 
 
 @pytest.fixture
@@ -28,13 +28,6 @@ def sequencer(tmp_path: Path) -> Iterator[L2BlockBuilder]:
     builder = L2BlockBuilder(tmp_path / "sequencer")
     yield builder
     builder.close()
-
-
-@pytest.fixture
-def chain(tmp_path: Path) -> Iterator[DevL1Chain]:
-    dev = open_chain(tmp_path / "l1.sqlite")
-    yield dev
-    dev.close()
 
 
 class Follower:

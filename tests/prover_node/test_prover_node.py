@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from aztec.prover_node.job_store import ProvingJobStore
 from aztec.prover_node.prover_node import ProverNode
 from aztec.telemetry.noop import NoopTelemetryClient
 from tests.l1.l2_blocks import BuiltBlock, L2BlockBuilder
-from tests.node.harness import open_chain, poll, propose
+from tests.node.harness import poll, propose
 
 
 class GatedOrchestrator(ProvingOrchestrator):
@@ -61,13 +61,10 @@ class RecordingPublisher(L1Publisher):
         return await super().submit_proof(block_number, outputs, proof)
 
 
-@pytest.fixture
-async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
-    dev = open_chain(tmp_path / "l1.sqlite")
-    await dev.start()
-    yield dev
-    await dev.stop()
-    dev.close()
+@pytest.fixture(autouse=True)
+async def mining(chain: DevL1Chain) -> None:
+    """The shared ``chain``, mining."""
+    await chain.start()
 
 
 @pytest.fixture

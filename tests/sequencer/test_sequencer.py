@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,15 +43,6 @@ from tests.l1.l2_blocks import L2BlockBuilder
 from tests.node.harness import FEE, SequencerParts, mint_tx, new_wallet, open_chain, poll, propose
 
 MakeParts = Callable[..., SequencerParts]
-
-
-@pytest.fixture
-async def chain(tmp_path: Path) -> AsyncIterator[DevL1Chain]:
-    """Not mining: tests mine explicitly, or ``await chain.start()``."""
-    dev = open_chain(tmp_path / "l1.sqlite")
-    yield dev
-    await dev.stop()
-    dev.close()
 
 
 @pytest.fixture
