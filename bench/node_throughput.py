@@ -37,7 +37,7 @@ from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.node.service import AztecNodeService
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemetry_client
-from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.world_state.genesis import genesis_archive_root
 
 MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk")
@@ -109,7 +109,7 @@ def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClie
     else:
         node = TelemetryConfig(
             service_name="aztec-node",
-            otlp_metrics_endpoint=sink.endpoint,
+            otlp_metrics=OtlpExport(sink.endpoint),
             collect_interval_ms=5000,
             local_aggregation=local,
         )

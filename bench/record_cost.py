@@ -19,7 +19,7 @@ from prometheus_client import Histogram as PromHistogram
 
 from aztec.telemetry import NoopTelemetryClient
 from aztec.telemetry import attributes as a
-from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.node import JSON_RPC_REQUEST_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -62,7 +62,7 @@ def measure() -> list[tuple[str, float]]:
     endpoint, close_hole = _black_hole_endpoint()
     holed_client = OtelTelemetryClient(
         TelemetryConfig(
-            otlp_metrics_endpoint=endpoint, collect_interval_ms=200, export_timeout_ms=2000, host_metrics=False
+            otlp_metrics=OtlpExport(endpoint), collect_interval_ms=200, export_timeout_ms=2000, host_metrics=False
         ),
         probe_otlp=False,
     )

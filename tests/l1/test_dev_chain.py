@@ -17,8 +17,7 @@ from aztec.l1 import (
     L1TxRequest,
     TxStatus,
 )
-from aztec.l1.dev_chain import ETHER
-from aztec.l1.types import dev_address
+from aztec.l1.types import ETHER, dev_address
 
 ALICE = dev_address("alice")
 BOB = dev_address("bob")

@@ -9,7 +9,7 @@ import pytest
 
 from aztec.l1 import DEV_PROVER_ADDRESS, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config, L1Publisher, TxStatus
 from aztec.l1.rollup import encode_propose
-from aztec.l1.types import dev_address
+from aztec.l1.types import ETHER, dev_address
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.l1 import (
@@ -78,11 +78,11 @@ async def test_blocks_and_proofs_are_published_and_measured(
 
     observed = proposer.last_observation
     assert observed is not None
-    assert telemetry.gauge_value(L1_PUBLISHER_BALANCE, {a.L1_SENDER: "publisher"}) == float(observed.balance)
+    assert telemetry.gauge_value(L1_PUBLISHER_BALANCE, {a.L1_SENDER: "publisher"}) == observed.balance / ETHER  # ETH
     assert observed.balance == await mining.get_balance(DEV_PUBLISHER_ADDRESS)
     proved = prover.last_observation
     assert proved is not None and proved.block_number > observed.block_number
-    assert telemetry.gauge_value(L1_PUBLISHER_BALANCE, {a.L1_SENDER: "prover"}) == float(proved.balance)
+    assert telemetry.gauge_value(L1_PUBLISHER_BALANCE, {a.L1_SENDER: "prover"}) == proved.balance / ETHER
     assert telemetry.gauge_value(L1_BLOCK_HEIGHT) == proved.block_number, "the chain once, at its freshest"
     assert telemetry.gauge_value(L1_BASE_FEE) == proved.base_fee
     prover.close()

@@ -12,8 +12,7 @@ import pytest
 from aztec.block.l2_block import L2Block
 from aztec.l1 import DEV_PROVER_ADDRESS, DevL1Chain, L1TxRequest
 from aztec.l1 import store as l1_store
-from aztec.l1.dev_chain import ETHER
-from aztec.l1.types import dev_address
+from aztec.l1.types import ETHER, dev_address
 from aztec.p2p import TxPool
 from aztec.p2p.results import PoolTxStatus
 from aztec.prover import BlockProvingInput

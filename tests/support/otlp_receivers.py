@@ -26,6 +26,11 @@ class ReceivedPoint:
     kind: str
     attributes: dict[str, Any]
     point: Any
+    instance: str = ""
+    """The resource's ``service.instance.id``."""
+    monotonic: bool = False
+    """For sums: whether the sum is monotonic (a counter)."""
+    resource: dict[str, Any] | None = None
 
 
 def _value(value: AnyValue) -> Any:
@@ -51,14 +56,25 @@ class _Store:
             requests = list(self.requests)
         for request in requests:
             for rm in request.resource_metrics:
-                service = str(attributes_of(rm.resource.attributes).get("service.name", ""))
+                resource = attributes_of(rm.resource.attributes)
+                service = str(resource.get("service.name", ""))
+                instance = str(resource.get("service.instance.id", ""))
                 for sm in rm.scope_metrics:
                     for metric in sm.metrics:
                         kind = metric.WhichOneof("data") or ""
                         data: metrics_pb2.Metric = getattr(metric, kind)
+                        monotonic = bool(getattr(data, "is_monotonic", False))
                         for point in data.data_points:  # type: ignore[attr-defined]
                             yield ReceivedPoint(
-                                service, metric.name, metric.unit, kind, attributes_of(point.attributes), point
+                                service,
+                                metric.name,
+                                metric.unit,
+                                kind,
+                                attributes_of(point.attributes),
+                                point,
+                                instance,
+                                monotonic,
+                                resource,
                             )
 
     def wait_for(

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from aztec.cli.main import app
 from aztec.telemetry.check import check_exporters
-from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver
 from tests.support.prometheus_server import free_port
 
@@ -17,11 +17,10 @@ from tests.support.prometheus_server import free_port
 def test_reachable_endpoints_pass(tmp_path: Path) -> None:
     http, grpc_receiver = OtlpHttpReceiver(), OtlpGrpcReceiver()
     try:
-        http_results = check_exporters(TelemetryConfig(otlp_metrics_endpoint=http.endpoint))
+        http_results = check_exporters(TelemetryConfig(otlp_metrics=OtlpExport(http.endpoint)))
         grpc_results = check_exporters(
             TelemetryConfig(
-                otlp_metrics_endpoint=grpc_receiver.endpoint,
-                otlp_metrics_protocol="grpc",
+                otlp_metrics=OtlpExport(grpc_receiver.endpoint, "grpc"),
                 prometheus_port=free_port(),
                 ndjson_path=tmp_path / "m.ndjson",
                 console=True,
@@ -47,12 +46,12 @@ def test_unreachable_and_refusing_endpoints_fail_with_a_reason(tmp_path: Path) -
     busy.listen(1)
     try:
         down = f"http://127.0.0.1:{free_port()}/v1/metrics"
-        (result,) = check_exporters(TelemetryConfig(otlp_metrics_endpoint=down), timeout_s=2)
+        (result,) = check_exporters(TelemetryConfig(otlp_metrics=OtlpExport(down)), timeout_s=2)
         assert not result.ok and "Connection refused" in result.detail
-        (result,) = check_exporters(TelemetryConfig(otlp_metrics_endpoint=refusing.endpoint), timeout_s=2)
+        (result,) = check_exporters(TelemetryConfig(otlp_metrics=OtlpExport(refusing.endpoint)), timeout_s=2)
         assert not result.ok and "HTTP 503" in result.detail
         (result,) = check_exporters(
-            TelemetryConfig(otlp_metrics_endpoint=f"http://127.0.0.1:{free_port()}", otlp_metrics_protocol="grpc"),
+            TelemetryConfig(otlp_metrics=OtlpExport(f"http://127.0.0.1:{free_port()}", "grpc")),
             timeout_s=2,
         )
         assert not result.ok and "UNAVAILABLE" in result.detail

@@ -40,7 +40,7 @@ def test_every_variable_is_read() -> None:
             "AZTEC_TELEMETRY_LOCAL_AGGREGATION": "false",
         }
     )
-    assert config.otlp_metrics_endpoint == "http://collector:4318/v1/metrics"
+    assert config.otlp_metrics_endpoint == "http://collector:4318"
     assert config.otlp_traces_endpoint == "http://collector:4318/v1/traces"
     assert config.service_name == "my-node"
     assert config.resource_attributes == {"deployment.environment": "test", "service.instance.id": "node-1"}
@@ -68,7 +68,17 @@ def test_grpc_endpoint_keeps_its_url() -> None:
         ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://", "no host"),
         ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://collector:99999", "Port out of range"),
         ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://collector:abc", "not a valid URL"),
-        ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json", "expected one of"),
+        ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/json", "not supported"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "thrift", "expected one of"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "novalue", "key=value"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "whole number"),
+        ("OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "zstd", "expected one of"),
+        ("OTEL_METRIC_EXPORT_INTERVAL", "5s", "whole number"),
+        ("OTEL_SDK_DISABLED", "perhaps", "true/false"),
+        ("OTEL_METRICS_EXPORTER", "zipkin", "comma-separated list"),
+        ("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "sometimes", "expected one of"),
+        ("OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", "summary", "expected one of"),
+        ("OTEL_EXPORTER_PROMETHEUS_PORT", "99999", "at most 65535"),
         ("OTEL_COLLECT_INTERVAL_MS", "ten", "whole number"),
         ("OTEL_COLLECT_INTERVAL_MS", "0", "at least"),
         ("OTEL_EXPORT_TIMEOUT_MS", "1.5", "whole number"),

@@ -11,7 +11,7 @@ import pytest
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.telemetry import TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -58,7 +58,7 @@ def test_black_holed_collector(caplog: pytest.LogCaptureFixture) -> None:
     hole = BlackHole()
     reader = InMemoryMetricReader()
     config = TelemetryConfig(
-        otlp_metrics_endpoint=hole.endpoint, collect_interval_ms=200, export_timeout_ms=1500, host_metrics=False
+        otlp_metrics=OtlpExport(hole.endpoint), collect_interval_ms=200, export_timeout_ms=1500, host_metrics=False
     )
     client = OtelTelemetryClient(config, extra_readers=[reader], probe_otlp=False)
     control = OtelTelemetryClient(TelemetryConfig(prometheus_port=0, host_metrics=False))
@@ -77,7 +77,7 @@ def test_black_holed_collector(caplog: pytest.LogCaptureFixture) -> None:
         client.stop()
         control.stop()
         hole.close()
-    failing = [r for r in caplog.records if "is failing" in r.getMessage()]
+    failing = [r for r in caplog.records if " failing: " in r.getMessage()]
     assert len(failing) == 1, [r.getMessage() for r in failing]  # at most one report per interval
     assert hole.endpoint in failing[0].getMessage()
 
@@ -88,7 +88,10 @@ def test_refusing_collector_is_counted_and_recovery_reported(caplog: pytest.LogC
     reader = InMemoryMetricReader()
     client = OtelTelemetryClient(
         TelemetryConfig(
-            otlp_metrics_endpoint=receiver.endpoint, collect_interval_ms=100, export_timeout_ms=500, host_metrics=False
+            otlp_metrics=OtlpExport(receiver.endpoint),
+            collect_interval_ms=100,
+            export_timeout_ms=500,
+            host_metrics=False,
         ),
         extra_readers=[reader],
         probe_otlp=False,
@@ -108,7 +111,7 @@ def test_refusing_collector_is_counted_and_recovery_reported(caplog: pytest.LogC
         client.stop()
         receiver.close()
     messages = [r.getMessage() for r in caplog.records]
-    assert any("is failing" in m and receiver.endpoint in m and "Service Unavailable" in m for m in messages)
+    assert any(" failing: " in m and receiver.endpoint in m and "Service Unavailable" in m for m in messages)
     # OpenTelemetry's own per-attempt warnings are folded into ours, not repeated.
     assert not any(r.name.startswith("opentelemetry.exporter") and r.levelno >= logging.WARNING for r in caplog.records)
 
@@ -118,7 +121,7 @@ def test_down_collector_is_reported_at_start(caplog: pytest.LogCaptureFixture) -
     endpoint = f"http://127.0.0.1:{free_port()}/v1/metrics"
     client = OtelTelemetryClient(
         TelemetryConfig(
-            otlp_metrics_endpoint=endpoint, collect_interval_ms=60_000, export_timeout_ms=1000, host_metrics=False
+            otlp_metrics=OtlpExport(endpoint), collect_interval_ms=60_000, export_timeout_ms=1000, host_metrics=False
         )
     )
     try:

@@ -9,7 +9,7 @@ import pytest
 from aztec.telemetry import attributes as a
 from aztec.telemetry import create_telemetry_client
 from aztec.telemetry.buckets import SECONDS
-from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
@@ -79,7 +79,7 @@ def test_otlp_http_protobuf(http_receiver: OtlpHttpReceiver) -> None:
     _record_and_stop(
         TelemetryConfig(
             service_name="node-http",
-            otlp_metrics_endpoint=http_receiver.endpoint,
+            otlp_metrics=OtlpExport(http_receiver.endpoint),
             host_metrics=False,
             export_timeout_ms=5000,
         )
@@ -91,8 +91,7 @@ def test_otlp_grpc(grpc_receiver: OtlpGrpcReceiver) -> None:
     _record_and_stop(
         TelemetryConfig(
             service_name="node-grpc",
-            otlp_metrics_endpoint=grpc_receiver.endpoint,
-            otlp_metrics_protocol="grpc",
+            otlp_metrics=OtlpExport(grpc_receiver.endpoint, "grpc"),
             host_metrics=False,
             export_timeout_ms=5000,
         )
@@ -102,7 +101,7 @@ def test_otlp_grpc(grpc_receiver: OtlpGrpcReceiver) -> None:
 
 def test_periodic_export_without_stop(http_receiver: OtlpHttpReceiver) -> None:
     client = create_telemetry_client(
-        TelemetryConfig(otlp_metrics_endpoint=http_receiver.endpoint, collect_interval_ms=100, host_metrics=True)
+        TelemetryConfig(otlp_metrics=OtlpExport(http_receiver.endpoint), collect_interval_ms=100, host_metrics=True)
     )
     try:
         client.get_meter("T").create_counter(DEMO_OPERATION_COUNT).add(1, {a.DEMO_OPERATION: "sleep"})

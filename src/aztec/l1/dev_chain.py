@@ -33,6 +33,8 @@ from aztec.l1.errors import ChainClosedError, ChainMismatchError, InsufficientFu
 from aztec.l1.mining import BlockRules, block_hash, mine_block, pending_base_fee, transaction_gas
 from aztec.l1.rollup import RollupState
 from aztec.l1.types import (
+    ETHER,
+    GWEI,
     L1Block,
     L1Transaction,
     L1TxRequest,
@@ -51,8 +53,6 @@ DEV_PUBLISHER_ADDRESS: Final = dev_address("publisher")
 DEV_PROVER_ADDRESS: Final = dev_address("prover")
 """An account for submitting proofs, funded at genesis."""
 DEV_ROLLUP_ADDRESS: Final = dev_address("rollup")
-ETHER: Final = 10**18
-GWEI: Final = 10**9
 
 
 def _default_balances() -> Mapping[str, int]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from aztec.l1.types import ETHER
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, Histogram, TelemetryClient
 from aztec.telemetry.metrics.l1 import (
@@ -91,7 +92,7 @@ class _L1Observables:
             ):
                 by_role[role] = observation
         for role, observation in by_role.items():
-            result.observe(self._balance, observation.balance, {a.L1_SENDER: role})
+            result.observe(self._balance, observation.balance / ETHER, {a.L1_SENDER: role})
         if by_role:
             latest = max(by_role.values(), key=lambda observation: observation.block_number)
             result.observe(self._height, latest.block_number)

@@ -10,10 +10,15 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from aztec.foundation.fields import Fr
 from aztec.l1.errors import InvalidTransactionError
 
+ETHER: Final = 10**18
+"""Wei per ether."""
+GWEI: Final = 10**9
+"""Wei per gwei."""
 _ADDRESS = re.compile(r"0x[0-9a-f]{40}")
 
 

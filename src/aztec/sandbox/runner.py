@@ -78,7 +78,15 @@ def _describe(name: str, client: TelemetryClient) -> list[str]:
 async def start_roles(config: StartConfig, running: Running) -> None:
     roles = config.roles
     metrics_port = config.metrics_port
-    node_telemetry = service_telemetry("aztec-node", metrics_host=config.metrics_host, metrics_port=metrics_port)
+    node_role = "sequencer" if roles.sequencer else "follower" if roles.follower else "node"
+    node_telemetry = service_telemetry(
+        "aztec-node",
+        role=node_role,
+        data_dir=config.data_dir,
+        primary=True,
+        metrics_host=config.metrics_host,
+        metrics_port=metrics_port,
+    )
     running.clients.append(node_telemetry)
     running.lag = EventLoopLagMonitor(node_telemetry)
     running.lag.start()
@@ -110,7 +118,9 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             follower_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 2)
             follower_telemetry = service_telemetry(
                 "aztec-node",
-                instance_suffix="-follower",
+                role="follower",
+                data_dir=config.data_dir,
+                primary=False,
                 metrics_host=config.metrics_host,
                 metrics_port=follower_port,
             )
@@ -135,7 +145,14 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         if rpc_url is None:
             raise ValueError("the bot needs a node: run it with --sequencer or give --bot-rpc-url")
         bot_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 1)
-        bot_telemetry = service_telemetry("aztec-bot", metrics_host=config.metrics_host, metrics_port=bot_port)
+        bot_telemetry = service_telemetry(
+            "aztec-bot",
+            role="bot",
+            data_dir=config.data_dir,
+            primary=False,
+            metrics_host=config.metrics_host,
+            metrics_port=bot_port,
+        )
         running.clients.append(bot_telemetry)
         running.addresses += _describe("bot", bot_telemetry)
         running.bot = Bot(

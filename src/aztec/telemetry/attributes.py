@@ -80,6 +80,11 @@ TELEMETRY_EXPORTER: Final = AttributeKey(
 TELEMETRY_METRIC: Final = AttributeKey(
     "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"
 )
+TELEMETRY_DROP_REASON: Final = AttributeKey(
+    "aztec.telemetry.drop_reason",
+    "Why a record or point was dropped",
+    values=("banned_attribute", "value_out_of_range", "value_not_finite"),
+)
 
 DEMO_OPERATION: Final = AttributeKey(
     "aztec.demo.operation_kind", "Operation performed by the demo service", values=("hash", "sleep")

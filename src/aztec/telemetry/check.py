@@ -7,6 +7,7 @@ import os
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,11 +29,10 @@ class CheckResult:
 def check_exporters(config: TelemetryConfig, timeout_s: float = 5.0) -> list[CheckResult]:
     """One result per configured exporter; an empty list when none is configured."""
     results: list[CheckResult] = []
-    if config.otlp_metrics_endpoint is not None:
-        if config.otlp_metrics_protocol == "grpc":
-            results.append(check_otlp_grpc(config.otlp_metrics_endpoint, timeout_s))
-        else:
-            results.append(check_otlp_http(config.otlp_metrics_endpoint, timeout_s))
+    export = config.otlp_metrics
+    if export is not None:
+        check = check_otlp_grpc if export.protocol == "grpc" else check_otlp_http
+        results.append(check(export.endpoint, timeout_s, export.headers))
     if config.prometheus_port is not None:
         results.append(check_listen(config.prometheus_host, config.prometheus_port, timeout_s))
     if config.ndjson_path is not None:
@@ -42,11 +42,11 @@ def check_exporters(config: TelemetryConfig, timeout_s: float = 5.0) -> list[Che
     return results
 
 
-def check_otlp_http(endpoint: str, timeout_s: float) -> CheckResult:
-    """POST an empty ExportMetricsServiceRequest, as the exporter would."""
+def check_otlp_http(endpoint: str, timeout_s: float, headers: Mapping[str, str] | None = None) -> CheckResult:
+    """POST an empty ExportMetricsServiceRequest, as the exporter would, with its headers."""
     body = metrics_service_pb2.ExportMetricsServiceRequest().SerializeToString()
     request = urllib.request.Request(
-        endpoint, data=body, method="POST", headers={"Content-Type": "application/x-protobuf"}
+        endpoint, data=body, method="POST", headers={**(headers or {}), "Content-Type": "application/x-protobuf"}
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
@@ -62,7 +62,7 @@ def check_otlp_http(endpoint: str, timeout_s: float) -> CheckResult:
         return CheckResult("otlp_http", endpoint, False, f"unreachable: {_reason(error)}")
 
 
-def check_otlp_grpc(endpoint: str, timeout_s: float) -> CheckResult:
+def check_otlp_grpc(endpoint: str, timeout_s: float, headers: Mapping[str, str] | None = None) -> CheckResult:
     parts = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
     target = f"{parts.hostname}:{parts.port or 4317}"
     if parts.scheme == "https":
@@ -71,7 +71,8 @@ def check_otlp_grpc(endpoint: str, timeout_s: float) -> CheckResult:
         channel = grpc.insecure_channel(target)
     try:
         stub = metrics_service_pb2_grpc.MetricsServiceStub(channel)  # type: ignore[no-untyped-call]
-        stub.Export(metrics_service_pb2.ExportMetricsServiceRequest(), timeout=timeout_s)
+        metadata = tuple((key.lower(), value) for key, value in (headers or {}).items())
+        stub.Export(metrics_service_pb2.ExportMetricsServiceRequest(), timeout=timeout_s, metadata=metadata)
         return CheckResult("otlp_grpc", endpoint, True, "reachable, accepted an export")
     except grpc.RpcError as error:
         code = error.code() if isinstance(error, grpc.Call) else None

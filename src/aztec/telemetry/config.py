@@ -1,4 +1,5 @@
-"""Telemetry configuration, read from the environment with the names the Aztec client uses.
+"""Telemetry configuration, read from the environment: OpenTelemetry's standard variables, as the SDK
+specification defines them, plus the Aztec client's names and the project's own.
 
 Nothing configured means no exporter, and the factory then hands out the no-op client.
 """
@@ -11,46 +12,69 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from opentelemetry.util.re import parse_env_headers
 
 from aztec.foundation.config import (
     ConfigError,
     env_bool,
     env_choice,
     env_int,
-    env_key_values,
     env_list,
+    env_optional_str,
     env_path,
     env_port,
     env_str,
     env_url,
+    parse_int,
 )
+from aztec.telemetry.standard_variables import unsupported_settings
 
 OTLP_PROTOCOLS: Final = ("http/protobuf", "grpc")
+OTLP_COMPRESSIONS: Final = ("gzip", "none")
+TEMPORALITY_PREFERENCES: Final = ("cumulative", "delta", "lowmemory")
+HISTOGRAM_AGGREGATIONS: Final = ("explicit_bucket_histogram", "base2_exponential_bucket_histogram")
 DEFAULT_PROMETHEUS_PORT: Final = 9464
+DEFAULT_SERVICE_NAMESPACE: Final = "aztec"
+SIGNAL_PATHS: Final = {"METRICS": "/v1/metrics", "TRACES": "/v1/traces", "LOGS": "/v1/logs"}
+SPEC_DEFAULT_ENDPOINTS: Final = {"http/protobuf": "http://localhost:4318", "grpc": "http://localhost:4317"}
+"""The specification's default endpoints, used when an ``OTEL_*_EXPORTER`` asks for otlp and none is set."""
 
 ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
-    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "OTLP metrics endpoint URL; unset means no OTLP push. "
-    "For http/protobuf a URL without a path gets /v1/metrics.",
-    "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/protobuf (default) or grpc",
-    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "OTLP/HTTP traces endpoint URL; unset means spans are not exported",
-    "OTEL_SERVICE_NAME": "service.name resource attribute (default: the service's own name, e.g. aztec-node)",
-    "OTEL_RESOURCE_ATTRIBUTES": "extra resource attributes, k1=v1,k2=v2 (service.instance.id defaults to the host)",
-    "OTEL_COLLECT_INTERVAL_MS": "how often push exporters (OTLP, NDJSON, console) collect and send (default 60000)",
-    "OTEL_EXPORT_TIMEOUT_MS": "deadline for one export, and for shutdown (default 30000)",
+    "OTEL_COLLECT_INTERVAL_MS": "Aztec name of `OTEL_METRIC_EXPORT_INTERVAL` (which wins when both are set)",
+    "OTEL_EXPORT_TIMEOUT_MS": "Aztec name of `OTEL_METRIC_EXPORT_TIMEOUT` (which wins when both are set)",
     "OTEL_INCLUDE_METRICS": "comma-separated name prefixes; when set, only matching metrics are recorded",
-    "OTEL_EXCLUDE_METRICS": "comma-separated name prefixes of metrics not to record",
-    "AZTEC_PROMETHEUS_PORT": "serve a Prometheus scrape endpoint on this port (0 = any free port); unset = none",
-    "AZTEC_PROMETHEUS_HOST": "address the scrape endpoint binds (default 127.0.0.1; 0.0.0.0 exposes it)",
+    "OTEL_EXCLUDE_METRICS": "comma-separated name prefixes of metrics not to record (exclude wins)",
+    "AZTEC_PROMETHEUS_PORT": "serve a Prometheus scrape endpoint on this port (0 = any free port); "
+    "the sandbox defaults to 9464",
+    "AZTEC_PROMETHEUS_HOST": "address the scrape endpoint binds (default `127.0.0.1`; `0.0.0.0` exposes it)",
     "AZTEC_METRICS_NDJSON_FILE": "append every collected data point to this NDJSON file (benchmarks)",
-    "AZTEC_METRICS_CONSOLE": "print collected metrics to stdout (true/false, default false)",
-    "AZTEC_HOST_METRICS": "collect host, process and runtime metrics (true/false, default true)",
-    "AZTEC_TELEMETRY_STRICT": "raise on a banned or undeclared attribute instead of dropping (default false)",
+    "AZTEC_METRICS_CONSOLE": "print collected metrics to stdout (`true`/`false`, default false)",
+    "AZTEC_HOST_METRICS": "collect host, process and runtime metrics (default true)",
+    "AZTEC_TELEMETRY_STRICT": "raise on a banned or undeclared attribute instead of dropping it (default false)",
     "AZTEC_TELEMETRY_LOCAL_AGGREGATION": (
-        "aggregate synchronous instruments in the node's own cells, about 10x cheaper per record than the "
-        "SDK's pipeline (default true; false records through the OpenTelemetry SDK)"
+        "aggregate counters, histograms and gauges in the node's own per-series cells, about 10x cheaper per "
+        "record than the SDK (default true; `false` records through the OpenTelemetry SDK's pipeline)"
     ),
 }
+"""The project's own variables (the standard ones are in :mod:`aztec.telemetry.standard_variables`)."""
+
+
+@dataclass(frozen=True)
+class OtlpExport:
+    """Where and how one signal is pushed over OTLP."""
+
+    endpoint: str
+    protocol: str = "http/protobuf"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout_ms: int = 10_000
+    compression: str = "none"
+
+    @property
+    def kind(self) -> str:
+        """The exporter's name in self-metrics and messages: ``otlp_http`` or ``otlp_grpc``."""
+        return "otlp_grpc" if self.protocol == "grpc" else "otlp_http"
 
 
 @dataclass(frozen=True)
@@ -59,9 +83,11 @@ class TelemetryConfig:
 
     service_name: str = "aztec-node"
     resource_attributes: Mapping[str, str] = field(default_factory=dict)
-    otlp_metrics_endpoint: str | None = None
-    otlp_metrics_protocol: str = "http/protobuf"
-    otlp_traces_endpoint: str | None = None
+    otlp_metrics: OtlpExport | None = None
+    otlp_traces: OtlpExport | None = None
+    otlp_logs: OtlpExport | None = None
+    metrics_temporality: str = "cumulative"
+    histogram_aggregation: str = "explicit_bucket_histogram"
     collect_interval_ms: int = 60_000
     export_timeout_ms: int = 30_000
     include_metrics: tuple[str, ...] = ()
@@ -73,15 +99,30 @@ class TelemetryConfig:
     host_metrics: bool = True
     strict: bool = False
     local_aggregation: bool = True
+    sdk_disabled: bool = False
+    sdk_log_level: str | None = None
+    notices: tuple[str, ...] = ()
+    """Warnings for start-up: standard variables set but not supported, aliases that disagree."""
 
     @property
     def has_exporter(self) -> bool:
+        if self.sdk_disabled:
+            return False
         return (
-            self.otlp_metrics_endpoint is not None
+            self.otlp_metrics is not None
+            or self.otlp_traces is not None
             or self.prometheus_port is not None
             or self.ndjson_path is not None
             or self.console
         )
+
+    @property
+    def otlp_metrics_endpoint(self) -> str | None:
+        return None if self.otlp_metrics is None else self.otlp_metrics.endpoint
+
+    @property
+    def otlp_traces_endpoint(self) -> str | None:
+        return None if self.otlp_traces is None else self.otlp_traces.endpoint
 
     @property
     def service_instance_id(self) -> str:
@@ -89,38 +130,169 @@ class TelemetryConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, service_name: str = "aztec-node") -> TelemetryConfig:
-        """Read the variables in :data:`ENVIRONMENT_VARIABLES`; a bad value raises :class:`ConfigError`."""
+        """Read the standard and the project's variables; a bad value raises :class:`ConfigError`."""
         env = os.environ if env is None else env
-        protocol = env_choice(env, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf", OTLP_PROTOCOLS)
-        endpoint = env_url(env, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
-        if endpoint is not None and protocol == "http/protobuf":
-            endpoint = with_default_path(endpoint, "/v1/metrics")
-        host = env_str(env, "AZTEC_PROMETHEUS_HOST", "127.0.0.1")
-        if any(c.isspace() for c in host) or "/" in host:
-            raise ConfigError("AZTEC_PROMETHEUS_HOST", host, "expected an IP address or host name")
+        notices: list[str] = unsupported_settings(env, ENVIRONMENT_VARIABLES)
+        metric_exporters = _exporters(env, "OTEL_METRICS_EXPORTER", ("otlp", "prometheus", "console", "none"))
+        interval = _aliased_int(env, "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_COLLECT_INTERVAL_MS", 60_000, notices)
+        timeout = _aliased_int(env, "OTEL_METRIC_EXPORT_TIMEOUT", "OTEL_EXPORT_TIMEOUT_MS", 30_000, notices)
+        host = _prometheus_host(env, notices)
+        port = _aliased_port(env, notices)
+        if port is None and metric_exporters is not None and "prometheus" in metric_exporters:
+            port = DEFAULT_PROMETHEUS_PORT
+        console = env_bool(env, "AZTEC_METRICS_CONSOLE", False) or (
+            metric_exporters is not None and "console" in metric_exporters
+        )
         return cls(
             service_name=env_str(env, "OTEL_SERVICE_NAME", service_name),
-            resource_attributes=env_key_values(env, "OTEL_RESOURCE_ATTRIBUTES"),
-            otlp_metrics_endpoint=endpoint,
-            otlp_metrics_protocol=protocol,
-            otlp_traces_endpoint=env_url(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
-            collect_interval_ms=env_int(env, "OTEL_COLLECT_INTERVAL_MS", 60_000, minimum=10),
-            export_timeout_ms=env_int(env, "OTEL_EXPORT_TIMEOUT_MS", 30_000, minimum=10),
+            resource_attributes=resource_attributes_from(env),
+            otlp_metrics=otlp_export(env, "METRICS", metric_exporters),
+            otlp_traces=otlp_export(env, "TRACES", _exporters(env, "OTEL_TRACES_EXPORTER", ("otlp", "none"))),
+            otlp_logs=otlp_export(env, "LOGS", _exporters(env, "OTEL_LOGS_EXPORTER", ("otlp", "none"))),
+            metrics_temporality=env_choice(
+                env, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "cumulative", TEMPORALITY_PREFERENCES
+            ),
+            histogram_aggregation=env_choice(
+                env,
+                "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+                "explicit_bucket_histogram",
+                HISTOGRAM_AGGREGATIONS,
+            ),
+            collect_interval_ms=interval,
+            export_timeout_ms=timeout,
             include_metrics=env_list(env, "OTEL_INCLUDE_METRICS"),
             exclude_metrics=env_list(env, "OTEL_EXCLUDE_METRICS"),
-            prometheus_port=env_port(env, "AZTEC_PROMETHEUS_PORT", None),
+            prometheus_port=port,
             prometheus_host=host,
             ndjson_path=env_path(env, "AZTEC_METRICS_NDJSON_FILE"),
-            console=env_bool(env, "AZTEC_METRICS_CONSOLE", False),
+            console=console,
             host_metrics=env_bool(env, "AZTEC_HOST_METRICS", True),
             strict=env_bool(env, "AZTEC_TELEMETRY_STRICT", False),
             local_aggregation=env_bool(env, "AZTEC_TELEMETRY_LOCAL_AGGREGATION", True),
+            sdk_disabled=env_bool(env, "OTEL_SDK_DISABLED", False),
+            sdk_log_level=env_choice(env, "OTEL_LOG_LEVEL", "", ("", *SDK_LOG_LEVELS)) or None,
+            notices=tuple(notices),
         )
 
 
-def with_default_path(url: str, path: str) -> str:
-    """Add ``path`` to a URL that has none (``http://collector:4318`` -> ``.../v1/metrics``)."""
-    parts = urlsplit(url)
-    if parts.path in ("", "/"):
-        return urlunsplit(parts._replace(path=path))
-    return url
+SDK_LOG_LEVELS: Final = ("debug", "info", "warn", "warning", "error")
+
+
+def _exporters(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> frozenset[str] | None:
+    """An ``OTEL_*_EXPORTER`` list, or None when unset (then an endpoint being set decides)."""
+    values = env_list(env, name)
+    if not values:
+        return None
+    for value in values:
+        if value not in choices:
+            raise ConfigError(name, env[name], f"expected a comma-separated list of {', '.join(choices)}")
+    return frozenset(values)
+
+
+def _aliased_int(env: Mapping[str, str], standard: str, alias: str, default: int, notices: list[str]) -> int:
+    """The standard variable wins over the Aztec alias; both set and different is worth a notice."""
+    alias_value = env_int(env, alias, default, minimum=10)
+    if env_optional_str(env, standard) is None:
+        return alias_value
+    value = env_int(env, standard, default, minimum=10)
+    if env_optional_str(env, alias) is not None and alias_value != value:
+        notices.append(f"{standard}={value} and {alias}={alias_value} are both set; {standard} wins")
+    return value
+
+
+def _aliased_port(env: Mapping[str, str], notices: list[str]) -> int | None:
+    standard, alias = "OTEL_EXPORTER_PROMETHEUS_PORT", "AZTEC_PROMETHEUS_PORT"
+    alias_value = env_port(env, alias, None)
+    value = env_port(env, standard, None)
+    if value is None:
+        return alias_value
+    if alias_value is not None and alias_value != value:
+        notices.append(f"{standard}={value} and {alias}={alias_value} are both set; {standard} wins")
+    return value
+
+
+def _prometheus_host(env: Mapping[str, str], notices: list[str]) -> str:
+    standard, alias = "OTEL_EXPORTER_PROMETHEUS_HOST", "AZTEC_PROMETHEUS_HOST"
+    chosen = standard if env_optional_str(env, standard) is not None else alias
+    host = env_str(env, chosen, "127.0.0.1")
+    if any(c.isspace() for c in host) or "/" in host:
+        raise ConfigError(chosen, host, "expected an IP address or host name")
+    other = env_optional_str(env, alias)
+    if chosen == standard and other is not None and other != host:
+        notices.append(f"{standard}={host} and {alias}={other} are both set; {standard} wins")
+    return host
+
+
+def _signal_or_generic(env: Mapping[str, str], signal: str, suffix: str) -> tuple[str, str | None]:
+    """The per-signal variable if set, else the generic one: (name read, raw value)."""
+    specific = f"OTEL_EXPORTER_OTLP_{signal}_{suffix}"
+    value = env_optional_str(env, specific)
+    if value is not None:
+        return specific, value
+    generic = f"OTEL_EXPORTER_OTLP_{suffix}"
+    return generic, env_optional_str(env, generic)
+
+
+def otlp_export(env: Mapping[str, str], signal: str, exporters: frozenset[str] | None) -> OtlpExport | None:
+    """One signal's OTLP settings, as the specification resolves them; None when it is not pushed.
+
+    A signal's own endpoint is used as given; the generic ``OTEL_EXPORTER_OTLP_ENDPOINT`` gets the
+    signal's path (``/v1/metrics``...) for HTTP. ``OTEL_<SIGNAL>_EXPORTER=none`` turns the signal off,
+    ``=otlp`` with no endpoint uses the specification's default (``http://localhost:4318``).
+    """
+    protocol_name, protocol = _signal_or_generic(env, signal, "PROTOCOL")
+    protocol = protocol or "http/protobuf"
+    if protocol not in OTLP_PROTOCOLS:
+        reason = "http/json is not supported by the Python exporters" if protocol == "http/json" else ""
+        raise ConfigError(protocol_name, protocol, reason or f"expected one of {', '.join(OTLP_PROTOCOLS)}")
+    headers_name, raw_headers = _signal_or_generic(env, signal, "HEADERS")
+    headers = parse_headers(headers_name, raw_headers) if raw_headers else {}
+    timeout_name, raw_timeout = _signal_or_generic(env, signal, "TIMEOUT")
+    timeout_ms = 10_000 if raw_timeout is None else parse_int(timeout_name, raw_timeout, minimum=1)
+    compression_name, compression = _signal_or_generic(env, signal, "COMPRESSION")
+    compression = compression or "none"
+    if compression not in OTLP_COMPRESSIONS:
+        raise ConfigError(compression_name, compression, f"expected one of {', '.join(OTLP_COMPRESSIONS)}")
+    endpoint = env_url(env, f"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT")
+    generic = env_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT")
+    if exporters is not None and "otlp" not in exporters:
+        return None
+    if endpoint is None:
+        if generic is None and exporters is not None:
+            generic = SPEC_DEFAULT_ENDPOINTS[protocol]
+        if generic is None:
+            return None
+        endpoint = generic if protocol == "grpc" else append_signal_path(generic, SIGNAL_PATHS[signal])
+    return OtlpExport(endpoint, protocol, headers, timeout_ms, compression)
+
+
+def append_signal_path(base: str, path: str) -> str:
+    """``http://collector:4318`` (or ``.../prefix/``) + ``/v1/metrics``, as the specification appends it."""
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path))
+
+
+def parse_headers(name: str, raw: str) -> dict[str, str]:
+    """``k1=v1,k2=v2`` with percent-decoding, by the SDK's own parser; a malformed entry names the variable."""
+    items = [item for item in raw.split(",") if item.strip()]
+    if any("=" not in item or not item.split("=", 1)[0].strip() for item in items):
+        raise ConfigError(name, raw, "expected key=value pairs separated by commas")
+    return dict(parse_env_headers(raw, liberal=True))
+
+
+def resource_attributes_from(env: Mapping[str, str]) -> dict[str, str]:
+    """``OTEL_RESOURCE_ATTRIBUTES``, decoded as the SDK's ``OTELResourceDetector`` does (a test compares)."""
+    raw = env_optional_str(env, "OTEL_RESOURCE_ATTRIBUTES")
+    if raw is None:
+        return {}
+    result: dict[str, str] = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(
+                "OTEL_RESOURCE_ATTRIBUTES", raw, f"expected key=value pairs separated by commas, got {item!r}"
+            )
+        result[key.strip()] = unquote(value.strip())
+    return result

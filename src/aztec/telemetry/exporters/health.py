@@ -8,6 +8,7 @@ endpoint and the reason, so that an operator sees that export fails without a fl
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -79,12 +80,42 @@ class EndpointHealth:
     last_report: float = 0.0
 
 
+_MAX_REASON = 100
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"ConnectionRefused|Connection refused|ECONNREFUSED|StatusCode.UNAVAILABLE.*refused", re.I),
+     "connection refused"),
+    (re.compile(r"ReadTimeout|timed out|DEADLINE_EXCEEDED|TimeoutError", re.I), "no answer in time"),
+    (re.compile(r"NameResolutionError|Name or service not known|getaddrinfo|DNS resolution", re.I),
+     "host name not found"),
+    (re.compile(r"RemoteDisconnected|Connection reset|ECONNRESET|connection aborted", re.I), "connection reset"),
+    (re.compile(r"Failed to encode", re.I), "the batch could not be encoded"),
+    (re.compile(r"UNAVAILABLE", re.I), "gRPC UNAVAILABLE"),
+)  # fmt: skip
+_HTTP_STATUS = re.compile(r"HTTP (\d{3})(?: [A-Za-z ]+)?")
+
+
+def summarise_reason(reason: str | None) -> str:
+    """A short reason for an export failure, without the transport library's own text."""
+    if not reason:
+        return "the exporter reported failure"
+    status = _HTTP_STATUS.search(reason)
+    if status:
+        return status.group(0).strip()
+    for pattern, summary in _REASONS:
+        if pattern.search(reason):
+            return summary
+    first = reason.split(" / ")[0].strip()
+    return first if len(first) <= _MAX_REASON else first[: _MAX_REASON - 3] + "..."
+
+
 class ExportHealth:
     """Per-endpoint success/failure state of one client's exporters."""
 
-    def __init__(self, *, report_interval_s: float, service_name: str) -> None:
+    def __init__(self, *, report_interval_s: float, service_name: str, instance: str = "") -> None:
         self._interval = report_interval_s
         self._service = service_name
+        self.who = f"{service_name} {instance}".strip()
+        """How this client names itself in messages: service and instance, so two nodes can be told apart."""
         self._lock = threading.Lock()
         self._endpoints: dict[tuple[str, str], EndpointHealth] = {}
         self._count: Callable[[str, bool], None] = lambda _exporter, _ok: None
@@ -104,21 +135,21 @@ class ExportHealth:
             if ok:
                 state.successes += 1
                 if state.failing:
-                    _log.warning("telemetry (%s): %s export to %s recovered", self._service, exporter, endpoint)
+                    _log.warning("telemetry (%s): %s export to %s recovered", self.who, exporter, endpoint)
                 state.failing = False
                 state.unreported_failures = 0
                 return
             state.failures += 1
             state.unreported_failures += 1
-            state.last_error = reason or "the exporter reported failure without a reason"
+            state.last_error = summarise_reason(reason)
             if not state.failing or now - state.last_report >= self._interval:
                 _log.warning(
-                    "telemetry (%s): %s export to %s is failing (%d failed since last report): %s",
-                    self._service,
+                    "telemetry (%s): %s export to %s failing: %s (%d since last report)",
+                    self.who,
                     exporter,
                     endpoint,
-                    state.unreported_failures,
                     state.last_error,
+                    state.unreported_failures,
                 )
                 state.last_report = now
                 state.unreported_failures = 0
@@ -152,6 +183,13 @@ class HealthCheckedExporter(MetricExporter):
 
     def force_flush(self, timeout_millis: float = 10_000) -> bool:
         return self._inner.force_flush(timeout_millis)
+
+    def abandon(self) -> None:
+        """Shut the inner exporter down now, so that a pending export stops retrying (used at stop)."""
+        try:
+            self._inner.shutdown(timeout_millis=100)
+        except Exception as error:
+            _log.debug("telemetry: %s exporter shutdown failed: %s", self._exporter, error)
 
     def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
         try:

@@ -5,12 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GrpcExporter
+from opentelemetry.exporter.otlp.proto.http import Compression as HttpCompression
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter as HttpExporter
-from opentelemetry.sdk.metrics.export import MetricExporter
+from opentelemetry.sdk.metrics import (
+    Counter,
+    Histogram,
+    ObservableCounter,
+    ObservableGauge,
+    ObservableUpDownCounter,
+    UpDownCounter,
+)
+from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricExporter
+from opentelemetry.sdk.metrics.view import Aggregation, ExponentialBucketHistogramAggregation
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from aztec.telemetry.config import OtlpExport
+
+_CUMULATIVE, _DELTA = AggregationTemporality.CUMULATIVE, AggregationTemporality.DELTA
 
 
-def exporter_kind(protocol: str) -> str:
-    return "otlp_grpc" if protocol == "grpc" else "otlp_http"
+def temporality_preference(preference: str) -> dict[type, AggregationTemporality]:
+    """``OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`` as the specification defines its three values."""
+    delta_kinds: tuple[type, ...] = {
+        "cumulative": (),
+        "delta": (Counter, Histogram, ObservableCounter),
+        "lowmemory": (Counter, Histogram),
+    }[preference]
+    kinds = (Counter, UpDownCounter, Histogram, ObservableCounter, ObservableUpDownCounter, ObservableGauge)
+    return {kind: _DELTA if kind in delta_kinds else _CUMULATIVE for kind in kinds}
+
+
+def histogram_aggregation(name: str) -> dict[type, Aggregation]:
+    """``OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION``: explicit buckets unless base-2 exponential."""
+    if name == "base2_exponential_bucket_histogram":
+        return {Histogram: ExponentialBucketHistogramAggregation()}
+    return {}
+
+
+def _grpc_compression(compression: str) -> Any:
+    from grpc import Compression
+
+    return Compression.Gzip if compression == "gzip" else Compression.NoCompression
 
 
 class _RecordingHttpClient:
@@ -28,14 +63,57 @@ class _RecordingHttpClient:
         return getattr(self._client, name)
 
 
-def build_otlp_exporter(endpoint: str, protocol: str, timeout_ms: int) -> MetricExporter:
-    timeout_s = timeout_ms / 1000.0
-    if protocol == "grpc":
-        return GrpcExporter(endpoint=endpoint, insecure=endpoint.startswith("http://"), timeout=timeout_s)
-    exporter = HttpExporter(endpoint=endpoint, timeout=timeout_s)
+def build_otlp_exporter(
+    export: OtlpExport, *, temporality: str = "cumulative", aggregation: str = "explicit_bucket_histogram"
+) -> MetricExporter:
+    """OpenTelemetry's OTLP metric exporter for ``export``, with every setting passed explicitly."""
+    timeout_s = export.timeout_ms / 1000.0
+    preferred = temporality_preference(temporality)
+    aggregations = histogram_aggregation(aggregation)
+    if export.protocol == "grpc":
+        return GrpcExporter(
+            endpoint=export.endpoint,
+            insecure=export.endpoint.startswith("http://"),
+            headers=dict(export.headers),
+            timeout=timeout_s,
+            compression=_grpc_compression(export.compression),
+            preferred_temporality=preferred,
+            preferred_aggregation=aggregations,
+        )
+    exporter = HttpExporter(
+        endpoint=export.endpoint,
+        headers=dict(export.headers),
+        timeout=timeout_s,
+        compression=HttpCompression.Gzip if export.compression == "gzip" else HttpCompression.NoCompression,
+        preferred_temporality=preferred,
+        preferred_aggregation=aggregations,
+    )
     if hasattr(exporter, "_client"):
         exporter._client = _RecordingHttpClient(exporter._client)  # type: ignore[assignment]
     return exporter
+
+
+def build_span_exporter(export: OtlpExport) -> SpanExporter:
+    """OpenTelemetry's OTLP span exporter for ``export`` (HTTP/protobuf or gRPC)."""
+    timeout_s = export.timeout_ms / 1000.0
+    if export.protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GrpcSpanExporter
+
+        return GrpcSpanExporter(
+            endpoint=export.endpoint,
+            insecure=export.endpoint.startswith("http://"),
+            headers=dict(export.headers),
+            timeout=timeout_s,
+            compression=_grpc_compression(export.compression),
+        )
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpSpanExporter
+
+    return HttpSpanExporter(
+        endpoint=export.endpoint,
+        headers=dict(export.headers),
+        timeout=timeout_s,
+        compression=HttpCompression.Gzip if export.compression == "gzip" else HttpCompression.NoCompression,
+    )
 
 
 def failure_reason(exporter: MetricExporter) -> str | None:

@@ -41,8 +41,8 @@ L1_PUBLISHER_TX_COUNT: Final = counter(
 )
 L1_PUBLISHER_BALANCE: Final = observable_gauge(
     "aztec.l1_publisher.balance",
-    "{wei}",
-    "Balance of an L1 account the node sends from, by its role (publisher, prover)",
+    "{ETH}",
+    "Balance of an L1 account the node sends from, in ETH, by its role (publisher, prover)",
     attributes=(a.L1_SENDER,),
     value_type=ValueType.DOUBLE,
 )

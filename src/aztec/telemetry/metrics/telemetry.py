@@ -14,6 +14,7 @@ TELEMETRY_EXPORT_COUNT: Final = counter(
 TELEMETRY_DROPPED_RECORDS: Final = counter(
     "aztec.telemetry.dropped_records",
     "{record}",
-    "Records refused because they carried an unbounded (banned) attribute",
-    attributes=(a.TELEMETRY_METRIC,),
+    "Records and points dropped, by metric and reason: an unbounded (banned) attribute, or a value its "
+    "declared type cannot represent (out of int64 range, not finite)",
+    attributes=(a.TELEMETRY_METRIC, a.TELEMETRY_DROP_REASON),
 )

@@ -6,12 +6,12 @@ number of clients (the node and a bot, say) run side by side in one process and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import threading
 from collections.abc import Sequence
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
@@ -19,7 +19,6 @@ from opentelemetry.sdk.metrics.export import (
     MetricReader,
     PeriodicExportingMetricReader,
 )
-from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
@@ -29,7 +28,7 @@ from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import MetricDefinition
 from aztec.telemetry.exporters.health import ExportHealth, HealthCheckedExporter, install_log_capture
 from aztec.telemetry.exporters.ndjson import NdjsonMetricExporter
-from aztec.telemetry.exporters.otlp import build_otlp_exporter, exporter_kind
+from aztec.telemetry.exporters.otlp import build_otlp_exporter, build_span_exporter
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.host_metrics import instrument_host_metrics
@@ -38,10 +37,32 @@ from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
+from aztec.telemetry.otel.sdk_bridge import install_producer
 from aztec.telemetry.otel.tracer import OtelTracer
+from aztec.telemetry.otel.value_types import ValueConformer
+from aztec.telemetry.registry import metrics_by_name
+from aztec.telemetry.resource import build_resource
 
 _log = logging.getLogger("aztec.telemetry")
 _SELF_METER = "aztec.telemetry"
+_logged_notices: set[str] = set()
+_notices_lock = threading.Lock()
+
+
+def log_notices(notices: Sequence[str]) -> None:
+    """Warn about each configuration notice once per process (several clients read one environment)."""
+    for notice in notices:
+        with _notices_lock:
+            if notice in _logged_notices:
+                continue
+            _logged_notices.add(notice)
+        _log.warning("telemetry: %s", notice)
+
+
+def apply_sdk_log_level(level: str | None) -> None:
+    """``OTEL_LOG_LEVEL``: the level of the OpenTelemetry SDK's own loggers."""
+    if level is not None:
+        logging.getLogger("opentelemetry").setLevel("WARNING" if level == "warn" else level.upper())
 
 
 class OtelTelemetryClient:
@@ -56,19 +77,22 @@ class OtelTelemetryClient:
         self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
         self._guard = AttributeGuard(strict=config.strict)
         self._observables: dict[tuple[str, str], OtelObservable] = {}
-        self._local = LocalAggregation(self._guard) if config.local_aggregation else None
+        # Exponential histograms are the SDK's aggregation: with them, histograms record through the SDK.
+        self._local = (
+            LocalAggregation(self._guard, histograms=config.histogram_aggregation == "explicit_bucket_histogram")
+            if config.local_aggregation
+            else None
+        )
         self.health = ExportHealth(
-            report_interval_s=max(60.0, config.collect_interval_ms / 1000.0), service_name=config.service_name
+            report_interval_s=max(60.0, config.collect_interval_ms / 1000.0),
+            service_name=config.service_name,
+            instance=config.service_instance_id,
         )
-        resource = Resource(
-            {
-                "service.name": config.service_name,
-                "service.instance.id": config.service_instance_id,
-                "telemetry.sdk.name": "opentelemetry",
-                "telemetry.sdk.language": "python",
-                **config.resource_attributes,
-            }
-        )
+        self._conformer = ValueConformer(metrics_by_name())
+        apply_sdk_log_level(config.sdk_log_level)
+        log_notices(config.notices)
+        resource = build_resource(config.service_name, config.service_instance_id, config.resource_attributes)
+        self.resource = resource
         self.prometheus: PrometheusEndpoint | None = None
         if config.prometheus_port is not None:
             self.prometheus = PrometheusEndpoint(config.prometheus_host, config.prometheus_port)
@@ -80,14 +104,14 @@ class OtelTelemetryClient:
             resource=resource,
             shutdown_on_exit=False,
         )
-        if self._local is not None:
-            self._local.attach(readers, resource)
+        for reader in readers:
+            if self._local is not None:
+                self._local.attach(reader)
+            produce = self._local.produce if self._local is not None else None
+            install_producer(reader, produce, resource, self._conformer.conform)
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-        if config.otlp_traces_endpoint is not None:
-            span_exporter = OTLPSpanExporter(
-                endpoint=config.otlp_traces_endpoint, timeout=config.export_timeout_ms / 1000
-            )
-            self._tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+        if config.otlp_traces is not None:
+            self._tracer_provider.add_span_processor(BatchSpanProcessor(build_span_exporter(config.otlp_traces)))
         self._wire_self_metrics()
         if config.host_metrics:
             instrument_host_metrics(self._provider, self._filter)
@@ -97,7 +121,7 @@ class OtelTelemetryClient:
             except OSError:
                 self._provider.shutdown(timeout_millis=1000)
                 raise
-        if config.otlp_metrics_endpoint is not None and probe_otlp:
+        if config.otlp_metrics is not None and probe_otlp:
             threading.Thread(target=self._probe_otlp, name="otlp-probe", daemon=True).start()
 
     def describe(self) -> list[str]:
@@ -107,8 +131,8 @@ class OtelTelemetryClient:
         lines = []
         if self.prometheus is not None:
             lines.append(f"Prometheus scrape endpoint {self.prometheus.url}")
-        if config.otlp_metrics_endpoint is not None:
-            lines.append(f"OTLP ({config.otlp_metrics_protocol}) push to {config.otlp_metrics_endpoint} {every}")
+        if config.otlp_metrics is not None:
+            lines.append(f"OTLP ({config.otlp_metrics.protocol}) push to {config.otlp_metrics.endpoint} {every}")
         if config.ndjson_path is not None:
             lines.append(f"NDJSON file {config.ndjson_path} {every}")
         if config.console:
@@ -120,13 +144,14 @@ class OtelTelemetryClient:
         from aztec.telemetry.check import check_otlp_grpc, check_otlp_http
 
         config = self.config
-        assert config.otlp_metrics_endpoint is not None
-        check = check_otlp_grpc if config.otlp_metrics_protocol == "grpc" else check_otlp_http
-        result = check(config.otlp_metrics_endpoint, min(5.0, config.export_timeout_ms / 1000))
+        export = config.otlp_metrics
+        assert export is not None
+        check = check_otlp_grpc if export.protocol == "grpc" else check_otlp_http
+        result = check(export.endpoint, min(5.0, export.timeout_ms / 1000), export.headers)
         if not result.ok:
             _log.warning(
                 "telemetry (%s): OTLP endpoint %s %s; the service keeps running and retries every %g s",
-                config.service_name,
+                self.health.who,
                 result.target,
                 result.detail,
                 config.collect_interval_ms / 1000,
@@ -135,21 +160,26 @@ class OtelTelemetryClient:
     def _push_readers(self, config: TelemetryConfig) -> list[MetricReader]:
         interval, timeout = config.collect_interval_ms, config.export_timeout_ms
         exporters: list[tuple[MetricExporter, str, str]] = []
-        if config.otlp_metrics_endpoint is not None:
+        if config.otlp_metrics is not None:
             install_log_capture()
-            inner = build_otlp_exporter(config.otlp_metrics_endpoint, config.otlp_metrics_protocol, timeout)
-            exporters.append((inner, exporter_kind(config.otlp_metrics_protocol), config.otlp_metrics_endpoint))
+            # One export, retries included, never outlasts the reader's export timeout.
+            export = dataclasses.replace(config.otlp_metrics, timeout_ms=min(config.otlp_metrics.timeout_ms, timeout))
+            inner = build_otlp_exporter(
+                export,
+                temporality=config.metrics_temporality,
+                aggregation=config.histogram_aggregation,
+            )
+            exporters.append((inner, config.otlp_metrics.kind, config.otlp_metrics.endpoint))
         if config.ndjson_path is not None:
             exporters.append((NdjsonMetricExporter(config.ndjson_path), "ndjson", str(config.ndjson_path)))
         if config.console:
             exporters.append((ConsoleMetricExporter(out=sys.stdout), "console", "stdout"))
+        self._push_exporters = [
+            HealthCheckedExporter(exporter, kind, endpoint, self.health) for exporter, kind, endpoint in exporters
+        ]
         return [
-            PeriodicExportingMetricReader(
-                HealthCheckedExporter(exporter, kind, endpoint, self.health),
-                export_interval_millis=interval,
-                export_timeout_millis=timeout,
-            )
-            for exporter, kind, endpoint in exporters
+            PeriodicExportingMetricReader(exporter, export_interval_millis=interval, export_timeout_millis=timeout)
+            for exporter in self._push_exporters
         ]
 
     def _wire_self_metrics(self) -> None:
@@ -164,9 +194,13 @@ class OtelTelemetryClient:
         dropped = meter.create_counter(TELEMETRY_DROPPED_RECORDS)
 
         def on_drop(definition: MetricDefinition) -> None:
-            dropped.add(1, {attrs.TELEMETRY_METRIC: definition.name})
+            dropped.add(1, {attrs.TELEMETRY_METRIC: definition.name, attrs.TELEMETRY_DROP_REASON: "banned_attribute"})
+
+        def on_value_drop(metric: str, reason: str) -> None:
+            dropped.add(1, {attrs.TELEMETRY_METRIC: metric, attrs.TELEMETRY_DROP_REASON: reason})
 
         self._guard.set_drop_handler(on_drop)
+        self._conformer.set_drop_handler(on_value_drop)
 
     def is_enabled(self) -> bool:
         return True
@@ -190,22 +224,42 @@ class OtelTelemetryClient:
         return bool(self._provider.force_flush(timeout_millis=timeout_ms))
 
     def stop(self) -> None:
-        """Export what is pending, then shut down within the export timeout. Idempotent."""
+        """Export what is pending, then shut down within the export timeout, whatever the endpoints do.
+
+        The SDK's shutdown runs on a daemon thread: when an endpoint is down, slow or black-holed the
+        client gives up at the deadline (the thread cannot keep the process alive) and says once what
+        was not delivered. Idempotent; :func:`aztec.telemetry.shutdown.stop_all` stops several in parallel.
+        """
         with self._stop_lock:
             if self._stopped:
                 return
             self._stopped = True
-        timeout_ms = self.config.export_timeout_ms
-        try:
-            self._provider.shutdown(timeout_millis=timeout_ms)
-        except Exception as error:
-            _log.warning(
-                "telemetry (%s): shutdown did not finish within %g s (an exporter is still waiting on its "
-                "endpoint); metrics not yet sent are dropped: %s",
-                self.config.service_name,
-                timeout_ms / 1000,
-                error,
-            )
-        self._tracer_provider.shutdown()
+        timeout_s = self.config.export_timeout_ms / 1000
+        failing = [e for e in self.health.endpoints() if e.failing]
+        if failing:
+            # The collector is not answering: a final export would only retry until the deadline.
+            for exporter in self._push_exporters:
+                exporter.abandon()
+        done = threading.Event()
+
+        def shut_down() -> None:
+            try:
+                self._provider.shutdown(timeout_millis=timeout_s * 1000)
+                self._tracer_provider.shutdown()
+            except Exception as error:
+                _log.warning("telemetry (%s): shutdown failed: %s", self.health.who, error)
+            finally:
+                done.set()
+
+        threading.Thread(target=shut_down, name="telemetry-shutdown", daemon=True).start()
+        finished = done.wait(timeout_s + 0.5)
         if self.prometheus is not None:
             self.prometheus.stop()
+        if failing or not finished:
+            endpoints = ", ".join(f"{e.exporter} {e.endpoint}" for e in failing) or "an exporter"
+            _log.warning(
+                "telemetry (%s): stopped without delivering the metrics since the last successful export to %s (%s)",
+                self.health.who,
+                endpoints,
+                "endpoint failing" if failing else f"no answer within {timeout_s:g} s",
+            )

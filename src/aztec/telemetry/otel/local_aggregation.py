@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from opentelemetry.sdk.metrics.export import (
@@ -27,7 +27,6 @@ from opentelemetry.sdk.metrics.export import (
     ScopeMetrics,
     Sum,
 )
-from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from aztec.telemetry.buckets import boundaries_for
@@ -36,7 +35,7 @@ from aztec.telemetry.otel.cells import GaugeCell, HistogramCell, HistogramWindow
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_instruments import LocalCounter, LocalGauge, LocalHistogram
 from aztec.telemetry.otel.local_series import C, LocalMetric, Series
-from aztec.telemetry.otel.sdk_bridge import install_producer, temporalities
+from aztec.telemetry.otel.sdk_bridge import temporalities
 
 _DELTA = AggregationTemporality.DELTA
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
@@ -89,8 +88,10 @@ class _ReaderView:
 class LocalAggregation:
     """Every locally aggregated metric of one client, and the views of the readers that export them."""
 
-    def __init__(self, guard: AttributeGuard) -> None:
+    def __init__(self, guard: AttributeGuard, *, histograms: bool = True) -> None:
+        """``histograms`` False leaves histograms to the SDK (base-2 exponential aggregation)."""
         self._guard = guard
+        self.histograms = histograms
         self._lock = threading.Lock()
         self._histograms: dict[tuple[str, str], LocalMetric[HistogramCell]] = {}
         self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
@@ -129,11 +130,9 @@ class LocalAggregation:
 
     # Collection.
 
-    def attach(self, readers: Sequence[MetricReader], resource: Resource) -> None:
-        """Have each reader (already registered on a MeterProvider) export the local metrics too."""
-        for reader in readers:
-            self._views[reader] = _ReaderView(temporalities(reader))
-            install_producer(reader, self.produce, resource)
+    def attach(self, reader: MetricReader) -> None:
+        """Keep a view for ``reader``, which will call :meth:`produce` at each of its collections."""
+        self._views[reader] = _ReaderView(temporalities(reader))
 
     def produce(self, reader: MetricReader) -> list[ScopeMetrics]:
         """Drain every cell into every reader's view, then return ``reader``'s metrics, grouped by scope."""

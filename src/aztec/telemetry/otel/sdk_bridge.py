@@ -28,6 +28,7 @@ from opentelemetry.sdk.resources import Resource
 from aztec.telemetry.definitions import InstrumentKind
 
 ProduceScopes = Callable[[MetricReader], Sequence[ScopeMetrics]]
+PostProcess = Callable[[MetricsData | None], MetricsData | None]
 
 _SDK_CLASS: dict[InstrumentKind, type[Instrument]] = {
     InstrumentKind.HISTOGRAM: _Histogram,
@@ -43,15 +44,22 @@ def temporalities(reader: MetricReader) -> dict[InstrumentKind, AggregationTempo
     return {kind: preferred.get(sdk_class, AggregationTemporality.CUMULATIVE) for kind, sdk_class in _SDK_CLASS.items()}
 
 
-def install_producer(reader: MetricReader, produce: ProduceScopes, resource: Resource) -> None:
-    """Make ``reader`` export what ``produce`` returns along with the SDK's own collection."""
+def install_producer(
+    reader: MetricReader, produce: ProduceScopes | None, resource: Resource, post_process: PostProcess | None = None
+) -> None:
+    """Make ``reader`` export what ``produce`` returns along with the SDK's own collection.
+
+    ``post_process`` then sees (and may rewrite) the whole collection before any exporter does.
+    """
     sdk_collect: Callable[..., MetricsData | None] | None = reader._collect  # type: ignore[assignment]
     if sdk_collect is None:
         raise RuntimeError("install_producer needs a reader registered on a MeterProvider")
 
     def collect(collecting: MetricReader, **kwargs: Any) -> MetricsData | None:
         collected = sdk_collect(collecting, **kwargs)
-        return merge(collected, produce(collecting), resource)
+        if produce is not None:
+            collected = merge(collected, produce(collecting), resource)
+        return collected if post_process is None else post_process(collected)
 
     # The SDK's annotation of the callback is looser than what it calls it with (reader, timeout_millis=).
     reader._set_collect_callback(collect)  # type: ignore[arg-type]
