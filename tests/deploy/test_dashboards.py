@@ -21,7 +21,7 @@ from aztec.deploy.promql import QueryError, gauge, metric_names, quantile, rate
 from aztec.telemetry import attributes as a
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT
-from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_BUILD_DURATION
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from tests.deploy.recording import EveryMetric
@@ -100,7 +100,7 @@ def test_dashboards_cover_the_issue_and_have_the_variables() -> None:
         "aztec.archiver.block_height",
         "aztec.node.receive_tx.count",
         "aztec.archiver.tx_count",
-        "aztec.mempool.tx_count",
+        "aztec.mempool.pending_txs",
         "aztec.mempool.tx_rejected_count",
         "aztec.sequencer.current_state",
         "aztec.sequencer.block.build_duration",
@@ -111,7 +111,7 @@ def test_dashboards_cover_the_issue_and_have_the_variables() -> None:
         "aztec.json_rpc.request.count",
         "process.cpu.time",
         "process.memory.usage",
-        "process.open_file_descriptor.count",
+        "process.open_file_descriptors",
         "cpython.gc.collections",
         "aztec.runtime.event_loop.lag",
     ):
@@ -131,7 +131,7 @@ def test_dashboards_cover_the_issue_and_have_the_variables() -> None:
 
 def test_queries_refuse_what_the_registry_does_not_define() -> None:
     with pytest.raises(QueryError, match=r"has no attribute aztec\.chain\.status"):
-        gauge(MEMPOOL_TX_COUNT, where={a.CHAIN_STATUS: "proven"})
+        gauge(MEMPOOL_PENDING_TXS, where={a.CHAIN_STATUS: "proven"})
     with pytest.raises(QueryError, match="is a gauge"):
         rate(ARCHIVER_BLOCK_HEIGHT)
     with pytest.raises(QueryError, match="is a histogram, not a gauge"):

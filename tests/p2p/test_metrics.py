@@ -9,7 +9,7 @@ from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.mempool import (
     MEMPOOL_CAPACITY,
     MEMPOOL_TX_ADDED_COUNT,
-    MEMPOOL_TX_COUNT,
+    MEMPOOL_PENDING_TXS,
     MEMPOOL_TX_EVICTED_COUNT,
     MEMPOOL_TX_MINED_DELAY,
     MEMPOOL_TX_REJECTED_COUNT,
@@ -38,10 +38,10 @@ def test_added_size_count_and_capacity(open_pool: OpenPool, telemetry: InMemoryT
     assert telemetry.counter_value(MEMPOOL_TX_ADDED_COUNT) == 2
     size = telemetry.histogram(MEMPOOL_TX_SIZE)
     assert (size.count, size.sum) == (2, sum(tx.size for tx in txs))
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 2
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 2
     assert telemetry.gauge_value(MEMPOOL_CAPACITY) == 5
     pool.mark_mined([txs[0].tx_hash], block_number=1)
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 1
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 1
 
 
 def test_rejections_by_reason(open_pool: OpenPool, telemetry: InMemoryTelemetryClient) -> None:
@@ -73,7 +73,7 @@ def test_evictions_by_reason(open_pool: OpenPool, telemetry: InMemoryTelemetryCl
     pool.evict_spent(world_state.committed)
     assert evicted(telemetry, EvictionReason.LOW_FEE) == 1
     assert evicted(telemetry, EvictionReason.INVALID) == 2
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 1
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 1
 
 
 def test_mined_delay_is_time_since_arrival(
@@ -94,9 +94,9 @@ def test_mined_delay_is_time_since_arrival(
 def test_closing_stops_the_observables(open_pool: OpenPool, telemetry: InMemoryTelemetryClient) -> None:
     pool = open_pool(telemetry)
     assert pool.add_tx(tx_paying(10), base_fee_per_gas=BASE_FEE).ok
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 1
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 1
     pool.close()
-    assert telemetry.series(MEMPOOL_TX_COUNT) == []
+    assert telemetry.series(MEMPOOL_PENDING_TXS) == []
 
 
 def test_everything_works_with_the_noop_client(open_pool: OpenPool, world_state: WorldState) -> None:

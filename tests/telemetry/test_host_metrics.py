@@ -22,7 +22,7 @@ def test_every_registered_host_metric_is_collected() -> None:
         assert expected <= names
         assert client.gauge_value(host.PROCESS_MEMORY_USAGE) > 1_000_000
         assert client.gauge_value(host.PROCESS_OPEN_FILE_DESCRIPTORS) >= 3
-        assert client.gauge_value(host.PROCESS_THREAD_COUNT) >= 1
+        assert client.gauge_value(host.PROCESS_THREADS) >= 1
     finally:
         client.stop()
 

@@ -12,7 +12,7 @@ from aztec.telemetry.buckets import BYTES, COUNTS, SECONDS, boundaries_for
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION, CIRCUIT_SIMULATION_INPUT_SIZE
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
-from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_TX_COUNT, SEQUENCER_STATE
 from aztec.telemetry.metrics.world_state import DB_MAP_SIZE, DB_NUM_ITEMS
@@ -67,10 +67,10 @@ def test_observable_gauge_with_its_own_callback(telemetry: InMemoryTelemetryClie
     def observe(result: ObservableResult) -> None:
         result.observe(len(pool))
 
-    telemetry.get_meter("T").create_observable_gauge(MEMPOOL_TX_COUNT, observe)
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 3
+    telemetry.get_meter("T").create_observable_gauge(MEMPOOL_PENDING_TXS, observe)
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 3
     pool.append(4)
-    assert telemetry.gauge_value(MEMPOOL_TX_COUNT) == 4
+    assert telemetry.gauge_value(MEMPOOL_PENDING_TXS) == 4
 
 
 def test_batch_callback_runs_once_per_collection_for_all_its_instruments(
@@ -102,7 +102,7 @@ def test_batch_callback_may_not_observe_foreign_instruments(
     telemetry: InMemoryTelemetryClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     meter = telemetry.get_meter("T")
-    mine = meter.create_observable_gauge(MEMPOOL_TX_COUNT)
+    mine = meter.create_observable_gauge(MEMPOOL_PENDING_TXS)
     other = meter.create_observable_gauge(MEMPOOL_CAPACITY)
     meter.add_batch_observable_callback(lambda result: result.observe(other, 1), [mine])
     telemetry.collect()  # the SDK logs a failing callback instead of failing the collection

@@ -26,7 +26,7 @@ from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import gauge
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
-from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.otel.cells import HistogramCell, refusal
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.otel.guard import AttributeGuard
@@ -117,10 +117,10 @@ def test_one_scope_holds_local_and_observable_metrics(telemetry: InMemoryTelemet
     def observe(result: ObservableResult) -> None:
         result.observe(7)
 
-    meter.create_observable_gauge(MEMPOOL_TX_COUNT, observe)
+    meter.create_observable_gauge(MEMPOOL_PENDING_TXS, observe)
     scopes = [sm for rm in telemetry.collect().resource_metrics for sm in rm.scope_metrics if sm.scope.name == "Pool"]
     assert len(scopes) == 1
-    assert {m.name for m in scopes[0].metrics} == {DEMO_OPERATION_COUNT.name, MEMPOOL_TX_COUNT.name}
+    assert {m.name for m in scopes[0].metrics} == {DEMO_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name}
 
 
 def test_cumulative_and_delta_readers_each_get_their_own_view() -> None:

@@ -11,7 +11,7 @@ from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
-from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 
 SCHEMA_KEYS = {"time", "time_unix_nano", "service", "scope", "metric", "unit", "kind", "temporality", "attributes"}
 
@@ -23,7 +23,7 @@ def test_lines_follow_the_schema_and_deltas_add_up(tmp_path: Path) -> None:
     histogram = meter.create_histogram(CIRCUIT_SIMULATION_DURATION)
     counter = meter.create_counter(DEMO_OPERATION_COUNT)
     meter.create_up_down_counter(DEMO_IN_FLIGHT).add(4)
-    meter.create_observable_gauge(MEMPOOL_TX_COUNT, lambda result: result.observe(9))
+    meter.create_observable_gauge(MEMPOOL_PENDING_TXS, lambda result: result.observe(9))
     histogram.record(0.01, {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"})
     counter.add(2, {a.DEMO_OPERATION: "hash"})
     client.flush()
@@ -53,5 +53,5 @@ def test_lines_follow_the_schema_and_deltas_add_up(tmp_path: Path) -> None:
     in_flight = [line for line in lines if line["metric"] == DEMO_IN_FLIGHT.name]
     assert in_flight[-1]["kind"] == "up_down_counter" and in_flight[-1]["temporality"] == "cumulative"
     assert in_flight[-1]["value"] == 4
-    gauges = [line for line in lines if line["metric"] == MEMPOOL_TX_COUNT.name]
+    gauges = [line for line in lines if line["metric"] == MEMPOOL_PENDING_TXS.name]
     assert gauges[-1]["kind"] == "gauge" and gauges[-1]["value"] == 9 and gauges[-1]["temporality"] is None

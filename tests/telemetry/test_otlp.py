@@ -12,7 +12,7 @@ from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
-from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver, ReceivedPoint
 
 BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "test"}
@@ -40,7 +40,7 @@ def _record_and_stop(config: TelemetryConfig) -> None:
         histogram.record(value, BASE)
     meter.create_counter(DEMO_OPERATION_COUNT).add(5, {a.DEMO_OPERATION: "hash"})
     meter.create_up_down_counter(DEMO_IN_FLIGHT).add(2)
-    meter.create_observable_gauge(MEMPOOL_TX_COUNT, lambda result: result.observe(17))
+    meter.create_observable_gauge(MEMPOOL_PENDING_TXS, lambda result: result.observe(17))
     client.stop()  # flushes: the final export must carry everything
 
 
@@ -65,12 +65,12 @@ def _assert_payload(points: list[ReceivedPoint], service: str) -> None:
     assert operations.kind == "sum" and operations.point.as_int == 5
     assert operations.unit == "{operation}"
     assert by_name[DEMO_IN_FLIGHT.name].point.as_int == 2
-    assert by_name[MEMPOOL_TX_COUNT.name].kind == "gauge"
-    assert by_name[MEMPOOL_TX_COUNT.name].point.as_int == 17
+    assert by_name[MEMPOOL_PENDING_TXS.name].kind == "gauge"
+    assert by_name[MEMPOOL_PENDING_TXS.name].point.as_int == 17
 
 
 def _has_all(points: list[ReceivedPoint]) -> bool:
-    return {CIRCUIT_SIMULATION_DURATION.name, DEMO_OPERATION_COUNT.name, MEMPOOL_TX_COUNT.name} <= {
+    return {CIRCUIT_SIMULATION_DURATION.name, DEMO_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name} <= {
         p.metric for p in points
     }
 

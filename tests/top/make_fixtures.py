@@ -16,7 +16,7 @@ from aztec.telemetry.api import ObservableResult
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT, ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME, PROCESS_MEMORY_USAGE
-from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.node import JSON_RPC_REQUEST_COUNT, NODE_RECEIVE_TX_COUNT
 from aztec.telemetry.metrics.proving import PROVING_QUEUE_SIZE
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
@@ -79,7 +79,7 @@ def main() -> None:
 
     meter.create_observable_gauge(ARCHIVER_BLOCK_HEIGHT, heights)
     meter.create_observable_gauge(WORLD_STATE_COMMITTED_HEIGHT, lambda r: r.observe(states[0].world))
-    meter.create_observable_gauge(MEMPOOL_TX_COUNT, lambda r: r.observe(states[0].pool))
+    meter.create_observable_gauge(MEMPOOL_PENDING_TXS, lambda r: r.observe(states[0].pool))
     meter.create_observable_gauge(MEMPOOL_CAPACITY, lambda r: r.observe(10_000))
     meter.create_observable_gauge(PROVING_QUEUE_SIZE, queue)
     meter.create_observable_counter(PROCESS_CPU_TIME, cpu)

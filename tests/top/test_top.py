@@ -13,7 +13,7 @@ from aztec.cli.main import app
 from aztec.deploy.prometheus_names import series_index
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
-from aztec.telemetry.metrics.mempool import MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.top.figures import bucket_quantile, compute, counter_rate
 from aztec.top.scrape import ScrapeError, Snapshot, fetch, parse
@@ -92,7 +92,7 @@ def test_a_counter_reset_counts_from_zero() -> None:
     name = "aztec_archiver_tx_count_total"
     restarted = Snapshot(later.at, {**later.samples, name: {k: 7.0 for k in later.samples[name]}})
     assert counter_rate(earlier, restarted, ARCHIVER_TX_COUNT) == pytest.approx(0.7)
-    assert counter_rate(earlier, later, MEMPOOL_TX_COUNT) is not None  # a gauge read as counter: caller's choice
+    assert counter_rate(earlier, later, MEMPOOL_PENDING_TXS) is not None  # a gauge read as counter: caller's choice
 
 
 def test_bucket_quantile_follows_prometheus() -> None:

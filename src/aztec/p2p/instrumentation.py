@@ -11,7 +11,7 @@ from aztec.telemetry.api import BatchObservableResult, BoundCounter, TelemetryCl
 from aztec.telemetry.metrics.mempool import (
     MEMPOOL_CAPACITY,
     MEMPOOL_TX_ADDED_COUNT,
-    MEMPOOL_TX_COUNT,
+    MEMPOOL_PENDING_TXS,
     MEMPOOL_TX_EVICTED_COUNT,
     MEMPOOL_TX_MINED_DELAY,
     MEMPOOL_TX_REJECTED_COUNT,
@@ -44,7 +44,7 @@ class TxPoolInstrumentation:
             reason: rejected.bind({a.TX_VALIDATION_REASON: reason.value}) for reason in PoolRejectionReason
         }
         self._mined_delay = self._meter.create_histogram(MEMPOOL_TX_MINED_DELAY)
-        self._tx_count = self._meter.create_observable_gauge(MEMPOOL_TX_COUNT)
+        self._tx_count = self._meter.create_observable_gauge(MEMPOOL_PENDING_TXS)
         self._capacity = self._meter.create_observable_gauge(MEMPOOL_CAPACITY)
         self._observables = (self._tx_count, self._capacity)
         self._callback = self._observe  # one bound method, so that removing it finds the same object

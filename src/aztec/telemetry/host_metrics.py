@@ -6,11 +6,12 @@ import asyncio
 
 from opentelemetry.instrumentation.system_metrics import SystemMetricsInstrumentor
 from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.view import View
 
 from aztec.foundation.background import BackgroundTask
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.filtering import MetricFilter
-from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG
+from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG, SEMCONV_RENAMES
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
 
 
@@ -22,10 +23,20 @@ def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter
     metrics. The instruments live and die with ``provider``. Metrics the filter excludes are not
     even requested, so they cost nothing at collection time.
     """
-    config = {name: values for name, values in INSTRUMENTATION_CONFIG.items() if metric_filter.allows(name)}
+    original = {new: old for old, new in SEMCONV_RENAMES.items()}
+    config = {
+        original.get(name, name): values
+        for name, values in INSTRUMENTATION_CONFIG.items()
+        if metric_filter.allows(name)
+    }
     instrumentor = object.__new__(SystemMetricsInstrumentor)
     SystemMetricsInstrumentor.__init__(instrumentor, config=config)
     instrumentor._instrument(meter_provider=provider)
+
+
+def host_metric_views() -> list[View]:
+    """Views that give two instrumentation metrics their registry names (see ``SEMCONV_RENAMES``)."""
+    return [View(instrument_name=old, name=new) for old, new in SEMCONV_RENAMES.items()]
 
 
 class EventLoopLagMonitor:

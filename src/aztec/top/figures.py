@@ -10,7 +10,7 @@ from aztec.telemetry import attributes as a
 from aztec.telemetry.definitions import MetricDefinition
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT, ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME, PROCESS_MEMORY_USAGE
-from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_TX_COUNT
+from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT
 from aztec.telemetry.metrics.proving import PROVING_QUEUE_SIZE
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
@@ -96,7 +96,7 @@ def compute(earlier: Snapshot, later: Snapshot) -> Figures:
         proven_height=max(heights["proven"], default=None),
         txs_received_per_s=counter_rate(earlier, later, NODE_RECEIVE_TX_COUNT),
         txs_mined_per_s=counter_rate(earlier, later, ARCHIVER_TX_COUNT),
-        pending_txs=later.total(_name(MEMPOOL_TX_COUNT)),
+        pending_txs=later.total(_name(MEMPOOL_PENDING_TXS)),
         pool_capacity=later.total(_name(MEMPOOL_CAPACITY)),
         block_build_p50_s=window_quantile(earlier, later, SEQUENCER_BLOCK_BUILD_DURATION, 0.5),
         block_build_p95_s=window_quantile(earlier, later, SEQUENCER_BLOCK_BUILD_DURATION, 0.95),

@@ -76,7 +76,7 @@ TRANSACTIONS = Row(
         timeseries(
             "Pending pool",
             "Transactions waiting in the pool, and the pool's capacity.",
-            Target(gauge(mempool.MEMPOOL_TX_COUNT, by=(NODE,)), "pending " + legend(NODE)),
+            Target(gauge(mempool.MEMPOOL_PENDING_TXS, by=(NODE,)), "pending " + legend(NODE)),
             Target(gauge(mempool.MEMPOOL_CAPACITY, by=(NODE,)), "capacity " + legend(NODE)),
         ),
         timeseries(

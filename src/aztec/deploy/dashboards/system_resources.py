@@ -75,7 +75,7 @@ RUNTIME = Row(
             "File descriptors and threads",
             "Open file descriptors and threads of each service.",
             Target(gauge(host.PROCESS_OPEN_FILE_DESCRIPTORS, by=_WHO), "fds " + legend(*_WHO)),
-            Target(gauge(host.PROCESS_THREAD_COUNT, by=_WHO), "threads " + legend(*_WHO)),
+            Target(gauge(host.PROCESS_THREADS, by=_WHO), "threads " + legend(*_WHO)),
         ),
         timeseries(
             "Context switches per second",

@@ -77,13 +77,13 @@ PROCESS_MEMORY_VIRTUAL: Final = semconv_metric(
 )
 PROCESS_OPEN_FILE_DESCRIPTORS: Final = semconv_metric(
     _UP_DOWN,
-    "process.open_file_descriptor.count",
+    "process.open_file_descriptors",
     "",
     "Open file descriptors of this process",
     value_type=ValueType.INT,
 )
-PROCESS_THREAD_COUNT: Final = semconv_metric(
-    _UP_DOWN, "process.thread.count", "", "Threads of this process", value_type=ValueType.INT
+PROCESS_THREADS: Final = semconv_metric(
+    _UP_DOWN, "process.threads", "", "Threads of this process", value_type=ValueType.INT
 )
 PROCESS_CONTEXT_SWITCHES: Final = semconv_metric(
     _COUNTER,
@@ -122,10 +122,17 @@ INSTRUMENTATION_CONFIG: Final[dict[str, list[str] | None]] = {
     "process.cpu.utilization": None,
     "process.memory.usage": None,
     "process.memory.virtual": None,
-    "process.open_file_descriptor.count": None,
-    "process.thread.count": None,
+    "process.open_file_descriptors": None,
+    "process.threads": None,
     "process.context_switches": ["involuntary", "voluntary"],
     "cpython.gc.collections": None,
     "cpython.gc.collected_objects": None,
 }
 """What the system-metrics instrumentation is asked to collect: exactly the metrics defined above."""
+
+SEMCONV_RENAMES: Final[dict[str, str]] = {
+    "process.open_file_descriptor.count": PROCESS_OPEN_FILE_DESCRIPTORS.name,
+    "process.thread.count": PROCESS_THREADS.name,
+}
+"""Instrumentation names renamed by a view, because in Prometheus a gauge named ``..._count`` reads as a
+histogram's count (``promtool check metrics`` warns): the one deviation from semantic-convention names."""

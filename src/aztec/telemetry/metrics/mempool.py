@@ -5,7 +5,7 @@ from typing import Final
 from aztec.telemetry import attributes as a
 from aztec.telemetry.definitions import ValueType, counter, histogram, observable_gauge
 
-MEMPOOL_TX_COUNT: Final = observable_gauge("aztec.mempool.tx_count", "{tx}", "Pending transactions in the pool")
+MEMPOOL_PENDING_TXS: Final = observable_gauge("aztec.mempool.pending_txs", "{tx}", "Pending transactions in the pool")
 MEMPOOL_TX_SIZE: Final = histogram(
     "aztec.mempool.tx_size", "By", "Size of transactions added to the pool", value_type=ValueType.INT
 )

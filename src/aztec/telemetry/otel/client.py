@@ -31,7 +31,7 @@ from aztec.telemetry.exporters.ndjson import NdjsonMetricExporter
 from aztec.telemetry.exporters.otlp import build_otlp_exporter, build_span_exporter
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.filtering import MetricFilter
-from aztec.telemetry.host_metrics import instrument_host_metrics
+from aztec.telemetry.host_metrics import host_metric_views, instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
@@ -103,6 +103,7 @@ class OtelTelemetryClient:
             metric_readers=readers,
             resource=resource,
             shutdown_on_exit=False,
+            views=host_metric_views(),
         )
         for reader in readers:
             if self._local is not None:
