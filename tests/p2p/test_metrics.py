@@ -8,8 +8,8 @@ from aztec.p2p import EvictionReason, PoolRejectionReason
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.mempool import (
     MEMPOOL_CAPACITY,
-    MEMPOOL_TX_ADDED_COUNT,
     MEMPOOL_PENDING_TXS,
+    MEMPOOL_TX_ADDED_COUNT,
     MEMPOOL_TX_EVICTED_COUNT,
     MEMPOOL_TX_MINED_DELAY,
     MEMPOOL_TX_REJECTED_COUNT,

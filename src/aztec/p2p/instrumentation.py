@@ -10,8 +10,8 @@ from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BatchObservableResult, BoundCounter, TelemetryClient
 from aztec.telemetry.metrics.mempool import (
     MEMPOOL_CAPACITY,
-    MEMPOOL_TX_ADDED_COUNT,
     MEMPOOL_PENDING_TXS,
+    MEMPOOL_TX_ADDED_COUNT,
     MEMPOOL_TX_EVICTED_COUNT,
     MEMPOOL_TX_MINED_DELAY,
     MEMPOOL_TX_REJECTED_COUNT,
