@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aztec.foundation.version import package_version
 from aztec.sandbox.telemetry import default_instance_id
 from aztec.sandbox.telemetry import service_telemetry as _service_telemetry
 from aztec.telemetry.api import TelemetryClient
@@ -108,3 +110,22 @@ def test_default_instance_ids_are_unique_per_service_and_stable_across_restarts(
 
 def _host(env: dict[str, str]) -> dict[str, Any]:
     return {"metrics_host": "127.0.0.1", "env": env}
+
+
+def test_every_service_reports_its_build_and_role(clients: list[TelemetryClient]) -> None:
+    """``aztec.node.info`` = 1 with version, commit and role, so dashboards show what each instance runs."""
+    for role in ("sequencer", "follower", "bot"):
+        client = _service_telemetry(
+            "aztec-node", role=role, data_dir=Path("/tmp/x"), primary=True, metrics_port=0, **_host(ENV)
+        )
+        clients.append(client)
+        text = _scrape(_otel(client))
+        (line,) = [line for line in text.splitlines() if line.startswith("aztec_node_info{")]
+        assert f'aztec_service_role="{role}"' in line and f'aztec_build_version="{package_version()}"' in line
+        assert line.endswith(" 1.0")
+
+
+def _scrape(client: OtelTelemetryClient) -> str:
+    assert client.prometheus is not None
+    with urllib.request.urlopen(client.prometheus.url, timeout=10) as response:
+        return str(response.read().decode())

@@ -95,16 +95,22 @@ class _Store:
 class OtlpHttpReceiver(_Store):
     """POST /v1/metrics with a protobuf body; answers with ``status`` (200 unless told otherwise)."""
 
-    def __init__(self, status: int = 200) -> None:
+    def __init__(self, status: int = 200, delay_s: float = 0.0) -> None:
+        """``delay_s``: wait that long before answering (a slow collector)."""
         super().__init__()
         self.status = status
+        self.delay_s = delay_s
         self.attempts = 0
+        self.headers: list[dict[str, str]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.attempts += 1
+                receiver.headers.append(dict(self.headers.items()))
+                if receiver.delay_s:
+                    time.sleep(receiver.delay_s)
                 if receiver.status == 200:
                     request = ExportRequest()
                     request.ParseFromString(body)

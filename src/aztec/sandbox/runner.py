@@ -30,6 +30,7 @@ from aztec.sandbox.telemetry import service_telemetry
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from aztec.telemetry.shutdown import stop_all
 from aztec.world_state.genesis import genesis_archive_root
 
 _log = logging.getLogger("aztec.sandbox")
@@ -65,8 +66,7 @@ class Running:
             self.l1.close()
         if self.lag is not None:
             await self.lag.stop()
-        for client in self.clients:
-            client.stop()
+        stop_all(self.clients)
 
 
 def _describe(name: str, client: TelemetryClient) -> list[str]:

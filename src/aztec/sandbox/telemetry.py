@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from aztec.telemetry import TelemetryClient, create_telemetry_client
+from aztec.telemetry.build_info import register_build_info
 from aztec.telemetry.config import TelemetryConfig
 
 
@@ -54,4 +55,6 @@ def service_telemetry(
     config = dataclasses.replace(
         config, resource_attributes=attributes, prometheus_port=metrics_port, prometheus_host=metrics_host
     )
-    return create_telemetry_client(config)
+    client = create_telemetry_client(config)
+    register_build_info(client, role)
+    return client

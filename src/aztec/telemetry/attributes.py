@@ -80,6 +80,13 @@ TELEMETRY_EXPORTER: Final = AttributeKey(
 TELEMETRY_METRIC: Final = AttributeKey(
     "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"
 )
+BUILD_VERSION: Final = AttributeKey("aztec.build.version", "The running software's version (one per deployment)")
+BUILD_COMMIT: Final = AttributeKey("aztec.build.commit", "The commit it was built from, or unknown")
+SERVICE_ROLE: Final = AttributeKey(
+    "aztec.service.role",
+    "What a service does: sequencer (with or without its prover), follower, bot, or node (L1 only)",
+    values=("sequencer", "follower", "bot", "prover", "node"),
+)
 TELEMETRY_DROP_REASON: Final = AttributeKey(
     "aztec.telemetry.drop_reason",
     "Why a record or point was dropped",

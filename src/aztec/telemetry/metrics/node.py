@@ -3,7 +3,14 @@
 from typing import Final
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.definitions import counter, histogram
+from aztec.telemetry.definitions import counter, histogram, observable_gauge
+
+NODE_INFO: Final = observable_gauge(
+    "aztec.node.info",
+    "1",
+    "Build information of a running service: always 1, with its version, commit and role",
+    attributes=(a.BUILD_VERSION, a.BUILD_COMMIT, a.SERVICE_ROLE),
+)
 
 NODE_RECEIVE_TX_DURATION: Final = histogram(
     "aztec.node.receive_tx.duration", "s", "Time to validate and pool a transaction received over RPC"

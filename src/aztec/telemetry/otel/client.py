@@ -242,13 +242,14 @@ class OtelTelemetryClient:
             for exporter in self._push_exporters:
                 exporter.abandon()
         done = threading.Event()
+        errors: list[Exception] = []
 
         def shut_down() -> None:
             try:
                 self._provider.shutdown(timeout_millis=timeout_s * 1000)
                 self._tracer_provider.shutdown()
-            except Exception as error:
-                _log.warning("telemetry (%s): shutdown failed: %s", self.health.who, error)
+            except Exception as error:  # a reader whose final export failed
+                errors.append(error)
             finally:
                 done.set()
 
@@ -256,11 +257,16 @@ class OtelTelemetryClient:
         finished = done.wait(timeout_s + 0.5)
         if self.prometheus is not None:
             self.prometheus.stop()
-        if failing or not finished:
-            endpoints = ", ".join(f"{e.exporter} {e.endpoint}" for e in failing) or "an exporter"
+        failing = [e for e in self.health.endpoints() if e.failing]
+        if failing or errors or not finished:
+            where = ", ".join(f"{e.exporter} {e.endpoint}" for e in failing) or "its push exporters"
+            if not finished:
+                reason = f"no answer within {timeout_s:g} s"
+            else:
+                reason = failing[0].last_error if failing and failing[0].last_error else "the final export failed"
             _log.warning(
                 "telemetry (%s): stopped without delivering the metrics since the last successful export to %s (%s)",
                 self.health.who,
-                endpoints,
-                "endpoint failing" if failing else f"no answer within {timeout_s:g} s",
+                where,
+                reason,
             )
