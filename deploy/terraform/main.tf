@@ -28,11 +28,12 @@ locals {
     one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "otel-collector"]),
     { static_configs = [{ targets = ["${local.collector_host}:8889"] }] },
   )
-  node_jobs = length(var.node_scrape_targets) == 0 ? [] : [{
-    job_name               = "aztec-node"
-    static_configs         = [{ targets = var.node_scrape_targets }]
-    metric_relabel_configs = [{ source_labels = ["__name__"], regex = ".+", action = "drop" }]
-  }]
+  # The nodes' own endpoints: `up` for liveness and the telemetry self-metrics (export failures), as in
+  # compose (the same keep-list, taken from the compose job).
+  node_jobs = length(var.node_scrape_targets) == 0 ? [] : [merge(
+    one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "aztec-node"]),
+    { static_configs = [{ targets = var.node_scrape_targets }] },
+  )]
 }
 
 resource "kubernetes_namespace" "metrics" {

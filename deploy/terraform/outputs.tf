@@ -1,10 +1,10 @@
 output "collector_otlp_http_endpoint" {
-  description = "Set the nodes' OTEL_EXPORTER_OTLP_METRICS_ENDPOINT to this (OTLP over HTTP, in-cluster)."
+  description = "Set the nodes' OTEL_EXPORTER_OTLP_ENDPOINT to this (OTLP over HTTP, in-cluster)."
   value       = "http://${local.collector_host}:4318"
 }
 
 output "collector_otlp_grpc_endpoint" {
-  description = "OTLP over gRPC (with OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=grpc)."
+  description = "OTLP over gRPC (OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)."
   value       = "http://${local.collector_host}:4317"
 }
 

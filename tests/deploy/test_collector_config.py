@@ -21,13 +21,21 @@ def test_the_committed_config_is_consistent() -> None:
 
 
 def test_ports(config: dict[str, Any]) -> None:
-    assert collector_ports(config) == {"otlp_grpc": 4317, "otlp_http": 4318, "prometheus": 8889, "health_check": 13133}
+    assert collector_ports(config) == {
+        "otlp_grpc": 4317,
+        "otlp_http": 4318,
+        "prometheus": 8889,
+        "health_check": 13133,
+        "telemetry": 8888,
+    }
 
 
 def test_pipeline_order_and_exporter_settings(config: dict[str, Any]) -> None:
     metrics = config["service"]["pipelines"]["metrics"]
     assert metrics["processors"][0] == "memory_limiter" and metrics["processors"][-1] == "batch"
-    assert config["exporters"]["prometheus"]["resource_to_telemetry_conversion"] == {"enabled": True}
+    assert config["exporters"]["prometheus"]["resource_to_telemetry_conversion"] == {"enabled": False}
+    assert "transform/service_labels" in metrics["processors"]
+    assert config["service"]["telemetry"]["metrics"]["readers"][0]["pull"]["exporter"]["prometheus"]["port"] == 8888
     assert config["processors"]["transform/unit_one"]["metric_statements"] == [
         'set(metric.unit, "") where metric.unit == "1"'
     ]
@@ -53,11 +61,16 @@ def _broken(config: dict[str, Any], path: list[Any], value: Any) -> dict[str, An
         (["service", "pipelines", "metrics", "processors"], ["batch", "memory_limiter"], "memory_limiter must be"),
         (
             ["service", "pipelines", "metrics", "processors"],
-            ["memory_limiter", "batch"],
+            ["memory_limiter", "transform/service_labels", "batch"],
             "transform/unit_one is defined",
         ),
         (["service", "extensions"], [], "health_check is not enabled"),
-        (["exporters", "prometheus", "resource_to_telemetry_conversion"], None, "resource_to_telemetry_conversion"),
+        (
+            ["exporters", "prometheus", "resource_to_telemetry_conversion"],
+            {"enabled": True},
+            "resource_to_telemetry_conversion must be off",
+        ),
+        (["processors", "transform/service_labels", "metric_statements"], [], "does not copy service.name"),
         (["receivers", "otlp", "protocols", "grpc"], None, "no grpc protocol"),
         (["processors", "batchh"], {}, "unknown component type 'batchh'"),
     ],

@@ -27,7 +27,7 @@ def test_profiles_are_as_documented() -> None:
 
 def test_node_points_at_the_collector_and_exposes_its_endpoint_inside_the_container() -> None:
     node = Service("node", load_yaml(COMPOSE_FILE)["services"]["node"], DEPLOY_DIR)
-    assert node.environment["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] == "http://otel-collector:4318"
+    assert node.environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"  # /v1/metrics appended
     assert node.environment["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
     assert node.environment["AZTEC_RPC_HOST"] == "0.0.0.0"
     assert set(node.published_ports()) == {8080, 8081, 9464, 9465, 9466}
@@ -91,6 +91,28 @@ def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
             "otel-collector/config.yaml",
             _set(["exporters", "prometheus", "endpoint"], "0.0.0.0:9999"),
             "job otel-collector does not scrape otel-collector:9999",
+        ),
+        (
+            "docker-compose.yml",
+            _set(
+                ["services", "node", "environment", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"], "http://otel-collector:4318"
+            ),
+            "is not the collector's http/protobuf receiver http://otel-collector:4318/v1/metrics",
+        ),
+        (
+            "otel-collector/config.yaml",
+            _set(["extensions", "health_check", "endpoint"], "0.0.0.0:13134"),
+            "otel-collector-health: healthcheck does not probe http://otel-collector:13134/",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "prometheus", "depends_on"], ["otel-collector"]),
+            "prometheus: does not wait for otel-collector-health",
+        ),
+        (
+            "otel-collector/config.yaml",
+            _set(["service", "telemetry", "metrics", "readers", 0, "pull", "exporter", "prometheus", "port"], 8887),
+            "job otel-collector-telemetry does not scrape otel-collector:8887",
         ),
         (
             "otel-collector/config.yaml",

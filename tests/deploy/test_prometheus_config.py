@@ -34,11 +34,18 @@ def test_single_host_scrapes_the_node_and_the_bot_directly() -> None:
     assert targets == {"aztec-node": ["127.0.0.1:9464", "127.0.0.1:9466"], "aztec-bot": ["127.0.0.1:9465"]}
 
 
-def test_liveness_jobs_keep_no_sample_of_their_own() -> None:
-    """In the collector setup the node is scraped for `up` only; its samples come through the collector."""
+def test_liveness_jobs_keep_only_the_telemetry_self_metrics() -> None:
+    """In the collector setup the node is scraped for `up` and for its telemetry self-metrics (export
+    failures must be seen while OTLP export fails); its other samples come through the collector."""
     jobs = {j["job_name"]: j for j in load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]}
     for job in ("aztec-node", "aztec-bot"):
-        assert apply_metric_relabel(jobs[job]["metric_relabel_configs"], "process_cpu_time_seconds_total") is None
+        relabel = jobs[job]["metric_relabel_configs"]
+        assert apply_metric_relabel(relabel, "process_cpu_time_seconds_total") is None
+        for kept in ("aztec_telemetry_export_count_total", "aztec_telemetry_dropped_records_total"):
+            assert apply_metric_relabel(relabel, kept) == kept
+    assert scrape_targets(load_yaml(PROMETHEUS_DIR / "prometheus.yml"))["otel-collector-telemetry"] == [
+        "otel-collector:8888"
+    ]
     relabel = jobs["otel-collector"].get("metric_relabel_configs", [])
     assert apply_metric_relabel(relabel, "process_cpu_time_seconds_total") == "process_cpu_time_seconds_total"
 

@@ -17,10 +17,11 @@ import yaml
 
 from aztec.deploy.paths import COLLECTOR_CONFIG, COMPOSE_FILE
 from aztec.deploy.prometheus_names import collector_family, path_divergences, prometheus_series
+from aztec.telemetry.config import TelemetryConfig
 
 DEFAULT_SERVICES: Final = frozenset({"node"})
 METRICS_PROFILE: Final = "metrics"
-METRICS_SERVICES: Final = frozenset({"otel-collector", "prometheus", "grafana"})
+METRICS_SERVICES: Final = frozenset({"otel-collector", "otel-collector-health", "prometheus", "grafana"})
 NODE_JOB: Final = "aztec-node"
 BOT_JOB: Final = "aztec-bot"
 SANDBOX_METRICS_PORTS: Final = {NODE_JOB: (0, 2), BOT_JOB: (1,)}
@@ -89,8 +90,16 @@ def collector_problems(config: Yaml) -> list[str]:
     protocols = ((config.get("receivers") or {}).get("otlp") or {}).get("protocols") or {}
     problems += [f"receivers.otlp: no {p} protocol" for p in ("grpc", "http") if p not in protocols]
     exporter = (config.get("exporters") or {}).get("prometheus") or {}
-    if not (exporter.get("resource_to_telemetry_conversion") or {}).get("enabled"):
-        problems.append("exporters.prometheus: resource_to_telemetry_conversion.enabled must be true")
+    if (exporter.get("resource_to_telemetry_conversion") or {}).get("enabled"):
+        problems.append(
+            "exporters.prometheus: resource_to_telemetry_conversion must be off (process.pid and host.* would "
+            "label every series; transform/service_labels copies the two service labels)"
+        )
+    labels = (config.get("processors") or {}).get("transform/service_labels") or {}
+    statements = " ".join(labels.get("metric_statements") or [])
+    for attribute in ("service.name", "service.instance.id"):
+        if f'datapoint.attributes["{attribute}"]' not in statements:
+            problems.append(f"processors.transform/service_labels: does not copy {attribute} onto every point")
     if "health_check" not in used["extensions"]:
         problems.append("service.extensions: health_check is not enabled")
     return problems
@@ -104,7 +113,33 @@ def collector_ports(config: Yaml) -> dict[str, int]:
         "otlp_http": _port(protocols["http"]["endpoint"]),
         "prometheus": _port(config["exporters"]["prometheus"]["endpoint"]),
         "health_check": _port(config["extensions"]["health_check"]["endpoint"]),
+        "telemetry": _telemetry_port(config),
     }
+
+
+def _telemetry_port(config: Yaml) -> int:
+    """The port of the collector's own metrics (``service.telemetry.metrics``; 8888 unless set)."""
+    readers = (((config.get("service") or {}).get("telemetry") or {}).get("metrics") or {}).get("readers") or []
+    for reader in readers:
+        prometheus = ((reader.get("pull") or {}).get("exporter") or {}).get("prometheus")
+        if prometheus:
+            return int(prometheus.get("port", 8888))
+    return 8888
+
+
+def _collector_health_problems(services: Mapping[str, Service], health_port: int) -> list[str]:
+    """The sidecar's healthcheck probes the collector's health_check endpoint, and Prometheus waits for it."""
+    sidecar = services["otel-collector-health"]
+    test = " ".join(str(part) for part in (sidecar.spec.get("healthcheck") or {}).get("test") or [])
+    problems = []
+    if f"http://otel-collector:{health_port}/" not in test:
+        problems.append(f"otel-collector-health: healthcheck does not probe http://otel-collector:{health_port}/")
+    depends = services["prometheus"].spec.get("depends_on") or {}
+    if not isinstance(depends, Mapping) or (depends.get("otel-collector-health") or {}).get("condition") != (
+        "service_healthy"
+    ):
+        problems.append("prometheus: does not wait for otel-collector-health to be healthy")
+    return problems
 
 
 # --- Prometheus ---------------------------------------------------------------------------------------
@@ -119,13 +154,13 @@ def scrape_targets(config: Yaml) -> dict[str, list[str]]:
 
 
 def apply_metric_relabel(configs: Sequence[Mapping[str, Any]], name: str) -> str | None:
-    """The metric name after a job's ``metric_relabel_configs`` (``replace`` on ``__name__`` and ``drop``)."""
+    """The metric name after a job's ``metric_relabel_configs`` (``replace`` on ``__name__``, ``drop``, ``keep``)."""
     for rule in configs:
         if list(rule.get("source_labels") or []) != ["__name__"]:
             continue
         match = re.fullmatch(str(rule.get("regex", "(.*)")), name)
         action = rule.get("action", "replace")
-        if action == "drop" and match:
+        if (action == "drop" and match) or (action == "keep" and not match):
             return None
         if action == "replace" and match and rule.get("target_label") == "__name__":
             name = match.expand(str(rule.get("replacement", "$1")).replace("$", "\\"))
@@ -275,14 +310,17 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
     ports = collector_ports(collector_config)
 
     env = node.environment
-    endpoint = urlsplit(env.get("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", ""))
-    protocol = env.get("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf")
+    export = TelemetryConfig.from_env(env).otlp_metrics  # resolved as the node resolves it
+    endpoint = urlsplit(export.endpoint if export is not None else "")
+    protocol = export.protocol if export is not None else "http/protobuf"
     expected_port = ports["otlp_grpc"] if protocol == "grpc" else ports["otlp_http"]
-    if endpoint.hostname != collector.name or endpoint.port != expected_port:
+    expected_path = "" if protocol == "grpc" else "/v1/metrics"
+    if endpoint.hostname != collector.name or endpoint.port != expected_port or endpoint.path != expected_path:
         problems.append(
-            f"node: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT {endpoint.geturl()!r} is not the collector's {protocol} "
-            f"receiver http://{collector.name}:{expected_port}"
+            f"node: its OTLP metrics endpoint {endpoint.geturl()!r} is not the collector's {protocol} "
+            f"receiver http://{collector.name}:{expected_port}{expected_path}"
         )
+    problems += _collector_health_problems(services, ports["health_check"])
     if env.get("AZTEC_PROMETHEUS_HOST") != "0.0.0.0":
         problems.append("node: AZTEC_PROMETHEUS_HOST must be 0.0.0.0 inside the container")
     node_metrics_port = int(env.get("AZTEC_PROMETHEUS_PORT", "0"))
@@ -303,6 +341,10 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
     targets = scrape_targets(prometheus_config)
     if f"{collector.name}:{ports['prometheus']}" not in targets.get("otel-collector", []):
         problems.append(f"prometheus: job otel-collector does not scrape {collector.name}:{ports['prometheus']}")
+    if f"{collector.name}:{ports['telemetry']}" not in targets.get("otel-collector-telemetry", []):
+        problems.append(
+            f"prometheus: job otel-collector-telemetry does not scrape {collector.name}:{ports['telemetry']}"
+        )
     for job, ports_of_job in sandbox_ports.items():
         problems += [
             f"prometheus: job {job} does not scrape {node.name}:{port} (liveness)"
