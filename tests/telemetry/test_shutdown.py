@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
@@ -54,7 +54,7 @@ def _slow() -> Iterator[str]:
         receiver.close()
 
 
-COLLECTORS: dict[str, Callable[[], contextmanager[str]]] = {  # type: ignore[type-arg]
+COLLECTORS: dict[str, Callable[[], AbstractContextManager[str]]] = {
     "down": _down,
     "black-holed": _black_hole,
     "refusing": _refusing,
