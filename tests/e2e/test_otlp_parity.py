@@ -192,11 +192,13 @@ def test_counters_and_histogram_counts_agree_within_one_interval(both_paths: dic
 
 
 def test_gauges_agree_with_the_exports_around_the_scrape(both_paths: dict[str, object]) -> None:
-    """Gauges are observed at each collection, so only exports near the scrape can be compared."""
+    """Gauges are observed at each collection, so only exports near the scrape can be compared: the scraped
+    value lies in the range the exports within five intervals reported, widened by one for counts that move
+    between collections (pending txs, queue sizes). A wrong unit, type or instance is far outside it."""
     t0, t1 = int(both_paths["t0"]), int(both_paths["t1"])  # type: ignore[call-overload]
     _, scraped = _scrape_series(both_paths["texts"])  # type: ignore[arg-type]
     _, otlp = _otlp_series(both_paths["points"])  # type: ignore[arg-type]
-    window_ns = 3 * INTERVAL_MS * 1_000_000
+    window_ns = 5 * INTERVAL_MS * 1_000_000
     compared, disagreements = 0, []
     for key, (kind, value) in scraped.items():
         if kind != "gauge" or not key[1].startswith("aztec_"):
@@ -204,11 +206,15 @@ def test_gauges_agree_with_the_exports_around_the_scrape(both_paths: dict[str, o
         near = [o.value for o in otlp.get(key, []) if t0 - window_ns <= o.time_ns <= t1 + window_ns]
         if not near:
             disagreements.append(f"{key}: no OTLP value around the scrape")
-        elif not min(near) <= value <= max(near):
+        elif not min(near) - _slack(near) <= value <= max(near) + _slack(near):
             disagreements.append(f"{key}: scraped {value}, OTLP values around it {sorted(set(near))}")
         compared += 1
     assert compared > 10, compared
     assert not disagreements, "\n".join(disagreements[:20])
+
+
+def _slack(values: list[float]) -> float:
+    return 1.0 if all(v.is_integer() for v in values) else 0.0
 
 
 def test_the_collector_path_gives_the_embedded_names(both_paths: dict[str, object]) -> None:

@@ -61,6 +61,13 @@ ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
 """The project's own variables (the standard ones are in :mod:`aztec.telemetry.standard_variables`)."""
 
 
+def own_variables_table() -> str:
+    """The README's table of the project's own telemetry variables."""
+    lines = ["| Variable | Meaning |", "|---|---|"]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in ENVIRONMENT_VARIABLES.items()]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class OtlpExport:
     """Where and how one signal is pushed over OTLP."""
