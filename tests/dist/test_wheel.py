@@ -203,3 +203,17 @@ def test_the_wheel_on_other_python_versions(distribution: Distribution, tmp_path
     assert version.stdout.startswith(f"aztec-node {_project_version()} "), version.stderr
     assert installed.run("telemetry", "metrics", cwd=tmp_path).stdout == reference_markdown()
     _assert_runs_the_sandbox(installed, tmp_path)
+
+
+def test_installed_benchmarks_run_without_extras_and_report_with_the_bench_extra(
+    installed: Installed, installed_with_extras: Installed, tmp_path: Path
+) -> None:
+    ran = installed.run("bench", "run", "--out", "out", "-s", "telemetry", "--scale", "0.1", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    aggregated = installed.run("bench", "aggregate", "out", "--out", "bench.json", cwd=tmp_path)
+    assert aggregated.returncode == 0, aggregated.stderr
+    reported = installed_with_extras.run("bench", "report", "bench.json", "--out", "report/report.md", cwd=tmp_path)
+    assert reported.returncode == 0, reported.stderr
+    assert (tmp_path / "report" / "report.md").read_text().rstrip().endswith("<!-- aztec-benchmark-report -->")
+    (plot,) = (tmp_path / "report").glob("*.png")  # drawn by matplotlib, from the extra
+    assert plot.read_bytes().startswith(b"\x89PNG")
