@@ -110,7 +110,7 @@ def test_python_versions_claimed_are_the_ones_tested_and_the_lock_has_wheels_for
 
 def _abi3_covers(wheel: str, tag: int) -> bool:
     match = re.search(r"-cp(\d+)-abi3-", wheel)
-    return bool(match) and int(match.group(1)) <= tag
+    return match is not None and int(match.group(1)) <= tag
 
 
 def test_the_lock_file_matches_pyproject() -> None:
