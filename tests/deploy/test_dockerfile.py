@@ -6,6 +6,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import pytest
 from aztec.cli.main import COMMANDS
 from aztec.deploy.paths import DEPLOY_DIR
 from tests.deploy.dockerfile import Stage, env_values, exec_form, instructions, stages
+from tests.dist.installed import clean_environment
 
 DOCKERFILE = DEPLOY_DIR / "Dockerfile"
 DOCKERIGNORE = DEPLOY_DIR / "Dockerfile.dockerignore"
@@ -195,3 +197,58 @@ def test_checkov_finds_nothing_wrong_with_the_dockerfile() -> None:
     failed = [(c["check_id"], c["check_name"]) for c in report["results"]["failed_checks"]]
     assert failed == []
     assert report["summary"]["passed"] > 0
+
+
+def test_the_build_stage_runs_here_and_installs_the_node_without_dev_or_extras(tmp_path: Path) -> None:
+    """The build stage's COPY and RUN steps, executed for real in a temp dir (uv from PATH instead of its image).
+
+    Only ``UV_PROJECT_ENVIRONMENT`` (a temp venv) and ``UV_COMPILE_BYTECODE`` (off, for speed) differ from the image.
+    """
+    build = stages(DOCKERFILE)[0]
+    context = DOCKERFILE.parents[1]
+    venv = tmp_path / "venv"
+    env = {**clean_environment(), **env_values(build), "UV_PROJECT_ENVIRONMENT": str(venv), "UV_COMPILE_BYTECODE": "0"}
+    for arg in build.all("ARG"):
+        name = arg.arguments.partition("=")[0]
+        env[name] = "0123456789ab" if name == "AZTEC_GIT_COMMIT" else env.get(name, "")
+    workdir = tmp_path
+    for instruction in build.instructions:
+        if instruction.keyword == "WORKDIR":
+            workdir = tmp_path / instruction.arguments.lstrip("/")
+            workdir.mkdir(parents=True, exist_ok=True)
+        elif instruction.keyword == "COPY" and not instruction.arguments.startswith("--from="):
+            *sources, destination = instruction.arguments.split()
+            target = workdir / destination
+            for source in sources:
+                path = context / source.rstrip("/")
+                if path.is_dir():
+                    shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
+                else:
+                    shutil.copy2(path, target / path.name if destination.endswith("/") else target)
+        elif instruction.keyword == "RUN":
+            assert instruction.arguments.startswith("uv "), f"cannot run {instruction.arguments!r} here"
+            result = subprocess.run(
+                instruction.arguments,
+                shell=True,
+                cwd=workdir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            assert result.returncode == 0, f"RUN {instruction.arguments}:\n{result.stderr}"
+
+    def run(*command: str) -> str:
+        result = subprocess.run(
+            command, cwd=tmp_path, env=clean_environment(), capture_output=True, text=True, timeout=120, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    python = str(venv / "bin" / "python")
+    assert run(str(venv / "bin" / "aztec"), "--version").endswith("(commit 0123456789ab)")
+    absent = ("matplotlib", "grafana_foundation_sdk", "pytest")
+    assert run(python, "-c", f"import importlib.util as u; print([m for m in {absent} if u.find_spec(m)])") == "[]"
+    # Installed, not an editable link to the source.
+    assert Path(run(python, "-c", "import aztec; print(aztec.__file__)")).is_relative_to(venv)
