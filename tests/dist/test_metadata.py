@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import re
 import subprocess
+import tarfile
 import tomllib
 import zipfile
 from email.message import Message
@@ -121,3 +122,14 @@ def test_the_lock_file_matches_pyproject() -> None:
         [uv(), "lock", "--check"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_sdist_holds_the_source_tree_and_no_local_state(distribution: Distribution) -> None:
+    with tarfile.open(distribution.sdist) as sdist:
+        top = {name.split("/")[1] for name in sdist.getnames() if name.count("/") >= 1}
+        names = sdist.getnames()
+    assert top == {
+        *("src", "tests", "bench", "deploy", "docs", "scripts"),
+        *("pyproject.toml", "uv.lock", "README.md", "LICENSE", "hatch_build.py", ".gitignore", "PKG-INFO"),
+    }
+    assert any(name.endswith("/src/aztec/foundation/_build_commit") for name in names)  # for the wheel built from it
