@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,19 @@ FAST_SANDBOX_ARGS = (
 
 
 class SandboxProcess:
-    def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        program: Sequence[str] = (sys.executable, "-m", "aztec.cli.main"),
+        cwd: Path | None = None,
+        base_env: Mapping[str, str] | None = None,
+    ) -> None:
+        """``program`` is how ``aztec`` is run (default: this checkout's, through this interpreter);
+        ``env`` is added to ``base_env`` (default: this process's environment)."""
         command = [
-            sys.executable,
-            "-m",
-            "aztec.cli.main",
+            *program,
             "start",
             "--no-status",
             "--data-dir",
@@ -49,11 +58,11 @@ class SandboxProcess:
             "0",
             *args,
         ]
-        environment = {**os.environ, **(env or {})}
+        environment = {**(os.environ if base_env is None else base_env), **(env or {})}
         environment.pop("AZTEC_PROMETHEUS_PORT", None)
         self.lines: list[str] = []
         self._process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, cwd=cwd
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -5,20 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from aztec.bench.aggregate import aggregate_directory
-from aztec.bench.atomic import write_text_atomic
 from aztec.bench.errors import BenchError, BenchInputError, ScenarioFailedError, ScenarioUnavailableError
-from aztec.bench.report import build_report, write_report
-from aztec.bench.runner import run_scenarios
-from aztec.bench.scenarios import SCENARIOS, Scenario, resolve
-from aztec.bench.schema import dumps_github_benchmark, load_result
+from aztec.cli.optional import require_extra
+from aztec.foundation.extras import BENCH
+
+if TYPE_CHECKING:
+    from aztec.bench.scenarios import Scenario
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -46,6 +44,8 @@ def _fail(error: BenchError) -> typer.Exit:
 @app.command("list")
 def list_scenarios() -> None:
     """List the registered scenarios."""
+    from aztec.bench.scenarios import SCENARIOS
+
     for scenario in SCENARIOS.values():
         typer.echo(f"{scenario.name:<16} {scenario.description}")
 
@@ -61,6 +61,11 @@ def run(
     ] = 1.0,
 ) -> None:
     """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from aztec.bench.runner import run_scenarios
+    from aztec.bench.scenarios import resolve
+
     try:
         chosen = resolve(scenario)
         console = _stderr()
@@ -102,6 +107,10 @@ def aggregate(
     timestamp: Annotated[str | None, typer.Option(help="ISO 8601 time to record (default: now, UTC).")] = None,
 ) -> None:
     """Aggregate NDJSON files: means (and p50, p95 for histograms) per metric and bucket."""
+    from aztec.bench.aggregate import aggregate_directory
+    from aztec.bench.atomic import write_text_atomic
+    from aztec.bench.schema import dumps_github_benchmark
+
     try:
         if timestamp is not None:
             _check_timestamp(timestamp)
@@ -126,6 +135,10 @@ def report(
     ] = None,
 ) -> None:
     """Write the Markdown benchmark comment, with changes against the base and plots."""
+    require_extra(BENCH, "aztec bench report")
+    from aztec.bench.report import build_report, write_report
+    from aztec.bench.schema import load_result
+
     try:
         head_result = load_result(bench)
         base_result = load_result(base) if base is not None else None

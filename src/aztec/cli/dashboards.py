@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from aztec.deploy.dashboards.generate import check, write
-from aztec.deploy.paths import DASHBOARDS_DIR
+from aztec.cli.optional import require_extra
+from aztec.deploy.paths import DASHBOARDS_DIR, in_checkout
+from aztec.foundation.extras import DASHBOARDS
 
 app = typer.Typer(no_args_is_help=True, help="Grafana dashboards generated from the metric registry.")
 
@@ -19,10 +20,30 @@ def generate(
         bool,
         typer.Option("--check", help="Write nothing; exit 1 if the committed JSON differs from what the code makes."),
     ] = False,
-    directory: Annotated[Path, typer.Option("--dir", help="Where the dashboard JSON files live.")] = DASHBOARDS_DIR,
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where the dashboard JSON files live (default: deploy/grafana/dashboards of the checkout).",
+            show_default=False,
+        ),
+    ] = None,
     show_diff: Annotated[bool, typer.Option("--diff", help="With --check, print each file's full diff.")] = False,
 ) -> None:
     """Write deploy/grafana/dashboards/*.json from the dashboard code (or, with --check, compare)."""
+    require_extra(DASHBOARDS, "aztec dashboards generate")
+    if directory is None:
+        if not in_checkout():
+            typer.echo(
+                "error: aztec dashboards generate needs a checkout of the repository (its deploy/ directory) "
+                "and this aztec is an installed package: run `uv run aztec dashboards generate` in the checkout, "
+                "or pass --dir DIR",
+                err=True,
+            )
+            raise typer.Exit(2)
+        directory = DASHBOARDS_DIR
+    from aztec.deploy.dashboards.generate import check, write
+
     if not check_only:
         changed = write(directory)
         for path in changed:

@@ -8,15 +8,14 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
-from aztec.foundation.config import ConfigError
-from aztec.node.config import ProverConfig
-from aztec.sandbox.roles import Roles, StartConfig
-from aztec.sandbox.runner import run
-from aztec.sequencer.config import SequencerConfig
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from aztec.sandbox.roles import StartConfig
 
 DEFAULT_DATA_DIR = Path.home() / ".aztec-node"
 
@@ -59,6 +58,14 @@ def start(
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
 ) -> None:
     """Start the sandbox (--sandbox) or the roles named by flags, until Ctrl-C."""
+    # Imported here, not at the top: `aztec start --help` must not load the node (tests/cli/test_startup.py).
+    from rich.console import Console
+
+    from aztec.foundation.config import ConfigError
+    from aztec.node.config import ProverConfig
+    from aztec.sandbox.roles import Roles, StartConfig
+    from aztec.sequencer.config import SequencerConfig
+
     console = Console(highlight=False, soft_wrap=True)
     roles = Roles.sandbox() if sandbox else Roles(l1=l1, sequencer=sequencer, prover=prover, follower=node, bot=bot)
     if not roles.any:
@@ -107,6 +114,8 @@ def start(
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:
+    from aztec.sandbox.runner import run
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.live import Live
 
-from aztec.top.figures import Figures, compute
-from aztec.top.scrape import ScrapeError, Snapshot, fetch, parse
-from aztec.top.view import frame
+if TYPE_CHECKING:
+    from aztec.top.figures import Figures
+    from aztec.top.scrape import Snapshot
 
 
 def top(
@@ -24,6 +22,13 @@ def top(
     count: Annotated[int, typer.Option(min=0, help="Stop after this many scrapes (0: run until Ctrl-C).")] = 0,
 ) -> None:
     """Live key figures of a running node: heights, txs/s, pool, block build time, proving queue, CPU, memory."""
+    from rich.console import Console
+    from rich.live import Live
+
+    from aztec.top.figures import compute
+    from aztec.top.scrape import ScrapeError, fetch, parse
+    from aztec.top.view import frame
+
     console = Console()
     history: collections.deque[Snapshot] = collections.deque()
     figures: Figures | None = None

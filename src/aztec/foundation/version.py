@@ -20,12 +20,22 @@ def package_version() -> str:
         return "0.0.0+unknown"
 
 
+BUILD_COMMIT_FILE = Path(__file__).with_name("_build_commit")
+"""Written into wheels and sdists by the build hook (``hatch_build.py``); absent in a checkout."""
+
+
 @functools.cache
 def git_commit() -> str | None:
-    """``AZTEC_GIT_COMMIT`` if set, else the checkout's HEAD when running from one, else None."""
+    """``AZTEC_GIT_COMMIT`` if set, else the commit baked in at build time, else the checkout's HEAD, else None."""
     from_env = os.environ.get("AZTEC_GIT_COMMIT", "").strip()
     if from_env:
         return from_env
+    try:
+        baked = BUILD_COMMIT_FILE.read_text().strip()
+    except OSError:
+        baked = ""
+    if baked:
+        return baked
     source_root = Path(__file__).resolve().parents[3]
     if not (source_root / ".git").exists():
         return None
