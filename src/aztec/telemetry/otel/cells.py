@@ -16,6 +16,8 @@ import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from aztec.telemetry.otel.exponential import ExponentialAccumulator, ExponentialWindow
+
 _log = logging.getLogger("aztec.telemetry")
 
 
@@ -83,6 +85,26 @@ class HistogramCell:
             self._min = math.inf
             self._max = -math.inf
         return window
+
+
+class ExponentialHistogramCell(HistogramCell):
+    """A histogram series that also keeps base-2 exponential buckets, for readers that prefer them."""
+
+    __slots__ = ("_exponential",)
+
+    def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
+        super().__init__(bounds, refuse)
+        self._exponential = ExponentialAccumulator()
+
+    def record(self, value: float) -> None:
+        super().record(value)
+        if value >= 0:
+            with self._lock:
+                self._exponential.record(value)
+
+    def drain_exponential(self) -> ExponentialWindow | None:
+        with self._lock:
+            return self._exponential.drain()
 
 
 class SumCell:

@@ -77,12 +77,8 @@ class OtelTelemetryClient:
         self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
         self._guard = AttributeGuard(strict=config.strict)
         self._observables: dict[tuple[str, str], OtelObservable] = {}
-        # Exponential histograms are the SDK's aggregation: with them, histograms record through the SDK.
-        self._local = (
-            LocalAggregation(self._guard, histograms=config.histogram_aggregation == "explicit_bucket_histogram")
-            if config.local_aggregation
-            else None
-        )
+        exponential = config.histogram_aggregation == "base2_exponential_bucket_histogram"
+        self._local = LocalAggregation(self._guard, exponential=exponential) if config.local_aggregation else None
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0),
             service_name=config.service_name,

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
+    Buckets,
+    ExponentialHistogram,
+    ExponentialHistogramDataPoint,
     Gauge,
     Histogram,
     HistogramDataPoint,
@@ -31,16 +34,25 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from aztec.telemetry.buckets import boundaries_for
 from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
-from aztec.telemetry.otel.cells import GaugeCell, HistogramCell, HistogramWindow, SumCell, refusal
+from aztec.telemetry.otel.cells import (
+    ExponentialHistogramCell,
+    GaugeCell,
+    HistogramCell,
+    HistogramWindow,
+    SumCell,
+    refusal,
+)
+from aztec.telemetry.otel.exponential import ExponentialWindow
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_instruments import LocalCounter, LocalGauge, LocalHistogram
 from aztec.telemetry.otel.local_series import C, LocalMetric, Series
-from aztec.telemetry.otel.sdk_bridge import temporalities
+from aztec.telemetry.otel.sdk_bridge import prefers_exponential_histograms, temporalities
 
 _DELTA = AggregationTemporality.DELTA
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
 
 AnyMetric = LocalMetric[HistogramCell] | LocalMetric[SumCell] | LocalMetric[GaugeCell]
+MetricData = Histogram | ExponentialHistogram | Sum | Gauge
 
 
 @dataclass(slots=True)
@@ -75,12 +87,21 @@ class _GaugeState:
     fresh: bool = False
 
 
+@dataclass(slots=True)
+class _ExponentialState:
+    start_time_ns: int
+    window: ExponentialWindow | None = None
+
+
 @dataclass
 class _ReaderView:
     """What one reader has been told so far, per series, in its own temporality."""
 
     temporality: dict[InstrumentKind, AggregationTemporality]
+    exponential: bool = False
+    """The reader asked for base-2 exponential histograms."""
     histograms: dict[Series[HistogramCell], _HistogramState] = field(default_factory=dict)
+    exponentials: dict[Series[HistogramCell], _ExponentialState] = field(default_factory=dict)
     sums: dict[Series[SumCell], _SumState] = field(default_factory=dict)
     gauges: dict[Series[GaugeCell], _GaugeState] = field(default_factory=dict)
 
@@ -88,10 +109,10 @@ class _ReaderView:
 class LocalAggregation:
     """Every locally aggregated metric of one client, and the views of the readers that export them."""
 
-    def __init__(self, guard: AttributeGuard, *, histograms: bool = True) -> None:
-        """``histograms`` False leaves histograms to the SDK (base-2 exponential aggregation)."""
+    def __init__(self, guard: AttributeGuard, *, exponential: bool = False) -> None:
+        """``exponential``: histogram series also keep base-2 exponential buckets, for readers that ask."""
         self._guard = guard
-        self.histograms = histograms
+        self._exponential = exponential
         self._lock = threading.Lock()
         self._histograms: dict[tuple[str, str], LocalMetric[HistogramCell]] = {}
         self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
@@ -103,7 +124,8 @@ class LocalAggregation:
     def histogram(self, scope: str, definition: MetricDefinition) -> LocalHistogram:
         bounds = boundaries_for(definition)
         refuse = refusal(definition.name, "histogram")
-        metric = self._metric(self._histograms, scope, definition, lambda: HistogramCell(bounds, refuse))
+        cell = ExponentialHistogramCell if self._exponential else HistogramCell
+        metric = self._metric(self._histograms, scope, definition, lambda: cell(bounds, refuse))
         return LocalHistogram(metric)
 
     def counter(self, scope: str, definition: MetricDefinition) -> LocalCounter:
@@ -132,7 +154,7 @@ class LocalAggregation:
 
     def attach(self, reader: MetricReader) -> None:
         """Keep a view for ``reader``, which will call :meth:`produce` at each of its collections."""
-        self._views[reader] = _ReaderView(temporalities(reader))
+        self._views[reader] = _ReaderView(temporalities(reader), exponential=prefers_exponential_histograms(reader))
 
     def produce(self, reader: MetricReader) -> list[ScopeMetrics]:
         """Drain every cell into every reader's view, then return ``reader``'s metrics, grouped by scope."""
@@ -153,7 +175,11 @@ class LocalAggregation:
         ]
 
     @staticmethod
-    def _emit(by_scope: dict[str, list[Metric]], metric: AnyMetric, data: Histogram | Sum | Gauge | None) -> None:
+    def _emit(
+        by_scope: dict[str, list[Metric]],
+        metric: AnyMetric,
+        data: Histogram | ExponentialHistogram | Sum | Gauge | None,
+    ) -> None:
         if data is not None:
             definition = metric.definition
             by_scope.setdefault(metric.scope, []).append(
@@ -162,11 +188,23 @@ class LocalAggregation:
 
     def _drain(self, now: int) -> None:
         views = list(self._views.values())
+        exponential_views = [view for view in views if view.exponential]
         for histogram in self._histograms.values():
             for series in histogram.series():
-                window = series.cell.drain()
+                cell = series.cell
+                if exponential_views and isinstance(cell, ExponentialHistogramCell):
+                    exponential = cell.drain_exponential()
+                    if exponential is not None:
+                        for view in exponential_views:
+                            exp_state = view.exponentials.setdefault(series, _ExponentialState(series.start_time_ns))
+                            exp_state.window = (
+                                exponential if exp_state.window is None else exp_state.window.merged(exponential)
+                            )
+                window = cell.drain()
                 if window is not None:
                     for view in views:
+                        if view.exponential:
+                            continue
                         state = view.histograms.get(series)
                         if state is None:
                             state = _HistogramState(series.start_time_ns, [0] * len(window.bucket_counts))
@@ -188,7 +226,45 @@ class LocalAggregation:
                         view.gauges[gauge_series] = _GaugeState(last, fresh=True)
 
     @staticmethod
-    def _histogram_data(view: _ReaderView, metric: LocalMetric[HistogramCell], now: int) -> Histogram | None:
+    def _exponential_data(
+        view: _ReaderView, metric: LocalMetric[HistogramCell], now: int
+    ) -> ExponentialHistogram | None:
+        temporality = view.temporality[InstrumentKind.HISTOGRAM]
+        points = []
+        for series in metric.series():
+            state = view.exponentials.get(series)
+            if state is None or state.window is None:
+                continue
+            window = state.window
+            offset, counts = window.bucket_range()
+            points.append(
+                ExponentialHistogramDataPoint(
+                    attributes=series.attributes,
+                    start_time_unix_nano=state.start_time_ns,
+                    time_unix_nano=now,
+                    count=window.count,
+                    sum=window.sum,
+                    scale=window.scale,
+                    zero_count=window.zero_count,
+                    positive=Buckets(offset=offset, bucket_counts=counts),
+                    negative=Buckets(offset=0, bucket_counts=[0]),
+                    flags=0,
+                    min=window.min,
+                    max=window.max,
+                )
+            )
+            if temporality is _DELTA:
+                view.exponentials[series] = _ExponentialState(now)
+        if not points:
+            return None
+        return ExponentialHistogram(data_points=points, aggregation_temporality=temporality)
+
+    @classmethod
+    def _histogram_data(
+        cls, view: _ReaderView, metric: LocalMetric[HistogramCell], now: int
+    ) -> Histogram | ExponentialHistogram | None:
+        if view.exponential:
+            return cls._exponential_data(view, metric, now)
         temporality = view.temporality[InstrumentKind.HISTOGRAM]
         bounds = boundaries_for(metric.definition)
         points = []

@@ -64,7 +64,7 @@ class OtelMeter:
         _require(definition, InstrumentKind.HISTOGRAM)
         if not self._filter.allows(definition.name):
             return NoopHistogram(definition)
-        if self._local is not None and self._local.histograms:
+        if self._local is not None:
             return self._local.histogram(self._name, definition)
         inner = self._meter.create_histogram(
             definition.name,

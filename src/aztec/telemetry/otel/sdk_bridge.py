@@ -5,7 +5,8 @@ so we do what one would do: each reader's collect callback, which the MeterProvi
 wrapped to append the locally aggregated metrics to what the SDK collected. Every exporter behind the
 reader (Prometheus, OTLP, NDJSON, in-memory) then sees one ``MetricsData``. Two private names are
 used, both stable across SDK releases and pinned by ``uv.lock``: ``MetricReader._collect`` (the
-callback ``_set_collect_callback`` installs) and ``MetricReader._instrument_class_temporality``.
+callback ``_set_collect_callback`` installs), ``MetricReader._instrument_class_temporality`` and
+``MetricReader._instrument_class_aggregation``.
 ``tests/telemetry/test_local_aggregation.py`` fails if either changes.
 """
 
@@ -23,6 +24,7 @@ from opentelemetry.sdk.metrics.export import (
     ResourceMetrics,
     ScopeMetrics,
 )
+from opentelemetry.sdk.metrics.view import ExponentialBucketHistogramAggregation
 from opentelemetry.sdk.resources import Resource
 
 from aztec.telemetry.definitions import InstrumentKind
@@ -42,6 +44,12 @@ def temporalities(reader: MetricReader) -> dict[InstrumentKind, AggregationTempo
     """The reader's preferred temporality for each synchronous instrument kind."""
     preferred = reader._instrument_class_temporality
     return {kind: preferred.get(sdk_class, AggregationTemporality.CUMULATIVE) for kind, sdk_class in _SDK_CLASS.items()}
+
+
+def prefers_exponential_histograms(reader: MetricReader) -> bool:
+    """Whether the reader's exporter asked for base-2 exponential histograms (OTLP with that preference)."""
+    preferred = reader._instrument_class_aggregation.get(_Histogram)
+    return isinstance(preferred, ExponentialBucketHistogramAggregation)
 
 
 def install_producer(
