@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 
 from aztec.bot.bot import Bot
 from aztec.bot.config import BotConfig
+from aztec.foundation.config import ConfigError
 from aztec.foundation.json_rpc.server import JsonRpcServer
+from aztec.foundation.logs import console_logging
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
@@ -48,6 +51,7 @@ class Running:
     bot: Bot | None = None
     lag: EventLoopLagMonitor | None = None
     clients: list[TelemetryClient] = field(default_factory=list)
+    labelled_clients: list[tuple[str, TelemetryClient]] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
 
     async def stop(self) -> None:
@@ -75,22 +79,29 @@ def _describe(name: str, client: TelemetryClient) -> list[str]:
     return [f"{name} metrics: off"]
 
 
+class StartFailedError(Exception):
+    """Start-up failed; the reason was printed (``cannot start: ...``) before the stopping lines."""
+
+
 async def start_roles(config: StartConfig, running: Running) -> None:
+    """Start each role with its own telemetry client and default ports (see :class:`StartConfig`).
+
+    A bot-only process opens no L1 and writes nothing below the data directory; an L1-only process
+    serves no metrics (the L1 has none).
+    """
     roles = config.roles
-    metrics_port = config.metrics_port
-    node_telemetry = service_telemetry("aztec-node", metrics_host=config.metrics_host, metrics_port=metrics_port)
-    running.clients.append(node_telemetry)
-    running.lag = EventLoopLagMonitor(node_telemetry)
-    running.lag.start()
-    running.addresses += _describe("node", node_telemetry)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    running.l1 = DevL1Chain.open(
-        config.l1_path, genesis_archive_root(), DevL1Config(block_time_s=config.l1_block_time_s)
-    )
+    if roles.needs_data_dir:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        running.l1 = DevL1Chain.open(
+            config.l1_path, genesis_archive_root(), DevL1Config(block_time_s=config.l1_block_time_s)
+        )
     if roles.l1:
+        assert running.l1 is not None
         await running.l1.start()
         running.mining = True
     if roles.sequencer:
+        assert running.l1 is not None
+        node_telemetry = _client(running, "node", "aztec-node", "", config, config.metrics_port)
         node_config = NodeConfig(
             config.data_dir / "sequencer",
             rpc_host=config.rpc_host,
@@ -105,18 +116,11 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         await running.node_rpc.start()
         running.addresses.append(f"sequencer node JSON-RPC: {running.node_rpc.url}")
     if roles.follower:
-        follower_telemetry = node_telemetry
-        if roles.sequencer:
-            follower_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 2)
-            follower_telemetry = service_telemetry(
-                "aztec-node",
-                instance_suffix="-follower",
-                metrics_host=config.metrics_host,
-                metrics_port=follower_port,
-            )
-            running.clients.append(follower_telemetry)
-            running.addresses += _describe("follower", follower_telemetry)
-        rpc_port = config.follower_rpc_port if roles.sequencer else config.rpc_port
+        assert running.l1 is not None
+        follower_telemetry = _client(
+            running, "follower", "aztec-node", "-follower", config, config.follower_metrics_port
+        )
+        rpc_port = config.follower_rpc_port
         follower_config = NodeConfig(
             config.data_dir / "follower",
             rpc_host=config.rpc_host,
@@ -134,14 +138,26 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         rpc_url = config.bot_rpc_url or (running.node_rpc.url if running.node_rpc is not None else None)
         if rpc_url is None:
             raise ValueError("the bot needs a node: run it with --sequencer or give --bot-rpc-url")
-        bot_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 1)
-        bot_telemetry = service_telemetry("aztec-bot", metrics_host=config.metrics_host, metrics_port=bot_port)
-        running.clients.append(bot_telemetry)
-        running.addresses += _describe("bot", bot_telemetry)
+        bot_telemetry = _client(running, "bot", "aztec-bot", "", config, config.bot_metrics_port)
         running.bot = Bot(
             rpc_url, bot_telemetry, BotConfig(tx_per_second=config.bot_tx_per_second, accounts=config.bot_accounts)
         )
         await running.bot.start()
+        running.addresses.append(f"bot sends to: {rpc_url}")
+
+
+def _client(
+    running: Running, label: str, service: str, suffix: str, config: StartConfig, port: int | None
+) -> TelemetryClient:
+    """This role's telemetry client; the first one in the process also carries the event-loop lag monitor."""
+    client = service_telemetry(service, instance_suffix=suffix, metrics_host=config.metrics_host, metrics_port=port)
+    running.clients.append(client)
+    running.labelled_clients.append((label, client))
+    running.addresses += _describe(label, client)
+    if running.lag is None:
+        running.lag = EventLoopLagMonitor(client)
+        running.lag.start()
+    return client
 
 
 def sample(running: Running) -> StatusSample:
@@ -162,6 +178,26 @@ def sample(running: Running) -> StatusSample:
     )
 
 
+def export_health(running: Running) -> list[tuple[str, str]]:
+    """(service, state) rows: where each client's metrics go and whether the last exports worked."""
+    rows: list[tuple[str, str]] = []
+    for label, client in running.labelled_clients:
+        if not isinstance(client, OtelTelemetryClient):
+            rows.append((label, "metrics off"))
+            continue
+        if client.prometheus is not None:
+            rows.append((label, f"scrape endpoint {client.prometheus.url}"))
+        for endpoint in client.health.endpoints():
+            if endpoint.failing:
+                state = f"FAILING ({endpoint.failures} failed): {endpoint.last_error}"
+            else:
+                state = f"ok ({endpoint.successes} exports)"
+            rows.append((label, f"{endpoint.exporter} {endpoint.endpoint}: {state}"))
+        if client.config.otlp_metrics_endpoint is not None and not client.health.endpoints():
+            rows.append((label, f"OTLP {client.config.otlp_metrics_endpoint}: no export yet"))
+    return rows
+
+
 async def run(
     config: StartConfig,
     stop: asyncio.Event,
@@ -170,41 +206,61 @@ async def run(
     live: bool,
     on_started: Callable[[Running], None] | None = None,
 ) -> None:
-    """Start the roles, show the status until ``stop`` is set, then shut everything down cleanly."""
+    """Start the roles, show the status until ``stop`` is set, then shut everything down cleanly.
+
+    A start-up failure prints ``cannot start: <reason>`` first, then stops what was started, then
+    raises :class:`StartFailedError`. On a live screen, log lines are printed above it (never through it).
+    """
     running = Running()
+    title = f"aztec {config.roles.title}"
     try:
-        await start_roles(config, running)
+        try:
+            await start_roles(config, running)
+        except (ConfigError, OSError, ValueError) as error:
+            console.print(f"[red]cannot start:[/red] {escape(str(error))}")
+            raise StartFailedError(str(error)) from None
         for line in running.addresses:
             console.print(line)
         console.print("started; Ctrl-C stops")
         if on_started is not None:
             on_started(running)
-        board = StatusBoard()
+        board = StatusBoard(title=title)
         if live:
-            with Live(board.render(running.addresses), console=console, refresh_per_second=2) as screen:
-                while not stop.is_set():
-                    board.add(sample(running))
-                    screen.update(board.render(running.addresses))
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), 1.0)
+            await _show_live(running, board, stop, console)
         else:
-            last_log = 0.0
-            while not stop.is_set():
-                board.add(sample(running))
-                if time.monotonic() - last_log >= 10:
-                    s = sample(running)
-                    _log.info(
-                        "status: block %d, proven %d, %.2f txs/s, pool %d, proving queue %d",
-                        s.block,
-                        s.proven,
-                        board.txs_per_second(),
-                        s.pool,
-                        s.proving_queue,
-                    )
-                    last_log = time.monotonic()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
+            await _log_status(running, board, stop)
     finally:
         console.print("stopping...")
         await running.stop()
         console.print("stopped; committed data kept, metrics flushed")
+
+
+async def _show_live(running: Running, board: StatusBoard, stop: asyncio.Event, console: Console) -> None:
+    with (
+        console_logging(console),
+        Live(board.render(running.addresses), console=console, refresh_per_second=2, transient=True) as screen,
+    ):
+        while not stop.is_set():
+            board.add(sample(running), export_health(running))
+            screen.update(board.render(running.addresses))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def _log_status(running: Running, board: StatusBoard, stop: asyncio.Event) -> None:
+    last_log = 0.0
+    while not stop.is_set():
+        s = sample(running)
+        board.add(s, export_health(running))
+        if time.monotonic() - last_log >= 10:
+            _log.info(
+                "status: block %d, proven %d, %.2f txs/s, pool %d, proving queue %d",
+                s.block,
+                s.proven,
+                board.txs_per_second(),
+                s.pool,
+                s.proving_queue,
+            )
+            last_log = time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
