@@ -138,7 +138,7 @@ BAD_SETTINGS: list[Bad] = [
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "ftp://node:8080/", "URL scheme must be one of http, https"),
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://", "URL has no host"),
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://node:99999/", "not a valid URL"),
-    Bad((), ("--bot-rpc-url", "AZTEC_BOT_RPC_URL"), "", roles=("--bot",), reason="needs the URL of a node"),
+    Bad(("--rpc-port", "0"), ("--bot-rpc-url", "AZTEC_BOT_RPC_URL"), "", roles=("--bot",), reason="needs the URL"),
     # the data directory and its stores
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_file_at_data_dir, reason="exists and is not a directory"),
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_garbage("l1.sqlite"), reason="not an SQLite database"),

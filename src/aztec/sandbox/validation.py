@@ -218,6 +218,13 @@ def estimated_block_proving_s(txs: int, scale: float, workers: int) -> float:
     return total / HASHES_PER_SECOND / workers
 
 
+def default_node_url(rpc_host: str, rpc_port: int) -> str:
+    """Where a sequencer on these settings answers: what a bot in its own process sends to by default."""
+    host = "127.0.0.1" if rpc_host in ("0.0.0.0", "") else ("::1" if rpc_host == "::" else rpc_host)
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{rpc_port}/"
+
+
 def _port(setting: Setting, raw: str) -> int:
     return parse_int(setting, raw, 0, MAX_PORT)
 
@@ -282,7 +289,9 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         except ConfigError as error:
             raise BOT_RPC_URL.error(args.bot_rpc_url, error.reason) from None
     if roles.bot and not roles.sequencer and bot_rpc_url is None:
-        raise BOT_RPC_URL.error("", "a bot without --sequencer in its process needs the URL of a node")
+        if rpc_port == 0:
+            raise BOT_RPC_URL.error("", "a bot without --sequencer needs the URL of a node when --rpc-port is 0")
+        bot_rpc_url = default_node_url(rpc_host, rpc_port)
     config = StartConfig(
         roles=roles,
         data_dir=data_dir,
