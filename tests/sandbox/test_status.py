@@ -6,12 +6,12 @@ import io
 
 from rich.console import Console
 
+from aztec.sandbox.roles import Roles
 from aztec.sandbox.status import StatusBoard, StatusSample
 
 
-def _sample(at: float, mined_txs: int, **figures: int) -> StatusSample:
-    values = {"block": 0, "proven": 0, "pool": 0, "proving_queue": 0, **figures}
-    return StatusSample(at=at, mined_txs=mined_txs, **values)
+def _sample(at: float, mined_txs: int) -> StatusSample:
+    return StatusSample(at=at, mined_txs=mined_txs, block=0, proven=0, pool=0, proving_queue=0)
 
 
 def test_txs_per_second_is_the_mined_rate_over_the_window() -> None:
@@ -71,3 +71,29 @@ def test_render_shows_the_figures_an_operator_watches() -> None:
         line = next(line for line in text.splitlines() if row in line)
         assert value in line.replace(row, ""), line
     assert "http://127.0.0.1:9464/metrics" in text
+
+
+def test_the_board_is_titled_by_its_roles_and_shows_export_health_and_an_unanswering_node() -> None:
+    board = StatusBoard(title=f"aztec {Roles(follower=True).title}")
+    board.add(
+        StatusSample(
+            at=1.0,
+            block=1,
+            proven=0,
+            mined_txs=0,
+            pool=0,
+            proving_queue=0,
+            bot_node_errors=4,
+            bot_last_node_error="http://127.0.0.1:8080/: cannot connect (Connection refused)",
+        ),
+        [
+            ("node", "scrape endpoint http://127.0.0.1:9466/metrics"),
+            ("node", "otlp http://c:4318/v1/metrics: FAILING (3 failed): HTTP 503"),
+        ],
+    )
+    text = _rendered(board, [])
+    assert text.lstrip().startswith("aztec --node")
+    assert "node export" in text and "FAILING (3 failed): HTTP 503" in text
+    assert "4 requests; last: http://127.0.0.1:8080/: cannot connect (Connection refused)" in text
+    assert Roles.sandbox().title == "sandbox"
+    assert Roles(l1=True, sequencer=True, prover=True).title == "--l1 --sequencer --prover"

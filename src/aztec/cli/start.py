@@ -15,7 +15,6 @@ from rich.markup import escape
 from aztec.foundation.config import ConfigError
 from aztec.foundation.logs import configure_logging
 from aztec.sandbox.roles import Roles, StartConfig
-from aztec.sandbox.runner import StartFailedError, run
 from aztec.sandbox.validation import StartArgs, validate_start
 
 
@@ -102,6 +101,8 @@ def start(
         raise typer.Exit(2) from None
     live = status and sys.stdout.isatty()
     configure_logging(logging.WARNING if live else logging.INFO)
+    from aztec.sandbox.runner import StartFailedError  # the node's modules, once the settings are known good
+
     try:
         asyncio.run(_main(config, console, live))
     except StartFailedError:
@@ -109,6 +110,8 @@ def start(
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:
+    from aztec.sandbox.runner import run
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

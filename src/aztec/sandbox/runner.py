@@ -175,6 +175,8 @@ def sample(running: Running) -> StatusSample:
         bot_mined=bot.mined if bot else 0,
         bot_failed=bot.failed if bot else 0,
         follower_block=running.follower.status()["block"] if running.follower and running.node else None,
+        bot_node_errors=bot.node_errors if bot else 0,
+        bot_last_node_error=bot.last_node_error if bot else None,
     )
 
 
@@ -226,7 +228,7 @@ async def run(
             on_started(running)
         board = StatusBoard(title=title)
         if live:
-            await _show_live(running, board, stop, console)
+            await show_live(running, board, stop, console)
         else:
             await _log_status(running, board, stop)
     finally:
@@ -235,7 +237,7 @@ async def run(
         console.print("stopped; committed data kept, metrics flushed")
 
 
-async def _show_live(running: Running, board: StatusBoard, stop: asyncio.Event, console: Console) -> None:
+async def show_live(running: Running, board: StatusBoard, stop: asyncio.Event, console: Console) -> None:
     with (
         console_logging(console),
         Live(board.render(running.addresses), console=console, refresh_per_second=2, transient=True) as screen,

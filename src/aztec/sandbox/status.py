@@ -24,6 +24,8 @@ class StatusSample:
     bot_mined: int = 0
     bot_failed: int = 0
     follower_block: int | None = None
+    bot_node_errors: int = 0
+    bot_last_node_error: str | None = None
 
 
 class StatusBoard:
@@ -66,6 +68,8 @@ class StatusBoard:
         table.add_row("pool size", str(s.pool))
         table.add_row("proving queue", str(s.proving_queue))
         table.add_row("bot sent / mined / failed", f"{s.bot_sent} / {s.bot_mined} / {s.bot_failed}")
+        if s.bot_node_errors:
+            table.add_row("bot's node not answering", f"{s.bot_node_errors} requests; last: {s.bot_last_node_error}")
         for service, state in self._exports:
             table.add_row(f"{service} export", state)
         for address in addresses:
