@@ -6,7 +6,9 @@ The table runs in-process (CliRunner); a representative subset runs the real com
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -49,6 +51,13 @@ def _garbage(relative: str) -> Callable[[Path], None]:
         path.write_bytes(b"this is not a database, just some text written by another program\n" * 8)
 
     return prepare
+
+
+def _another_sqlite_database(data: Path) -> None:
+    data.mkdir(parents=True)
+    with contextlib.closing(sqlite3.connect(data / "l1.sqlite")) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT)")
+        conn.commit()
 
 
 def _file_at_data_dir(data: Path) -> None:
@@ -142,6 +151,13 @@ BAD_SETTINGS: list[Bad] = [
     # the data directory and its stores
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_file_at_data_dir, reason="exists and is not a directory"),
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_garbage("l1.sqlite"), reason="not an SQLite database"),
+    Bad(
+        (),
+        ("--data-dir", "AZTEC_DATA_DIR"),
+        "",
+        prepare=_another_sqlite_database,
+        reason="another program's SQLite database (tables photos)",
+    ),
     Bad(
         (),
         ("--data-dir", "AZTEC_DATA_DIR"),
@@ -270,3 +286,23 @@ def test_a_bot_alone_needs_no_data_directory(tmp_path: Path) -> None:
     code, text = _start(["--bot", "--no-status", "--bot-tps", "0"], env={"AZTEC_DATA_DIR": str(data)})
     assert code == 2
     assert "--bot-tps / AZTEC_BOT_TPS='0'" in text, text
+
+
+def test_a_data_directory_of_this_node_passes_and_is_left_untouched(tmp_path: Path) -> None:
+    """Real stores (an L1 file and LMDB environments) are read without writing a byte, and accepted."""
+    from aztec.l1.dev_chain import DevL1Chain, DevL1Config
+    from aztec.sandbox.roles import Roles
+    from aztec.sandbox.validation import StartArgs, validate_start
+    from aztec.telemetry.noop import NoopTelemetryClient
+    from aztec.world_state import WorldState
+    from aztec.world_state.genesis import genesis_archive_root
+
+    data = tmp_path / "data"
+    data.mkdir()
+    DevL1Chain.open(data / "l1.sqlite", genesis_archive_root(), DevL1Config()).close()
+    WorldState.open(data / "sequencer" / "world_state", NoopTelemetryClient()).close()
+    before = _snapshot(data)
+    names = sorted(p.name for p in data.rglob("*"))
+    config = validate_start(StartArgs(roles=Roles.sandbox(), data_dir=str(data)), env={})
+    assert config.data_dir == data
+    assert _snapshot(data) == before and sorted(p.name for p in data.rglob("*")) == names

@@ -107,6 +107,9 @@ def start(
         asyncio.run(_main(config, console, live))
     except StartFailedError:
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed: no traceback either
+        console.print("interrupted")
+        raise typer.Exit(130) from None
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:

@@ -10,10 +10,12 @@ slot so long no block is built, a prover that cannot finish a block) are refused
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 import os
 import re
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +78,7 @@ _HOSTNAME: Final = re.compile(
 )
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _LMDB_MAGIC: Final = 0xBEEFC0DE
+_L1_TABLES: Final = frozenset({"meta", "accounts", "blocks", "transactions"})
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def check_stores(setting: Setting, raw: str, config: StartConfig) -> None:
     roles = config.roles
     if config.needs_l1 and config.l1_path.exists():
         _check_magic(setting, raw, config.l1_path, _SQLITE_MAGIC, "not an SQLite database")
+        _check_l1_tables(setting, raw, config.l1_path)
     node_dirs = []
     if roles.sequencer:
         node_dirs.append(config.data_dir / "sequencer")
@@ -190,6 +194,21 @@ def _check_magic(setting: Setting, raw: str, path: Path, magic: bytes, what: str
         head = file.read(len(magic))
     if head and head != magic:
         raise setting.error(raw, f"{path} is {what} (another program's file, or corrupt)")
+
+
+def _check_l1_tables(setting: Setting, raw: str, path: Path) -> None:
+    """An SQLite file of another program (tables, none of the L1's) is refused; read without writing anything.
+
+    ``immutable=1`` reads the main file only (no lock, no ``-shm``); a file whose schema is still only in its
+    write-ahead log shows no tables and is let through (the L1 then opens it normally).
+    """
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise setting.error(raw, f"{path} is a corrupt SQLite database ({error})") from None
+    if tables and not tables >= _L1_TABLES:
+        raise setting.error(raw, f"{path} is another program's SQLite database (tables {', '.join(sorted(tables))})")
 
 
 def _check_lmdb(setting: Setting, raw: str, path: Path) -> None:
