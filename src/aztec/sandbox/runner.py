@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -30,6 +32,7 @@ from aztec.node.service import AztecNodeService
 from aztec.sandbox.roles import StartConfig
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
+from aztec.sandbox.validation import METRICS_PORT, RPC_PORT, Setting
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -113,7 +116,8 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
         running.node_rpc = build_node_rpc_server(running.node, node_telemetry, config.rpc_host, config.rpc_port)
-        await running.node_rpc.start()
+        with _naming(RPC_PORT, f"the sequencer's JSON-RPC port {config.rpc_host}:{config.rpc_port}"):
+            await running.node_rpc.start()
         running.addresses.append(f"sequencer node JSON-RPC: {running.node_rpc.url}")
     if roles.follower:
         assert running.l1 is not None
@@ -132,7 +136,8 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         )
         await running.follower.start()
         running.follower_rpc = build_node_rpc_server(running.follower, follower_telemetry, config.rpc_host, rpc_port)
-        await running.follower_rpc.start()
+        with _naming(RPC_PORT, f"the follower's JSON-RPC port {config.rpc_host}:{rpc_port} (--rpc-port + 1)"):
+            await running.follower_rpc.start()
         running.addresses.append(f"follower node JSON-RPC: {running.follower_rpc.url}")
     if roles.bot:
         rpc_url = config.bot_rpc_url or (running.node_rpc.url if running.node_rpc is not None else None)
@@ -146,11 +151,24 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         running.addresses.append(f"bot sends to: {rpc_url}")
 
 
+@contextlib.contextmanager
+def _naming(setting: Setting, what: str) -> Iterator[None]:
+    """A listener that cannot bind names the setting behind it (``... is in use; set --rpc-port / ...``)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        reason = os.strerror(error.errno)
+        raise ValueError(f"{what} is not available ({reason}); choose another with {setting.name}") from None
+
+
 def _client(
     running: Running, label: str, service: str, suffix: str, config: StartConfig, port: int | None
 ) -> TelemetryClient:
     """This role's telemetry client; the first one in the process also carries the event-loop lag monitor."""
-    client = service_telemetry(service, instance_suffix=suffix, metrics_host=config.metrics_host, metrics_port=port)
+    with _naming(METRICS_PORT, f"the {label}'s scrape port {config.metrics_host}:{port}"):
+        client = service_telemetry(service, instance_suffix=suffix, metrics_host=config.metrics_host, metrics_port=port)
     running.clients.append(client)
     running.labelled_clients.append((label, client))
     running.addresses += _describe(label, client)
