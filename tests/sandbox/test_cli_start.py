@@ -306,3 +306,25 @@ def test_a_data_directory_of_this_node_passes_and_is_left_untouched(tmp_path: Pa
     config = validate_start(StartArgs(roles=Roles.sandbox(), data_dir=str(data)), env={})
     assert config.data_dir == data
     assert _snapshot(data) == before and sorted(p.name for p in data.rglob("*")) == names
+
+
+def test_a_data_directory_on_a_read_only_filesystem_is_refused(tmp_path: Path) -> None:
+    """A real read-only mount (a private mount namespace, as root here): existing and to-be-created dirs."""
+    if subprocess.run(["unshare", "-m", "true"], check=False, capture_output=True).returncode != 0:
+        pytest.fail("this test needs `unshare -m` (root, util-linux) to mount a read-only filesystem")
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    python = f"{sys.executable} -m aztec.cli.main start --sandbox --no-status --data-dir"
+    script = f"mount -t tmpfs -o ro tmpfs {mount} && {python} {mount} ; echo rc=$? ; {python} {mount}/data ; echo rc=$?"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZTEC_", "OTEL_"))}
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=180, check=False, env=environment
+    )
+    assert done.stderr == "" and "Traceback" not in done.stdout, done
+    assert done.stdout.splitlines() == [
+        f"cannot start: invalid setting --data-dir / AZTEC_DATA_DIR='{mount}': directory is not writable",
+        "rc=2",
+        f"cannot start: invalid setting --data-dir / AZTEC_DATA_DIR='{mount}/data': cannot be created: {mount} is not "
+        "writable",
+        "rc=2",
+    ]
