@@ -7,7 +7,14 @@ import io
 from rich.console import Console
 
 from aztec.sandbox.roles import Roles
+from aztec.sandbox.runner import Running, export_health
 from aztec.sandbox.status import StatusBoard, StatusSample
+from aztec.telemetry import create_telemetry_client
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.metrics.bot import BOT_TX_SENT
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.telemetry.otel.client import OtelTelemetryClient
+from tests.support.prometheus_server import free_port
 
 
 def _sample(at: float, mined_txs: int) -> StatusSample:
@@ -97,3 +104,26 @@ def test_the_board_is_titled_by_its_roles_and_shows_export_health_and_an_unanswe
     assert "4 requests; last: http://127.0.0.1:8080/: cannot connect (Connection refused)" in text
     assert Roles.sandbox().title == "sandbox"
     assert Roles(l1=True, sequencer=True, prover=True).title == "--l1 --sequencer --prover"
+
+
+def test_export_health_rows_come_from_each_client_s_real_exports() -> None:
+    """A client exporting OTLP to a refusing port shows FAILING with the reason; a scrape endpoint its URL."""
+    refused = f"http://127.0.0.1:{free_port()}/v1/metrics"
+    client = create_telemetry_client(
+        TelemetryConfig(otlp_metrics_endpoint=refused, prometheus_port=0, host_metrics=False, export_timeout_ms=2000)
+    )
+    running = Running()
+    running.labelled_clients += [("node", client), ("bot", NoopTelemetryClient())]
+    try:
+        assert isinstance(client, OtelTelemetryClient) and client.prometheus is not None
+        client.get_meter("Bot").create_counter(BOT_TX_SENT).add(1)
+        client.flush(timeout_s=10)
+        rows = export_health(running)
+        url = client.prometheus.url
+    finally:
+        client.stop()
+    assert ("node", f"scrape endpoint {url}") in rows
+    failing = [state for service, state in rows if service == "node" and refused in state]
+    assert len(failing) == 1 and "FAILING (" in failing[0], rows
+    assert len(failing[0]) < 200, "the screen keeps the reason short"
+    assert ("bot", "metrics off") in rows

@@ -198,6 +198,10 @@ def sample(running: Running) -> StatusSample:
     )
 
 
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def export_health(running: Running) -> list[tuple[str, str]]:
     """(service, state) rows: where each client's metrics go and whether the last exports worked."""
     rows: list[tuple[str, str]] = []
@@ -209,7 +213,7 @@ def export_health(running: Running) -> list[tuple[str, str]]:
             rows.append((label, f"scrape endpoint {client.prometheus.url}"))
         for endpoint in client.health.endpoints():
             if endpoint.failing:
-                state = f"FAILING ({endpoint.failures} failed): {endpoint.last_error}"
+                state = f"FAILING ({endpoint.failures} failed): {_short(endpoint.last_error or '')}"
             else:
                 state = f"ok ({endpoint.successes} exports)"
             rows.append((label, f"{endpoint.exporter} {endpoint.endpoint}: {state}"))
@@ -256,13 +260,15 @@ async def run(
 
 
 async def show_live(running: Running, board: StatusBoard, stop: asyncio.Event, console: Console) -> None:
+    """The live screen until ``stop``; the metrics addresses are in its export rows, the others below them."""
+    addresses = [line for line in running.addresses if " metrics: " not in line]
     with (
         console_logging(console),
-        Live(board.render(running.addresses), console=console, refresh_per_second=2, transient=True) as screen,
+        Live(board.render(addresses), console=console, refresh_per_second=2, transient=True) as screen,
     ):
         while not stop.is_set():
             board.add(sample(running), export_health(running))
-            screen.update(board.render(running.addresses))
+            screen.update(board.render(addresses))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
 
