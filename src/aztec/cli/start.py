@@ -50,7 +50,9 @@ def start(
         "10", envvar="AZTEC_MAX_BLOCK_WAIT", metavar="S", help="Publish fewer than min txs after this wait (s)."
     ),
     tx_pool_size: str = typer.Option("10000", envvar="AZTEC_TX_POOL_MAX_TXS", metavar="N", help="Max pending txs."),
-    prover_kind: str = typer.Option("native", "--prover-kind", envvar="AZTEC_PROVER", help="native or test."),
+    prover_kind: str = typer.Option(
+        "native", "--prover-kind", envvar="AZTEC_PROVER", metavar="KIND", help="native or test."
+    ),
     prover_workers: str = typer.Option(
         "1", envvar="AZTEC_PROVER_WORKERS", metavar="N", help="Native prover processes."
     ),
@@ -60,7 +62,10 @@ def start(
     bot_tps: str = typer.Option("2", envvar="AZTEC_BOT_TPS", metavar="TPS", help="Bot transfers per second."),
     bot_accounts: str = typer.Option("4", envvar="AZTEC_BOT_ACCOUNTS", metavar="N", help="Bot sender accounts."),
     bot_rpc_url: str = typer.Option(
-        "", envvar="AZTEC_BOT_RPC_URL", metavar="URL", help="Node the bot sends to (a bot without --sequencer)."
+        "",
+        envvar="AZTEC_BOT_RPC_URL",
+        metavar="URL",
+        help="Node the bot sends to (default: this process's sequencer, else http://RPC-HOST:RPC-PORT/).",
     ),
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
 ) -> None:
