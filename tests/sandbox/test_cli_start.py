@@ -328,3 +328,23 @@ def test_a_data_directory_on_a_read_only_filesystem_is_refused(tmp_path: Path) -
         "writable",
         "rc=2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["top", "--interval", "abc"], "error: invalid setting --interval='abc': expected a number"),
+        (["top", "--window", "nan"], "error: invalid setting --window='nan': expected a finite number"),
+        (["top", "--count", "1e3"], "error: invalid setting --count='1e3': expected a whole number"),
+        (["top", "--count", "-2"], "error: invalid setting --count='-2': must be at least 0"),
+        (
+            ["telemetry", "check", "--timeout", "-1"],
+            "configuration error: invalid setting --timeout='-1': must be at least 0.01",
+        ),
+    ],
+)
+def test_other_commands_echo_a_bad_value_in_one_line_too(args: list[str], line: str) -> None:
+    """Numbers once checked by the flag parser (which does not echo the value) are checked like the settings."""
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output.strip() == line

@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from aztec.foundation.config import ConfigError
+from aztec.foundation.config import ConfigError, parse_float
 from aztec.telemetry.check import check_exporters, check_scrape
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.reference import reference_json, reference_markdown
@@ -26,7 +26,7 @@ DEFAULT_SCRAPE_URL = "http://127.0.0.1:9464/metrics"
 
 @app.command()
 def check(
-    timeout: float = typer.Option(5.0, help="Seconds to wait for each endpoint."),
+    timeout_raw: str = typer.Option("5", "--timeout", metavar="S", help="Seconds to wait for each endpoint."),
     scrape_url: list[str] = typer.Option(
         [],
         "--scrape-url",
@@ -41,6 +41,7 @@ def check(
     """
     console = Console(highlight=False, soft_wrap=True)
     try:
+        timeout = parse_float("--timeout", timeout_raw, minimum=0.01, maximum=3600)
         config = TelemetryConfig.from_env()
     except ConfigError as error:
         console.print(f"[red]configuration error:[/red] {escape(str(error))}")
