@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import logging
 import socket
 from collections import defaultdict
+
+import pytest
 
 from aztec.bot import Bot, BotConfig, BotState, FailureKind
 from aztec.bot.accounts import TRANSFER_GAS
@@ -15,7 +18,8 @@ from aztec.foundation.json_rpc import JsonRpcServer
 from aztec.node.api import TxStatus
 from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.simulator import TOKEN_ADDRESS, Tx, storage_slot
-from aztec.telemetry.metrics.bot import BOT_TX_FAILED, BOT_TX_LATENCY, BOT_TX_MINED, BOT_TX_SENT
+from aztec.telemetry.attributes import ERROR_TYPE
+from aztec.telemetry.metrics.bot import BOT_NODE_UNREACHABLE, BOT_TX_FAILED, BOT_TX_LATENCY, BOT_TX_MINED, BOT_TX_SENT
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.bot.conftest import eventually
@@ -246,3 +250,25 @@ async def test_rides_out_a_node_restart(fake_node: FakeNode) -> None:
     finally:
         await bot.stop()
         await first.stop()
+
+
+async def test_a_node_that_does_not_answer_is_a_warning_naming_it_and_a_counter(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = unused_url()
+    telemetry = InMemoryTelemetryClient()
+    bot = Bot(url, telemetry, BotConfig(funding_timeout_s=30))
+    caplog.set_level(logging.WARNING, logger="aztec.bot")
+    await bot.start()
+    try:
+        await eventually(lambda: bot.stats().node_errors >= 3, "three unanswered requests")
+    finally:
+        await bot.stop()
+    stats = bot.stats()
+    assert stats.last_node_error is not None and stats.last_node_error.startswith(url)
+    assert "cannot connect" in stats.last_node_error
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, "said once per interval, not once per request"
+    assert warnings[0].startswith(f"bot: node {url} does not answer (waiting for the node to be ready): cannot connect")
+    assert telemetry.counter_value(BOT_NODE_UNREACHABLE, {ERROR_TYPE: "connection_refused"}) >= 3
+    assert not any(r.exc_info for r in caplog.records), "no traceback"

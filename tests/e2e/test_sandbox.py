@@ -26,6 +26,7 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
     "aztec.proving_queue.timed_out_jobs",
     "aztec.telemetry.dropped_records",
     "aztec.bot.tx_failed",
+    "aztec.bot.node_unreachable",
     # Simulation is the test prover's; the sandbox's native prover records witness generation and proving,
     # as Aztec's BB prover does.
     "aztec.circuit.simulation.duration",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import socket
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from aztec.archiver.block_store import BlockStore
@@ -14,7 +16,7 @@ from aztec.node.api import TxStatus
 from aztec.node.config import ProverConfig
 from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.sandbox.roles import Roles, StartConfig
-from aztec.sandbox.runner import Running, run, sample
+from aztec.sandbox.runner import Running, StartFailedError, run, sample
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
@@ -53,6 +55,8 @@ async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Pat
             return (await follower.get_tx_receipt(tx.tx_hash)).status is TxStatus.PROVEN
 
         await poll(proven_on_the_follower, "the tx proven, as the follower sees it")
+        # the sequencer's own archiver may see the proof a poll after the follower's
+        await poll(lambda: sample(running).proven >= 1, "the proof, as the sequencer node sees it")
         now = sample(running)
         assert now.block >= 1 and now.proven >= 1 and now.follower_block is not None and now.mined_txs >= 1
     finally:
@@ -78,3 +82,27 @@ async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Pat
             roots.append((world_state.committed_block_number, committed.get_snapshot(TreeId.ARCHIVE)))
     assert roots[0] == roots[1], "the one block, on both nodes, with the same archive"
     assert roots[0][0] == 1
+
+
+async def test_cannot_start_is_printed_before_the_stopping_lines(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        config = StartConfig(
+            roles=Roles(l1=True, sequencer=True),
+            data_dir=tmp_path,
+            rpc_port=taken.getsockname()[1],
+            metrics_port=None,
+            prover=ProverConfig(kind="test"),
+        )
+        output = io.StringIO()
+        with pytest.raises(StartFailedError):
+            await run(config, asyncio.Event(), Console(file=output, width=300), live=False)
+    lines = output.getvalue().splitlines()
+    assert lines[0].startswith("cannot start: "), lines
+    port = config.rpc_port
+    assert lines[0] == (
+        f"cannot start: the sequencer's JSON-RPC port 127.0.0.1:{port} is not available (Address already in use); "
+        "choose another with --rpc-port / AZTEC_RPC_PORT"
+    ), lines
+    assert lines[1:] == ["stopping...", "stopped; committed data kept, metrics flushed"]

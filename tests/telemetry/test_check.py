@@ -8,8 +8,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aztec.cli.main import app
-from aztec.telemetry.check import check_exporters
+from aztec.telemetry import create_telemetry_client
+from aztec.telemetry.check import check_exporters, check_scrape
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
+from aztec.telemetry.metrics.bot import BOT_TX_SENT
+from aztec.telemetry.otel.client import OtelTelemetryClient
 from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver
 from tests.support.prometheus_server import free_port
 
@@ -76,3 +79,27 @@ def test_cli_exit_codes(monkeypatch: object) -> None:
     assert failed.exit_code == 1 and "FAIL" in failed.output and down in failed.output
     bad = runner.invoke(app, ["telemetry", "check"], env={"OTEL_COLLECT_INTERVAL_MS": "soon"})
     assert bad.exit_code == 2 and "OTEL_COLLECT_INTERVAL_MS='soon'" in bad.output
+
+
+def test_check_names_what_it_checks_and_checks_a_running_node_s_scrape_endpoint() -> None:
+    """Right after the quick start: the node's endpoint is checked and named, not reported as no-op."""
+    node = create_telemetry_client(TelemetryConfig(prometheus_port=0, service_name="aztec-node", host_metrics=False))
+    try:
+        assert isinstance(node, OtelTelemetryClient) and node.prometheus is not None
+        node.get_meter("Bot").create_counter(BOT_TX_SENT).add(3)
+        url = node.prometheus.url
+        result = CliRunner().invoke(app, ["telemetry", "check", "--scrape-url", url], env={})
+        text = " ".join(result.output.split())
+        assert result.exit_code == 0, text
+        assert text.startswith("Checking the exporters configured in this environment (OTEL_* and AZTEC_* variables)")
+        assert f"ok scrape {url} a running node serves" in text and "of aztec-node (instance" in text
+        assert "No exporter configured in this environment" in text
+    finally:
+        node.stop()
+    down = f"http://127.0.0.1:{free_port()}/metrics"
+    failed = CliRunner().invoke(app, ["telemetry", "check", "--scrape-url", down, "--timeout", "1"])
+    assert failed.exit_code == 1 and f"FAIL scrape {down} unreachable: Connection refused" in " ".join(
+        failed.output.split()
+    )
+    quiet = check_scrape(down, 1.0, required=False)
+    assert quiet.ok and quiet.informational and quiet.detail.startswith("no node serving here")

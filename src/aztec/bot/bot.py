@@ -24,6 +24,7 @@ from aztec.bot.funding import Funder
 from aztec.bot.instrumentation import BotInstrumentation
 from aztec.bot.pacer import Pacer
 from aztec.bot.stats import BotRecords, BotState, BotStats, FailureKind
+from aztec.bot.unreachable import classify
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
 from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
@@ -68,6 +69,8 @@ class Bot:
         self._sending_until: float | None = None
         self._task: asyncio.Task[None] | None = None
         self._last_warning: dict[str, float] = {}
+        self._node_errors = 0
+        self._last_node_error: str | None = None
 
     @property
     def addresses(self) -> list[Fr]:
@@ -116,6 +119,8 @@ class Bot:
             sending_s=0.0 if since is None else until - since,
             failures=dict(self._records.failures),
             error=self._error,
+            node_errors=self._node_errors,
+            last_node_error=self._last_node_error,
         )
 
     # --- the run --------------------------------------------------------------------------------
@@ -147,7 +152,7 @@ class Bot:
 
     async def _fund(self) -> None:
         config = self.config
-        funder = Funder(self._client, config.funding_timeout_s)
+        funder = Funder(self._client, config.funding_timeout_s, self._node_unreachable)
         await funder.wait_ready()
         info = await self._client.get_node_info()
         token = info.contracts.get(TOKEN_CONTRACT)
@@ -191,7 +196,7 @@ class Bot:
             self._resolve(entry, FailureKind.REJECTED)
             return
         except JsonRpcTransportError as error:  # it may have been pooled: follow it, it fails as lost if not
-            self._warn("transport", f"bot: no answer to node_sendTx: {error}")
+            self._node_unreachable(error, "sending a transfer")
         except JsonRpcError as error:
             self._warn(f"error:{error.name}", f"bot: node_sendTx failed: {error.message}")
             self._resolve(entry, FailureKind.ERROR)
@@ -206,7 +211,10 @@ class Bot:
                 continue
             try:
                 receipts = await self._client.get_tx_receipts([entry.tx_hash for entry in followed])
-            except (JsonRpcError, JsonRpcTransportError) as error:
+            except JsonRpcTransportError as error:
+                self._node_unreachable(error, "fetching receipts")
+                continue
+            except JsonRpcError as error:
                 self._warn("receipts", f"bot: cannot fetch receipts: {error}")
                 continue
             now = time.monotonic()
@@ -253,6 +261,14 @@ class Bot:
                 self._fees = FeePlan.from_node_info(await self._client.get_node_info(), self.config)
             except (JsonRpcError, JsonRpcTransportError, BotError) as error:
                 self._warn("node_info", f"bot: cannot refresh the base fee: {error}")
+
+    def _node_unreachable(self, error: JsonRpcTransportError, doing: str) -> None:
+        """Count a request that got no answer, and say so (naming the node's URL and why) once per interval."""
+        error_type, reason = classify(error)
+        self._node_errors += 1
+        self._last_node_error = f"{self._client.url}: {reason}"
+        self._instrumentation.record_node_unreachable(error_type)
+        self._warn(f"unreachable:{error_type}", f"bot: node {self._client.url} does not answer ({doing}): {reason}")
 
     def _warn(self, key: str, message: str) -> None:
         """Log ``message`` at most once per interval per key (a down node would otherwise flood the log)."""

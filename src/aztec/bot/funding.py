@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from aztec.bot.accounts import BotAccount, FeePlan
@@ -28,8 +28,14 @@ class Funder:
     Everything it does shares one deadline, ``timeout_s`` from construction.
     """
 
-    def __init__(self, client: NodeRpcClient, timeout_s: float) -> None:
+    def __init__(
+        self,
+        client: NodeRpcClient,
+        timeout_s: float,
+        on_unreachable: Callable[[JsonRpcTransportError, str], None] = lambda _error, _doing: None,
+    ) -> None:
         self._client = client
+        self._on_unreachable = on_unreachable
         self._deadline = time.monotonic() + timeout_s
         self._timeout_s = timeout_s
         self._token: Fr = 0
@@ -40,8 +46,10 @@ class Funder:
             try:
                 if await self._client.is_ready():
                     return
-            except (JsonRpcError, JsonRpcTransportError) as error:
-                log.debug("bot: node not answering yet: %s", error)
+            except JsonRpcTransportError as error:
+                self._on_unreachable(error, "waiting for the node to be ready")
+            except JsonRpcError as error:
+                log.debug("bot: node not ready yet: %s", error)
             await self._pause("the node to be ready")
 
     async def fund(self, accounts: Sequence[BotAccount], token: Fr, amount: int, fees: FeePlan) -> None:
@@ -80,7 +88,9 @@ class Funder:
         while True:
             try:
                 receipt = await self._client.get_tx_receipt(tx_hash)
-            except (JsonRpcError, JsonRpcTransportError) as error:
+            except JsonRpcTransportError as error:
+                self._on_unreachable(error, "following a funding mint")
+            except JsonRpcError as error:
                 log.debug("bot: receipt of a funding mint not available: %s", error)
             else:
                 if receipt.status in (TxStatus.MINED, TxStatus.PROVEN):

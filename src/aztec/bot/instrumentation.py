@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
-from aztec.telemetry.metrics.bot import BOT_TX_FAILED, BOT_TX_LATENCY, BOT_TX_MINED, BOT_TX_SENT
+from aztec.telemetry.metrics.bot import (
+    BOT_NODE_UNREACHABLE,
+    BOT_TX_FAILED,
+    BOT_TX_LATENCY,
+    BOT_TX_MINED,
+    BOT_TX_SENT,
+)
 
 
 class BotInstrumentation:
@@ -15,6 +22,7 @@ class BotInstrumentation:
         self._mined = meter.create_counter(BOT_TX_MINED)
         self._failed = meter.create_counter(BOT_TX_FAILED)
         self._latency = meter.create_histogram(BOT_TX_LATENCY)
+        self._unreachable = meter.create_counter(BOT_NODE_UNREACHABLE)
 
     def record_sent(self) -> None:
         self._sent.add()
@@ -25,3 +33,6 @@ class BotInstrumentation:
 
     def record_failed(self) -> None:
         self._failed.add()
+
+    def record_node_unreachable(self, error_type: str) -> None:
+        self._unreachable.add(1, {a.ERROR_TYPE: error_type})

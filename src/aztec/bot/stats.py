@@ -56,6 +56,10 @@ class BotStats:
     failures: dict[FailureKind, int] = field(default_factory=dict)
     error: str | None = None
     """Why the bot failed (state ``failed``)."""
+    node_errors: int = 0
+    """Requests to the node that got no answer (also the ``aztec.bot.node_unreachable`` counter)."""
+    last_node_error: str | None = None
+    """The node's URL and why the last of those got no answer."""
 
 
 class BotRecords:

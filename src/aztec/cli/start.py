@@ -7,7 +7,6 @@ import contextlib
 import logging
 import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
 
     from aztec.sandbox.roles import StartConfig
 
-DEFAULT_DATA_DIR = Path.home() / ".aztec-node"
-
 
 def start(
     sandbox: bool = typer.Option(False, "--sandbox", help="Everything: L1, sequencer node with prover, follower, bot."),
@@ -27,44 +24,62 @@ def start(
     prover: bool = typer.Option(False, "--prover", help="Prove the sequencer's blocks (with --sequencer)."),
     node: bool = typer.Option(False, "--node", help="A node that follows L1 (no sequencing)."),
     bot: bool = typer.Option(False, "--bot", help="Send token transfers to a node."),
-    data_dir: Path = typer.Option(DEFAULT_DATA_DIR, envvar="AZTEC_DATA_DIR", help="Where everything is persisted."),
-    rpc_host: str = typer.Option("127.0.0.1", envvar="AZTEC_RPC_HOST", help="JSON-RPC bind address."),
-    rpc_port: int = typer.Option(8080, envvar="AZTEC_RPC_PORT", min=0, max=65535, help="Node JSON-RPC port."),
-    metrics_port: int = typer.Option(
-        9464,
-        envvar="AZTEC_PROMETHEUS_PORT",
-        min=0,
-        max=65535,
-        help="Node scrape endpoint port (bot: +1, follower: +2).",
+    data_dir: str = typer.Option(
+        "~/.aztec-node", envvar="AZTEC_DATA_DIR", metavar="DIR", help="Where everything is persisted."
     ),
-    metrics_host: str = typer.Option("127.0.0.1", envvar="AZTEC_PROMETHEUS_HOST", help="Scrape endpoint address."),
+    rpc_host: str = typer.Option("127.0.0.1", envvar="AZTEC_RPC_HOST", metavar="HOST", help="JSON-RPC bind address."),
+    rpc_port: str = typer.Option(
+        "8080", envvar="AZTEC_RPC_PORT", metavar="PORT", help="Sequencer node JSON-RPC port (follower: +1; 0: any)."
+    ),
+    metrics_port: str = typer.Option(
+        "9464",
+        envvar=["OTEL_EXPORTER_PROMETHEUS_PORT", "AZTEC_PROMETHEUS_PORT"],
+        metavar="PORT",
+        help="Sequencer node scrape endpoint port (bot: +1, follower: +2; 0: any).",
+    ),
+    metrics_host: str = typer.Option(
+        "127.0.0.1",
+        envvar=["OTEL_EXPORTER_PROMETHEUS_HOST", "AZTEC_PROMETHEUS_HOST"],
+        metavar="HOST",
+        help="Scrape endpoint address.",
+    ),
     no_metrics: bool = typer.Option(False, "--no-metrics", help="No scrape endpoint (no-op client unless OTLP set)."),
-    l1_block_time: float = typer.Option(1.0, envvar="AZTEC_L1_BLOCK_TIME", min=0.01, help="L1 block time (s)."),
-    slot_duration: float = typer.Option(2.0, envvar="AZTEC_SLOT_DURATION", min=0.01, help="Sequencer slot (s)."),
-    min_txs: int = typer.Option(1, envvar="AZTEC_MIN_TXS_PER_BLOCK", min=1, help="Min txs per block."),
-    max_txs: int = typer.Option(32, envvar="AZTEC_MAX_TXS_PER_BLOCK", min=1, help="Max txs per block."),
-    max_block_wait: float = typer.Option(
-        10.0, envvar="AZTEC_MAX_BLOCK_WAIT", min=0, help="Publish fewer than min txs after this wait (s)."
+    l1_block_time: str = typer.Option("1", envvar="AZTEC_L1_BLOCK_TIME", metavar="S", help="L1 block time (s)."),
+    slot_duration: str = typer.Option("2", envvar="AZTEC_SLOT_DURATION", metavar="S", help="Sequencer slot (s)."),
+    min_txs: str = typer.Option("1", envvar="AZTEC_MIN_TXS_PER_BLOCK", metavar="N", help="Min txs per block."),
+    max_txs: str = typer.Option("32", envvar="AZTEC_MAX_TXS_PER_BLOCK", metavar="N", help="Max txs per block."),
+    max_block_wait: str = typer.Option(
+        "10", envvar="AZTEC_MAX_BLOCK_WAIT", metavar="S", help="Publish fewer than min txs after this wait (s)."
     ),
-    tx_pool_size: int = typer.Option(10_000, envvar="AZTEC_TX_POOL_MAX_TXS", min=1, help="Max pending txs."),
-    prover_kind: str = typer.Option("native", "--prover-kind", envvar="AZTEC_PROVER", help="native or test."),
-    prover_workers: int = typer.Option(1, envvar="AZTEC_PROVER_WORKERS", min=1, help="Native prover processes."),
-    prover_scale: float = typer.Option(
-        0.05, envvar="AZTEC_PROVER_SCALE", min=0.0, help="Native prover cost-model scale (1 = full)."
+    tx_pool_size: str = typer.Option("10000", envvar="AZTEC_TX_POOL_MAX_TXS", metavar="N", help="Max pending txs."),
+    prover_kind: str = typer.Option(
+        "native", "--prover-kind", envvar="AZTEC_PROVER", metavar="KIND", help="native or test."
     ),
-    bot_tps: float = typer.Option(2.0, envvar="AZTEC_BOT_TPS", min=0.001, help="Bot transfers per second."),
-    bot_accounts: int = typer.Option(4, envvar="AZTEC_BOT_ACCOUNTS", min=1, help="Bot sender accounts."),
-    bot_rpc_url: str = typer.Option("", envvar="AZTEC_BOT_RPC_URL", help="Node the bot sends to (bot-only runs)."),
+    prover_workers: str = typer.Option(
+        "1", envvar="AZTEC_PROVER_WORKERS", metavar="N", help="Native prover processes."
+    ),
+    prover_scale: str = typer.Option(
+        "0.05", envvar="AZTEC_PROVER_SCALE", metavar="X", help="Native prover cost-model scale (1 = full)."
+    ),
+    bot_tps: str = typer.Option("2", envvar="AZTEC_BOT_TPS", metavar="TPS", help="Bot transfers per second."),
+    bot_accounts: str = typer.Option("4", envvar="AZTEC_BOT_ACCOUNTS", metavar="N", help="Bot sender accounts."),
+    bot_rpc_url: str = typer.Option(
+        "",
+        envvar="AZTEC_BOT_RPC_URL",
+        metavar="URL",
+        help="Node the bot sends to (default: this process's sequencer, else http://RPC-HOST:RPC-PORT/).",
+    ),
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
 ) -> None:
     """Start the sandbox (--sandbox) or the roles named by flags, until Ctrl-C."""
     # Imported here, not at the top: `aztec start --help` must not load the node (tests/cli/test_startup.py).
     from rich.console import Console
+    from rich.markup import escape
 
     from aztec.foundation.config import ConfigError
-    from aztec.node.config import ProverConfig
-    from aztec.sandbox.roles import Roles, StartConfig
-    from aztec.sequencer.config import SequencerConfig
+    from aztec.foundation.logs import configure_logging
+    from aztec.sandbox.roles import Roles
+    from aztec.sandbox.validation import StartArgs, validate_start
 
     console = Console(highlight=False, soft_wrap=True)
     roles = Roles.sandbox() if sandbox else Roles(l1=l1, sequencer=sequencer, prover=prover, follower=node, bot=bot)
@@ -74,43 +89,43 @@ def start(
     if roles.prover and not roles.sequencer:
         console.print("--prover proves the blocks of this process's sequencer: add --sequencer")
         raise typer.Exit(2)
-    if prover_kind not in ("native", "test"):
-        console.print(f"invalid setting AZTEC_PROVER / --prover-kind={prover_kind!r}: expected native or test")
-        raise typer.Exit(2)
-    try:
-        config = StartConfig(
-            roles=roles,
-            data_dir=data_dir.expanduser(),
-            rpc_host=rpc_host,
-            rpc_port=rpc_port,
-            metrics_host=metrics_host,
-            metrics_port=None if no_metrics else metrics_port,
-            l1_block_time_s=l1_block_time,
-            sequencer=SequencerConfig(
-                slot_duration_s=slot_duration,
-                min_txs_per_block=min_txs,
-                max_txs_per_block=max_txs,
-                max_block_wait_s=max_block_wait,
-            ),
-            prover=ProverConfig(kind=prover_kind, workers=prover_workers, scale=prover_scale),
-            tx_pool_max_txs=tx_pool_size,
-            bot_tx_per_second=bot_tps,
-            bot_accounts=bot_accounts,
-            bot_rpc_url=bot_rpc_url or None,
-        )
-    except ValueError as error:
-        console.print(f"[red]invalid settings:[/red] {error}")
-        raise typer.Exit(2) from None
-    live = status and sys.stdout.isatty()
-    logging.basicConfig(
-        level=logging.WARNING if live else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    args = StartArgs(
+        roles=roles,
+        data_dir=data_dir,
+        rpc_host=rpc_host,
+        rpc_port=rpc_port,
+        metrics_host=metrics_host,
+        metrics_port=metrics_port,
+        no_metrics=no_metrics,
+        l1_block_time=l1_block_time,
+        slot_duration=slot_duration,
+        min_txs=min_txs,
+        max_txs=max_txs,
+        max_block_wait=max_block_wait,
+        tx_pool_size=tx_pool_size,
+        prover_kind=prover_kind,
+        prover_workers=prover_workers,
+        prover_scale=prover_scale,
+        bot_tps=bot_tps,
+        bot_accounts=bot_accounts,
+        bot_rpc_url=bot_rpc_url,
     )
     try:
-        asyncio.run(_main(config, console, live))
-    except (ConfigError, OSError, ValueError) as error:
-        console.print(f"[red]cannot start:[/red] {error}")
+        config = validate_start(args)
+    except ConfigError as error:
+        console.print(f"[red]cannot start:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
+    live = status and sys.stdout.isatty()
+    configure_logging(logging.WARNING if live else logging.INFO)
+    from aztec.sandbox.runner import StartFailedError  # the node's modules, once the settings are known good
+
+    try:
+        asyncio.run(_main(config, console, live))
+    except StartFailedError:
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed: no traceback either
+        console.print("interrupted")
+        raise typer.Exit(130) from None
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:

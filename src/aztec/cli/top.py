@@ -15,21 +15,35 @@ if TYPE_CHECKING:
 
 def top(
     url: Annotated[str, typer.Option(help="The node's metrics endpoint.")] = "http://127.0.0.1:9464/metrics",
-    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between scrapes.")] = 2.0,
-    window: Annotated[
-        float, typer.Option(min=0.0, help="Seconds of history for rates and quantiles (0: the last interval only).")
-    ] = 30.0,
-    count: Annotated[int, typer.Option(min=0, help="Stop after this many scrapes (0: run until Ctrl-C).")] = 0,
+    interval_raw: Annotated[str, typer.Option("--interval", metavar="S", help="Seconds between scrapes.")] = "2",
+    window_raw: Annotated[
+        str,
+        typer.Option(
+            "--window", metavar="S", help="Seconds of history for rates and quantiles (0: the last interval only)."
+        ),
+    ] = "30",
+    count_raw: Annotated[
+        str, typer.Option("--count", metavar="N", help="Stop after this many scrapes (0: run until Ctrl-C).")
+    ] = "0",
 ) -> None:
     """Live key figures of a running node: heights, txs/s, pool, block build time, proving queue, CPU, memory."""
     from rich.console import Console
     from rich.live import Live
+    from rich.markup import escape
 
+    from aztec.foundation.config import ConfigError, parse_float, parse_int
     from aztec.top.figures import compute
     from aztec.top.scrape import ScrapeError, fetch, parse
     from aztec.top.view import frame
 
     console = Console()
+    try:  # checked here, not by the flag parser, so that a bad value is echoed in one line
+        interval = parse_float("--interval", interval_raw, minimum=0.05, maximum=86_400)
+        window = parse_float("--window", window_raw, minimum=0.0, maximum=86_400 * 7)
+        count = parse_int("--count", count_raw, minimum=0, maximum=10**9)
+    except ConfigError as bad:
+        console.print(f"[red]error:[/red] {escape(str(bad))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
     history: collections.deque[Snapshot] = collections.deque()
     figures: Figures | None = None
     scrapes = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,6 +71,21 @@ def parse_int(name: str, raw: str, *, minimum: int | None = None, maximum: int |
         raise ConfigError(name, raw, f"must be at least {minimum}")
     if maximum is not None and value > maximum:
         raise ConfigError(name, raw, f"must be at most {maximum}")
+    return value
+
+
+def parse_float(name: str, raw: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    """A finite number within the bounds; :class:`ConfigError` naming ``name`` and the value otherwise."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, raw, "expected a number") from None
+    if not math.isfinite(value):
+        raise ConfigError(name, raw, "expected a finite number")
+    if minimum is not None and value < minimum:
+        raise ConfigError(name, raw, f"must be at least {minimum:g}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(name, raw, f"must be at most {maximum:g}")
     return value
 
 

@@ -8,7 +8,9 @@ the witness, as much work as :mod:`aztec.prover.cost_model` says the circuit's s
     hashes = ceil(gates * scale / GATES_PER_HASH)
 
 The proof is ``PROOF_FIELDS`` field elements. Workers are spawned (not forked) on first use; ``workers``
-sets how many jobs prove at once. Call :meth:`NativeCircuitProver.stop` (or use ``async with``) to end them.
+sets how many jobs prove at once; workers ignore Ctrl-C and exit when the node's process is gone
+(even killed with SIGKILL), see :func:`aztec.prover.native_worker.init_worker`. Call
+:meth:`NativeCircuitProver.stop` (or use ``async with``) to end them.
 A job abandoned by its caller (e.g. a timeout) still runs to completion in its worker.
 """
 
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 
 from aztec.circuits.names import CircuitName
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.prover.instrumentation import ProverInstrumentation
-from aztec.prover.native_worker import run_native_job
+from aztec.prover.native_worker import init_worker, run_native_job
 from aztec.prover.proof import Proof
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
 from aztec.telemetry.api import TelemetryClient
@@ -44,7 +47,12 @@ class NativeCircuitProver(SerializingCircuitProver):
         if self._stopped:
             raise RuntimeError("the native prover was stopped")
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     async def start(self) -> None:

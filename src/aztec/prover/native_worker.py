@@ -1,18 +1,39 @@
 """What a native prover worker process runs: witness generation, then the proof computation.
 
-Kept free of telemetry and asyncio so a spawned worker imports only the circuits.
+Kept free of telemetry and asyncio so a spawned worker imports only the circuits. A worker ignores
+SIGINT (a terminal's Ctrl-C reaches the whole process group; the node stops the pool itself) and exits
+within about :data:`PARENT_POLL_S` once the node that spawned it is gone, even after a SIGKILL.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
+import time
 from dataclasses import dataclass
+from typing import Final
 
 from aztec.circuits.names import CircuitName
 from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.fields import FIELD_MODULUS
 from aztec.foundation.timer import Timer
 from aztec.prover.cost_model import PROOF_FIELDS, CircuitCost
+
+PARENT_POLL_S: Final = 0.25
+
+
+def init_worker(parent_pid: int) -> None:
+    """The pool's initializer: ignore Ctrl-C, and die with the parent (a daemon thread watches it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)  # the node is gone: nobody will read this worker's results
 
 
 @dataclass(frozen=True)

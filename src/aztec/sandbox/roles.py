@@ -26,6 +26,20 @@ class Roles:
     def any(self) -> bool:
         return self.l1 or self.sequencer or self.prover or self.follower or self.bot
 
+    @property
+    def needs_data_dir(self) -> bool:
+        """The L1, a sequencer and a follower keep data; a bot alone keeps none (and creates no directory)."""
+        return self.l1 or self.sequencer or self.follower
+
+    @property
+    def title(self) -> str:
+        """The roles as the flags that name them, e.g. ``--l1 --sequencer --prover``."""
+        names = [("l1", self.l1), ("sequencer", self.sequencer), ("prover", self.prover)]
+        names += [("node", self.follower), ("bot", self.bot)]
+        if all(on for _, on in names):
+            return "sandbox"
+        return " ".join(f"--{name}" for name, on in names if on)
+
 
 @dataclass(frozen=True)
 class StartConfig:
@@ -33,10 +47,11 @@ class StartConfig:
     data_dir: Path
     rpc_host: str = "127.0.0.1"
     rpc_port: int = 8080
-    """The sequencer node's JSON-RPC port; the follower's is the next one."""
+    """The sequencer node's JSON-RPC port; the follower's is the next one, in this process or its own."""
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = 9464
-    """The node's scrape endpoint; the bot's is the next port, the follower's the one after (None: off)."""
+    """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after
+    (None: off), so that roles in separate processes on default settings never collide."""
     l1_block_time_s: float = 1.0
     sequencer: SequencerConfig = field(default_factory=SequencerConfig)
     prover: ProverConfig = field(default_factory=ProverConfig)
@@ -51,5 +66,21 @@ class StartConfig:
         return self.data_dir / "l1.sqlite"
 
     @property
+    def needs_l1(self) -> bool:
+        return self.roles.needs_data_dir
+
+    @property
     def follower_rpc_port(self) -> int:
         return 0 if self.rpc_port == 0 else self.rpc_port + 1
+
+    def _offset_metrics_port(self, offset: int) -> int | None:
+        port = self.metrics_port
+        return None if port is None else (0 if port == 0 else port + offset)
+
+    @property
+    def bot_metrics_port(self) -> int | None:
+        return self._offset_metrics_port(1)
+
+    @property
+    def follower_metrics_port(self) -> int | None:
+        return self._offset_metrics_port(2)

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 
 from aztec.bot.bot import Bot
 from aztec.bot.config import BotConfig
+from aztec.foundation.config import ConfigError
 from aztec.foundation.json_rpc.server import JsonRpcServer
+from aztec.foundation.logs import console_logging
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
@@ -27,6 +32,7 @@ from aztec.node.service import AztecNodeService
 from aztec.sandbox.roles import StartConfig
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
+from aztec.sandbox.validation import METRICS_PORT, RPC_PORT, Setting
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -49,6 +55,7 @@ class Running:
     bot: Bot | None = None
     lag: EventLoopLagMonitor | None = None
     clients: list[TelemetryClient] = field(default_factory=list)
+    labelled_clients: list[tuple[str, TelemetryClient]] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
 
     async def stop(self) -> None:
@@ -75,30 +82,29 @@ def _describe(name: str, client: TelemetryClient) -> list[str]:
     return [f"{name} metrics: off"]
 
 
+class StartFailedError(Exception):
+    """Start-up failed; the reason was printed (``cannot start: ...``) before the stopping lines."""
+
+
 async def start_roles(config: StartConfig, running: Running) -> None:
+    """Start each role with its own telemetry client and default ports (see :class:`StartConfig`).
+
+    A bot-only process opens no L1 and writes nothing below the data directory; an L1-only process
+    serves no metrics (the L1 has none).
+    """
     roles = config.roles
-    metrics_port = config.metrics_port
-    node_role = "sequencer" if roles.sequencer else "follower" if roles.follower else "node"
-    node_telemetry = service_telemetry(
-        "aztec-node",
-        role=node_role,
-        data_dir=config.data_dir,
-        primary=True,
-        metrics_host=config.metrics_host,
-        metrics_port=metrics_port,
-    )
-    running.clients.append(node_telemetry)
-    running.lag = EventLoopLagMonitor(node_telemetry)
-    running.lag.start()
-    running.addresses += _describe("node", node_telemetry)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    running.l1 = DevL1Chain.open(
-        config.l1_path, genesis_archive_root(), DevL1Config(block_time_s=config.l1_block_time_s)
-    )
+    if roles.needs_data_dir:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        running.l1 = DevL1Chain.open(
+            config.l1_path, genesis_archive_root(), DevL1Config(block_time_s=config.l1_block_time_s)
+        )
     if roles.l1:
+        assert running.l1 is not None
         await running.l1.start()
         running.mining = True
     if roles.sequencer:
+        assert running.l1 is not None
+        node_telemetry = _client(running, "node", "aztec-node", "sequencer", config, config.metrics_port)
         node_config = NodeConfig(
             config.data_dir / "sequencer",
             rpc_host=config.rpc_host,
@@ -110,23 +116,15 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
         running.node_rpc = build_node_rpc_server(running.node, node_telemetry, config.rpc_host, config.rpc_port)
-        await running.node_rpc.start()
+        with _naming(RPC_PORT, f"the sequencer's JSON-RPC port {config.rpc_host}:{config.rpc_port}"):
+            await running.node_rpc.start()
         running.addresses.append(f"sequencer node JSON-RPC: {running.node_rpc.url}")
     if roles.follower:
-        follower_telemetry = node_telemetry
-        if roles.sequencer:
-            follower_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 2)
-            follower_telemetry = service_telemetry(
-                "aztec-node",
-                role="follower",
-                data_dir=config.data_dir,
-                primary=False,
-                metrics_host=config.metrics_host,
-                metrics_port=follower_port,
-            )
-            running.clients.append(follower_telemetry)
-            running.addresses += _describe("follower", follower_telemetry)
-        rpc_port = config.follower_rpc_port if roles.sequencer else config.rpc_port
+        assert running.l1 is not None
+        follower_telemetry = _client(
+            running, "follower", "aztec-node", "follower", config, config.follower_metrics_port
+        )
+        rpc_port = config.follower_rpc_port
         follower_config = NodeConfig(
             config.data_dir / "follower",
             rpc_host=config.rpc_host,
@@ -138,27 +136,54 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         )
         await running.follower.start()
         running.follower_rpc = build_node_rpc_server(running.follower, follower_telemetry, config.rpc_host, rpc_port)
-        await running.follower_rpc.start()
+        with _naming(RPC_PORT, f"the follower's JSON-RPC port {config.rpc_host}:{rpc_port} (--rpc-port + 1)"):
+            await running.follower_rpc.start()
         running.addresses.append(f"follower node JSON-RPC: {running.follower_rpc.url}")
     if roles.bot:
         rpc_url = config.bot_rpc_url or (running.node_rpc.url if running.node_rpc is not None else None)
         if rpc_url is None:
             raise ValueError("the bot needs a node: run it with --sequencer or give --bot-rpc-url")
-        bot_port = None if metrics_port is None else (0 if metrics_port == 0 else metrics_port + 1)
-        bot_telemetry = service_telemetry(
-            "aztec-bot",
-            role="bot",
-            data_dir=config.data_dir,
-            primary=False,
-            metrics_host=config.metrics_host,
-            metrics_port=bot_port,
-        )
-        running.clients.append(bot_telemetry)
-        running.addresses += _describe("bot", bot_telemetry)
+        bot_telemetry = _client(running, "bot", "aztec-bot", "bot", config, config.bot_metrics_port)
         running.bot = Bot(
             rpc_url, bot_telemetry, BotConfig(tx_per_second=config.bot_tx_per_second, accounts=config.bot_accounts)
         )
         await running.bot.start()
+        running.addresses.append(f"bot sends to: {rpc_url}")
+
+
+@contextlib.contextmanager
+def _naming(setting: Setting, what: str) -> Iterator[None]:
+    """A listener that cannot bind names the setting behind it (``... is in use; set --rpc-port / ...``)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        reason = os.strerror(error.errno)
+        raise ValueError(f"{what} is not available ({reason}); choose another with {setting.name}") from None
+
+
+def _client(
+    running: Running, label: str, service: str, role: str, config: StartConfig, port: int | None
+) -> TelemetryClient:
+    """This role's telemetry client; the first one in the process is its primary service (its instance id is
+    the configured one, the others append their role) and carries the event-loop lag monitor."""
+    with _naming(METRICS_PORT, f"the {label}'s scrape port {config.metrics_host}:{port}"):
+        client = service_telemetry(
+            service,
+            role=role,
+            data_dir=config.data_dir,
+            primary=not running.clients,
+            metrics_host=config.metrics_host,
+            metrics_port=port,
+        )
+    running.clients.append(client)
+    running.labelled_clients.append((label, client))
+    running.addresses += _describe(label, client)
+    if running.lag is None:
+        running.lag = EventLoopLagMonitor(client)
+        running.lag.start()
+    return client
 
 
 def sample(running: Running) -> StatusSample:
@@ -176,7 +201,33 @@ def sample(running: Running) -> StatusSample:
         bot_mined=bot.mined if bot else 0,
         bot_failed=bot.failed if bot else 0,
         follower_block=running.follower.status()["block"] if running.follower and running.node else None,
+        bot_node_errors=bot.node_errors if bot else 0,
+        bot_last_node_error=bot.last_node_error if bot else None,
     )
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def export_health(running: Running) -> list[tuple[str, str]]:
+    """(service, state) rows: where each client's metrics go and whether the last exports worked."""
+    rows: list[tuple[str, str]] = []
+    for label, client in running.labelled_clients:
+        if not isinstance(client, OtelTelemetryClient):
+            rows.append((label, "metrics off"))
+            continue
+        if client.prometheus is not None:
+            rows.append((label, f"scrape endpoint {client.prometheus.url}"))
+        for endpoint in client.health.endpoints():
+            if endpoint.failing:
+                state = f"FAILING ({endpoint.failures} failed): {_short(endpoint.last_error or '')}"
+            else:
+                state = f"ok ({endpoint.successes} exports)"
+            rows.append((label, f"{endpoint.exporter} {endpoint.endpoint}: {state}"))
+        if client.config.otlp_metrics_endpoint is not None and not client.health.endpoints():
+            rows.append((label, f"OTLP {client.config.otlp_metrics_endpoint}: no export yet"))
+    return rows
 
 
 async def run(
@@ -187,41 +238,63 @@ async def run(
     live: bool,
     on_started: Callable[[Running], None] | None = None,
 ) -> None:
-    """Start the roles, show the status until ``stop`` is set, then shut everything down cleanly."""
+    """Start the roles, show the status until ``stop`` is set, then shut everything down cleanly.
+
+    A start-up failure prints ``cannot start: <reason>`` first, then stops what was started, then
+    raises :class:`StartFailedError`. On a live screen, log lines are printed above it (never through it).
+    """
     running = Running()
+    title = f"aztec {config.roles.title}"
     try:
-        await start_roles(config, running)
+        try:
+            await start_roles(config, running)
+        except (ConfigError, OSError, ValueError) as error:
+            console.print(f"[red]cannot start:[/red] {escape(str(error))}")
+            raise StartFailedError(str(error)) from None
         for line in running.addresses:
             console.print(line)
         console.print("started; Ctrl-C stops")
         if on_started is not None:
             on_started(running)
-        board = StatusBoard()
+        board = StatusBoard(title=title)
         if live:
-            with Live(board.render(running.addresses), console=console, refresh_per_second=2) as screen:
-                while not stop.is_set():
-                    board.add(sample(running))
-                    screen.update(board.render(running.addresses))
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), 1.0)
+            await show_live(running, board, stop, console)
         else:
-            last_log = 0.0
-            while not stop.is_set():
-                board.add(sample(running))
-                if time.monotonic() - last_log >= 10:
-                    s = sample(running)
-                    _log.info(
-                        "status: block %d, proven %d, %.2f txs/s, pool %d, proving queue %d",
-                        s.block,
-                        s.proven,
-                        board.txs_per_second(),
-                        s.pool,
-                        s.proving_queue,
-                    )
-                    last_log = time.monotonic()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
+            await _log_status(running, board, stop)
     finally:
         console.print("stopping...")
         await running.stop()
         console.print("stopped; committed data kept, metrics flushed")
+
+
+async def show_live(running: Running, board: StatusBoard, stop: asyncio.Event, console: Console) -> None:
+    """The live screen until ``stop``; the metrics addresses are in its export rows, the others below them."""
+    addresses = [line for line in running.addresses if " metrics: " not in line]
+    with (
+        console_logging(console),
+        Live(board.render(addresses), console=console, refresh_per_second=2, transient=True) as screen,
+    ):
+        while not stop.is_set():
+            board.add(sample(running), export_health(running))
+            screen.update(board.render(addresses))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def _log_status(running: Running, board: StatusBoard, stop: asyncio.Event) -> None:
+    last_log = 0.0
+    while not stop.is_set():
+        s = sample(running)
+        board.add(s, export_health(running))
+        if time.monotonic() - last_log >= 10:
+            _log.info(
+                "status: block %d, proven %d, %.2f txs/s, pool %d, proving queue %d",
+                s.block,
+                s.proven,
+                board.txs_per_second(),
+                s.pool,
+                s.proving_queue,
+            )
+            last_log = time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)

@@ -1,4 +1,7 @@
-"""The sandbox's live one-screen status: heights, throughput, pool, proving queue, bot."""
+"""The live one-screen status of ``aztec start``: heights, throughput, pool, proving queue, bot, export health.
+
+Titled by the roles the process runs (``aztec sandbox``, ``aztec --node``...).
+"""
 
 from __future__ import annotations
 
@@ -21,16 +24,23 @@ class StatusSample:
     bot_mined: int = 0
     bot_failed: int = 0
     follower_block: int | None = None
+    bot_node_errors: int = 0
+    bot_last_node_error: str | None = None
 
 
 class StatusBoard:
     """Keeps recent samples and renders the figures an operator watches, with a txs/s rate."""
 
-    def __init__(self, window_s: float = 10.0) -> None:
+    def __init__(self, window_s: float = 10.0, *, title: str = "aztec sandbox") -> None:
         self._samples: deque[StatusSample] = deque()
         self._window = window_s
+        self.title = title
+        self._exports: list[tuple[str, str]] = []
 
-    def add(self, sample: StatusSample) -> None:
+    def add(self, sample: StatusSample, exports: list[tuple[str, str]] | None = None) -> None:
+        """A new sample, and the export health rows (service, state) at that moment."""
+        if exports is not None:
+            self._exports = exports
         self._samples.append(sample)
         while self._samples and sample.at - self._samples[0].at > self._window:
             self._samples.popleft()
@@ -43,7 +53,7 @@ class StatusBoard:
         return (last.mined_txs - first.mined_txs) / elapsed if elapsed > 0 else 0.0
 
     def render(self, addresses: list[str]) -> Table:
-        table = Table(title="aztec sandbox", show_header=False, expand=False)
+        table = Table(title=self.title, show_header=False, expand=False)
         table.add_column("what", style="bold")
         table.add_column("value", justify="right")
         if not self._samples:
@@ -58,6 +68,10 @@ class StatusBoard:
         table.add_row("pool size", str(s.pool))
         table.add_row("proving queue", str(s.proving_queue))
         table.add_row("bot sent / mined / failed", f"{s.bot_sent} / {s.bot_mined} / {s.bot_failed}")
+        if s.bot_node_errors:
+            table.add_row("bot's node not answering", f"{s.bot_node_errors} requests; last: {s.bot_last_node_error}")
+        for service, state in self._exports:
+            table.add_row(f"{service} export", state)
         for address in addresses:
             table.add_row("", address)
         table.add_row("", f"updated {time.strftime('%H:%M:%S', time.localtime())}; Ctrl-C stops")

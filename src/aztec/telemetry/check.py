@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -24,6 +25,8 @@ class CheckResult:
     target: str
     ok: bool
     detail: str
+    informational: bool = False
+    """Nothing to check there (e.g. no node serving the default scrape URL): neither ok nor a failure."""
 
 
 def check_exporters(config: TelemetryConfig, timeout_s: float = 5.0) -> list[CheckResult]:
@@ -112,6 +115,32 @@ def check_file(path: Path) -> CheckResult:
     if not existing.is_dir() or not os.access(existing, os.W_OK):
         return CheckResult("ndjson", str(path), False, f"cannot create files in {existing}")
     return CheckResult("ndjson", str(path), True, "writable")
+
+
+def check_scrape(url: str, timeout_s: float, *, required: bool) -> CheckResult:
+    """A running node's scrape endpoint: does it answer, and which services' series does it serve?"""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            text = response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return _scrape_problem(url, f"answers HTTP {error.code}, not metrics", required)
+    except (urllib.error.URLError, OSError) as error:
+        reason = _reason(error.reason if isinstance(error, urllib.error.URLError) else error)
+        return _scrape_problem(url, f"unreachable: {reason}", required)
+    series = [line for line in text.splitlines() if line and not line.startswith("#")]
+    services = sorted(set(re.findall(r'service_name="([^"]*)"', text)))
+    instances = sorted(set(re.findall(r'service_instance_id="([^"]*)"', text)))
+    if not series:
+        return _scrape_problem(url, "answers, but serves no series", required)
+    who = f"{', '.join(services) or 'unnamed services'} (instance {', '.join(instances) or 'unknown'})"
+    return CheckResult("scrape", url, True, f"a running node serves {len(series)} series of {who}")
+
+
+def _scrape_problem(url: str, detail: str, required: bool) -> CheckResult:
+    """A failure for a URL the user named; for the default one, only a note that no node is serving there."""
+    if required:
+        return CheckResult("scrape", url, False, detail)
+    return CheckResult("scrape", url, True, f"no node serving here: {detail}", informational=True)
 
 
 def _reason(error: object) -> str:

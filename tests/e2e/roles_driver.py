@@ -1,0 +1,115 @@
+"""Runs the README's multi-process example and writes what it saw as JSON (``python -m tests.e2e.roles_driver``).
+
+Run by ``tests/e2e/test_roles.py``, usually inside a private network namespace (``unshare -n``), where the
+default ports are free whatever else runs on the machine; the test asserts on the report. Each command
+runs verbatim, except that ``uv run aztec`` is this interpreter's ``-m aztec.cli.main``; each in its own
+process group, stopped as a terminal's Ctrl-C does (SIGINT to the group).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+FOLLOWER_RPC = "http://127.0.0.1:8081/"
+SEQUENCER_RPC = "http://127.0.0.1:8080/"
+NODE_METRICS = "http://127.0.0.1:9464/metrics"
+BOT_METRICS = "http://127.0.0.1:9465/metrics"
+FOLLOWER_METRICS = "http://127.0.0.1:9466/metrics"
+
+
+def argv(command: str) -> list[str]:
+    words = shlex.split(command, comments=True)
+    assert words[:3] == ["uv", "run", "aztec"], command
+    return [sys.executable, "-m", "aztec.cli.main", *words[3:]]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return None
+
+
+def _block_number(url: str) -> int | None:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "node_getBlockNumber", "params": []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(json.loads(response.read())["result"])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _bot_mined(metrics: str | None) -> float:
+    for line in (metrics or "").splitlines():
+        if line.startswith("aztec_bot_tx_mined_total"):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def main(commands: list[str], home: Path, bot_home: Path, logs: Path, report_path: Path, timeout_s: float) -> None:
+    report: dict[str, Any] = {"commands": commands, "timeline": []}
+    processes: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+    try:
+        for index, command in enumerate(commands):
+            log = logs / f"process{index}.log"
+            # the bot gets a HOME of its own, so that the test can see it creates nothing there
+            environment = {**os.environ, "HOME": str(bot_home if "--bot" in command else home)}
+            environment["PYTHONUNBUFFERED"] = "1"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    argv(command), stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True
+                )
+            processes.append((command, process, log))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for _, p, _ in processes):
+                break
+            follower_block = _block_number(FOLLOWER_RPC)
+            bot_mined = _bot_mined(_get(BOT_METRICS))
+            report["follower_block"] = follower_block
+            report["bot_mined"] = bot_mined
+            if follower_block and follower_block >= 1 and bot_mined >= 1:
+                break
+            time.sleep(0.5)
+        report["sequencer_block"] = _block_number(SEQUENCER_RPC)
+        report["bot_metrics"] = _get(BOT_METRICS)
+        report["node_metrics"] = _get(NODE_METRICS)
+        report["follower_metrics"] = _get(FOLLOWER_METRICS)
+        report["exited_early"] = [c for c, p, _ in processes if p.poll() is not None]
+    finally:
+        for _command, process, _log in reversed(processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT)
+        codes = []
+        for _command, process, _log in processes:
+            try:
+                codes.append(process.wait(timeout=60))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                codes.append(process.wait(timeout=30))
+        report["exit_codes"] = codes
+        report["outputs"] = [log.read_text(errors="replace") for _, _, log in processes]
+        report_path.write_text(json.dumps(report))
+
+
+if __name__ == "__main__":
+    spec = json.loads(sys.argv[1])
+    main(
+        spec["commands"],
+        Path(spec["home"]),
+        Path(spec["bot_home"]),
+        Path(spec["logs"]),
+        Path(spec["report"]),
+        float(spec["timeout_s"]),
+    )
