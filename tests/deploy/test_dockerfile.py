@@ -36,7 +36,8 @@ def _start_defaults() -> dict[str, Any]:
     for param in command.params:
         envvar = getattr(param, "envvar", None)
         for name in [envvar] if isinstance(envvar, str) else envvar or []:
-            defaults[name] = param.default
+            default = param.default
+            defaults[name] = int(default) if isinstance(default, str) and default.isdigit() else default
     return defaults
 
 

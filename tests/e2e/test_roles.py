@@ -111,7 +111,8 @@ def test_a_bot_alone_serves_only_the_bot_s_metrics(report: dict[str, object]) ->
     assert isinstance(text, str)
     names = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
     aztec = {name for name in names if name.startswith("aztec_")}
-    assert aztec and all(name.startswith(("aztec_bot_", "aztec_runtime_", "aztec_telemetry_")) for name in aztec), aztec
+    own = ("aztec_bot_", "aztec_runtime_", "aztec_telemetry_", "aztec_node_info")  # build info: every service's
+    assert aztec and all(name.startswith(own) for name in aztec), aztec
     services = set(re.findall(r'service_name="([^"]+)"', text))
     assert services == {"aztec-bot"}, services
     node = report["node_metrics"]
