@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from aztec.deploy.consistency import apply_metric_relabel, load_yaml, prometheus_problems, scrape_targets
+from aztec.deploy.consistency import (
+    alertmanager_targets,
+    apply_metric_relabel,
+    load_yaml,
+    prometheus_problems,
+    scrape_targets,
+)
 from aztec.deploy.paths import PROMETHEUS_DIR
 from tests.support.prometheus_server import require_binary
 
@@ -47,3 +53,8 @@ def test_a_missing_rule_file_is_reported(tmp_path: Path) -> None:
     config = tmp_path / "prometheus.yml"
     config.write_text((PROMETHEUS_DIR / "prometheus.single-host.yml").read_text())
     assert prometheus_problems(config) == ["prometheus.yml: rule_files 'rules/*.yml' matches no file"]
+
+
+def test_both_configs_send_alerts_to_an_alertmanager() -> None:
+    assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.yml")) == ["alertmanager:9093"]
+    assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.single-host.yml")) == ["127.0.0.1:9093"]
