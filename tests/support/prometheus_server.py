@@ -20,7 +20,7 @@ def require_binary(name: str) -> str:
     """The binary's path; in CI a missing binary fails the test instead of skipping it."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (scripts/test installs Debian's prometheus package)"
+        message = f"{name} is not installed (scripts/test installs Debian's prometheus and prometheus-alertmanager)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
