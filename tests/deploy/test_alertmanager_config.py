@@ -121,10 +121,13 @@ def test_a_node_that_is_down_silences_its_other_alerts(tmp_path: Path) -> None:
             20,
             "n2's alert notified",
         )
-        poll_states = lambda: {  # noqa: E731
-            (a["labels"]["alertname"], a["labels"]["service_instance_id"]): a["status"]["state"]
-            for a in server.alerts()
-        }
+
+        def poll_states() -> dict[tuple[str, str], str]:
+            return {
+                (a["labels"]["alertname"], a["labels"]["service_instance_id"]): a["status"]["state"]
+                for a in server.alerts()
+            }
+
         deadline = time.monotonic() + 10
         while poll_states().get(("AztecNoNewBlocks", "n1")) != "suppressed" and time.monotonic() < deadline:
             time.sleep(0.1)

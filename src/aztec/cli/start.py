@@ -48,6 +48,12 @@ def start(
         10.0, envvar="AZTEC_MAX_BLOCK_WAIT", min=0, help="Publish fewer than min txs after this wait (s)."
     ),
     tx_pool_size: int = typer.Option(10_000, envvar="AZTEC_TX_POOL_MAX_TXS", min=1, help="Max pending txs."),
+    world_state_map_size_kb: int = typer.Option(
+        4 << 20, envvar="AZTEC_WORLD_STATE_MAP_SIZE_KB", min=64, help="World-state LMDB map size per node (KiB)."
+    ),
+    publish_timeout: float = typer.Option(
+        30.0, envvar="AZTEC_L1_PUBLISH_TIMEOUT", min=0.1, help="Wait for an L1 tx's inclusion at most this (s)."
+    ),
     prover_kind: str = typer.Option("native", "--prover-kind", envvar="AZTEC_PROVER", help="native or test."),
     prover_workers: int = typer.Option(1, envvar="AZTEC_PROVER_WORKERS", min=1, help="Native prover processes."),
     prover_scale: float = typer.Option(
@@ -84,9 +90,11 @@ def start(
                 min_txs_per_block=min_txs,
                 max_txs_per_block=max_txs,
                 max_block_wait_s=max_block_wait,
+                publish_timeout_s=publish_timeout,
             ),
             prover=ProverConfig(kind=prover_kind, workers=prover_workers, scale=prover_scale),
             tx_pool_max_txs=tx_pool_size,
+            world_state_map_size_kb=world_state_map_size_kb,
             bot_tx_per_second=bot_tps,
             bot_accounts=bot_accounts,
             bot_rpc_url=bot_rpc_url or None,
