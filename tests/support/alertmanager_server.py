@@ -7,12 +7,14 @@ test process that keeps every notification Alertmanager posts (Alertmanager's we
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,22 @@ class Notification:
     status: str
     labels: dict[str, str]
     annotations: dict[str, str]
+    starts_at: float = 0.0
+    """When the alert started firing (Unix time, from Prometheus)."""
+    ends_at: float = 0.0
+    """When it resolved (Unix time; 0 while firing)."""
+
+
+def unix_time(rfc3339: str) -> float:
+    """Alertmanager's RFC 3339 time (nanoseconds, Z) as Unix time; 0 for Go's zero time."""
+    if rfc3339.startswith("0001-"):
+        return 0.0
+    match = re.fullmatch(r"(.+?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)", rfc3339)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 time: {rfc3339!r}")
+    base, fraction, zone = match.groups()
+    moment = datetime.fromisoformat(base + ("+00:00" if zone == "Z" else zone))
+    return moment.timestamp() + float(f"0.{fraction or 0}")
 
 
 class WebhookReceiver:
@@ -48,7 +66,15 @@ class WebhookReceiver:
                 with receiver._condition:
                     for alert in body.get("alerts", []):
                         receiver.notifications.append(
-                            Notification(now, body["receiver"], alert["status"], alert["labels"], alert["annotations"])
+                            Notification(
+                                now,
+                                body["receiver"],
+                                alert["status"],
+                                alert["labels"],
+                                alert["annotations"],
+                                unix_time(alert["startsAt"]),
+                                unix_time(alert["endsAt"]),
+                            )
                         )
                     receiver._condition.notify_all()
                 self.send_response(200)
