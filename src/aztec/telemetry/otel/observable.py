@@ -14,10 +14,16 @@ from collections.abc import Iterable, Sequence
 from opentelemetry.metrics import CallbackOptions, Observation
 
 from aztec.telemetry.api import BatchObservableCallback, ObservableCallback, ObservableInstrument
-from aztec.telemetry.definitions import Attributes, MetricDefinition
+from aztec.telemetry.definitions import Attributes, MetricDefinition, ValueType
 from aztec.telemetry.otel.guard import AttributeGuard
 
 _log = logging.getLogger(__name__)
+
+
+def typed(definition: MetricDefinition, value: float) -> float:
+    """The value as its definition's type: a double metric fed a Python int (a balance in wei, 10^21) must
+    not reach OTLP as an int64, which it overflows and the whole export fails."""
+    return float(value) if definition.value_type is ValueType.DOUBLE else value
 
 
 class _Observations:
@@ -29,6 +35,7 @@ class _Observations:
         self.items: list[Observation] = []
 
     def observe(self, value: float, attributes: Attributes | None = None) -> None:
+        value = typed(self._definition, value)
         if attributes is None:
             self.items.append(Observation(value))
         elif self._guard.admits(self._definition, attributes):
@@ -72,6 +79,8 @@ class _BatchResult:
             if isinstance(instrument, OtelObservable):
                 raise ValueError(f"{instrument.definition.name} is not part of this batch callback")
             return  # a filtered-out (no-op) instrument
+        if isinstance(instrument, OtelObservable):
+            value = typed(instrument.definition, value)
         if attributes is None:
             pending.append(Observation(value))
         elif self._guard.admits(instrument.definition, attributes):
