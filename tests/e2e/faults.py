@@ -8,14 +8,18 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-import socket
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import psutil
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+    ExportMetricsServiceResponse,
+)
 
 from aztec.l1.dev_chain import DevL1Chain
 from aztec.node.json_rpc_codec import tx_to_hex
@@ -94,67 +98,49 @@ class DutyCycle:
 
 
 class SwitchableCollector:
-    """A TCP endpoint for the node's OTLP exporter that forwards to a real receiver, or black-holes: accepts
-    every connection and never answers (a hung collector)."""
+    """An OTLP/HTTP metrics receiver (real HTTP, protobuf parsed) that can be black-holed: it then accepts
+    every connection and request and never answers, as a hung collector does, until restored."""
 
-    def __init__(self, upstream_port: int) -> None:
-        self._upstream_port = upstream_port
-        self.black_holed = False
-        self._held: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}/v1/metrics"
-        self._closed = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
+    def __init__(self) -> None:
+        self.requests = 0
+        self._open = threading.Event()
+        self._open.set()
+        collector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if not collector._open.is_set():
+                    collector._open.wait(120)
+                    self.close_connection = True
+                    return  # no answer at all: the exporter times out
+                ExportMetricsServiceRequest().ParseFromString(body)
+                collector.requests += 1
+                reply = ExportMetricsServiceResponse().SerializeToString()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def black_hole(self) -> None:
-        self.black_holed = True
+        self._open.clear()
 
     def restore(self) -> None:
-        self.black_holed = False
-        with self._lock:
-            held, self._held = self._held, []
-        for connection in held:
-            connection.close()
-
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                return
-            if self.black_holed:
-                with self._lock:
-                    self._held.append(connection)
-                continue
-            threading.Thread(target=self._forward, args=(connection,), daemon=True).start()
-
-    def _forward(self, client: socket.socket) -> None:
-        try:
-            upstream = socket.create_connection(("127.0.0.1", self._upstream_port), timeout=5)
-        except OSError:
-            client.close()
-            return
-
-        def pipe(source: socket.socket, target: socket.socket) -> None:
-            try:
-                while data := source.recv(65536):
-                    target.sendall(data)
-            except OSError:
-                pass
-            finally:
-                for end in (source, target):
-                    with contextlib.suppress(OSError):
-                        end.shutdown(socket.SHUT_RDWR)
-
-        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
-        pipe(client, upstream)
+        self._open.set()
 
     def close(self) -> None:
-        self._closed.set()
-        self._listener.close()
         self.restore()
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def rpc(url: str, method: str, params: list[Any], timeout_s: float = 5.0) -> dict[str, Any]:
@@ -187,17 +173,19 @@ def send_quietly(url: str, method: str, params: list[Any]) -> None:
 
 
 def drain(chain: DevL1Chain, address: str, keep_wei: int, sink: str) -> None:
-    """Send all but ``keep_wei`` of ``address``'s L1 balance to ``sink`` (the account's owner emptying it)."""
+    """Send all but about ``keep_wei`` of ``address``'s available L1 balance to ``sink`` (the account's owner
+    emptying it); what the node reserved for its own pending transactions stays reserved."""
     from aztec.l1.errors import InsufficientFundsError
     from aztec.l1.types import L1TxRequest
 
+    value = _balance(chain, address)
     for _ in range(20):
-        balance = _balance(chain, address)
         try:
-            chain.send_transaction_sync(L1TxRequest(address, sink, value=max(balance - keep_wei, 0)))
+            chain.send_transaction_sync(L1TxRequest(address, sink, value=max(value, 0)))
             return
-        except InsufficientFundsError:
-            keep_wei += keep_wei // 10  # the node reserved some for its own pending transactions: leave more
+        except InsufficientFundsError as refused:
+            gas_cost = refused.required - value
+            value = refused.balance - gas_cost - keep_wei
     raise AssertionError(f"could not drain {address}")
 
 

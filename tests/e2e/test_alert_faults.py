@@ -42,7 +42,6 @@ from tests.e2e.faults import (
 from tests.e2e.sandbox_process import SandboxProcess, poll
 from tests.support.alert_configs import alertmanager_test_copy, rules_test_copy
 from tests.support.alertmanager_server import AlertmanagerServer, Notification, WebhookReceiver
-from tests.support.otlp_receivers import OtlpHttpReceiver
 from tests.support.prometheus_server import PrometheusServer, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -101,7 +100,6 @@ class Stack:
     urls: dict[str, str]
     follower_ports: tuple[int, int]
     collector: SwitchableCollector
-    receiver: OtlpHttpReceiver
     webhook: WebhookReceiver
     prometheus: PrometheusServer
     alertmanager: AlertmanagerServer
@@ -382,11 +380,15 @@ def stop_the_bot(stack: Stack) -> None:
 
 
 def black_hole_the_collector(stack: Stack) -> None:
+    def inject() -> None:
+        poll(lambda: stack.collector.requests >= 3, 30, "exports reaching the collector")
+        stack.collector.black_hole()
+
     _fault(
         stack,
         "OTLP collector black-holed (accepts, never answers)",
         {"AztecTelemetryExportFailing": {"service_instance_id": "sequencer", "aztec_telemetry_exporter": "otlp_http"}},
-        stack.collector.black_hole,
+        inject,
         stack.collector.restore,
     )
 
@@ -570,9 +572,8 @@ def stop_the_sequencer(stack: Stack) -> None:
 PHASES: tuple[tuple[Callable[[Stack], None], ...], ...] = (
     (follower_map_full_then_killed, stop_the_prover, black_hole_the_collector, send_bad_txs, stop_the_bot),
     (flood_the_pool, kill_prover_workers, send_bad_rpc_calls, slow_the_l1),
-    (drain_the_publisher, memory_threshold),
+    (drain_the_publisher, memory_threshold, starve_the_sequencer),
     (stop_the_l1, block_the_event_loop),
-    (starve_the_sequencer,),
     (stop_the_sequencer,),
 )
 """Faults in a phase run at once; each phase starts when the previous one has resolved."""
@@ -647,9 +648,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("alert-faults")
     data = tmp / "data"
     webhook = WebhookReceiver()
-    receiver = OtlpHttpReceiver()
-    collector = SwitchableCollector(urlsplit(receiver.endpoint).port or 0)
-    closers: list[Callable[[], None]] = [webhook.stop, receiver.close, collector.close]
+    collector = SwitchableCollector()
+    closers: list[Callable[[], None]] = [webhook.stop, collector.close]
     try:
         l1 = SandboxProcess(data, "--l1", "--no-metrics", *L1_ARGS)
         closers.append(lambda: _close_all([stack_ref[0].l1 if stack_ref else l1]))
@@ -705,7 +705,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             urls=urls,
             follower_ports=follower_ports,
             collector=collector,
-            receiver=receiver,
             webhook=webhook,
             prometheus=prometheus,
             alertmanager=alertmanager,
