@@ -107,7 +107,6 @@ class Stack:
     follower_started_at: float = 0.0
     phases_started_at: float = 0.0
     outcomes: dict[str, Outcome] = field(default_factory=dict)
-    extra: list[SandboxProcess] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --- recording ---------------------------------------------------------------------------------------
@@ -655,6 +654,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     webhook = WebhookReceiver()
     collector = SwitchableCollector()
     closers: list[Callable[[], None]] = [webhook.stop, collector.close]
+    stack_ref: list[Stack] = []
     try:
         l1 = SandboxProcess(data, "--l1", "--no-metrics", *L1_ARGS)
         closers.append(lambda: _close_all([stack_ref[0].l1 if stack_ref else l1]))
@@ -699,7 +699,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             extra_args=("--rules.alert.resend-delay=1s",),
         )
         closers.append(prometheus.stop)
-        stack_ref: list[Stack] = []
         stack = Stack(
             tmp=tmp,
             data=data,
@@ -716,7 +715,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             rules_dir=rules_dir,
         )
         stack_ref.append(stack)
-        closers.append(lambda: _close_all([stack.follower, *stack.extra]))
+        closers.append(lambda: _close_all([stack.follower]))
         stack.follower_started_at = time.monotonic()
         stack.follower = stack.start_follower(FOLLOWER_SMALL_MAP_KB)
         poll(lambda: len(prometheus.query('up{job=~"aztec-node|aztec-bot"} == 1')) == 3, 60, "all targets up")
@@ -730,7 +729,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield stack
     finally:
         for close in reversed(closers):
-            close()
+            try:
+                close()
+            except Exception as error:
+                print(f"clean-up failed: {error!r}", file=sys.stderr)
 
 
 def test_alertmanager_inhibits_a_consequence_of_a_stalled_l1(stack: Stack) -> None:
