@@ -20,3 +20,13 @@ ensure_prometheus() {
     as_root systemctl stop prometheus >/dev/null 2>&1 || true
   fi
 }
+
+ensure_alertmanager() {
+  if ! command -v prometheus-alertmanager >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; then
+    echo "== installing Debian's prometheus-alertmanager (for the tests)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq prometheus-alertmanager >/dev/null
+    # The package starts a system service on some machines; the tests start their own.
+    as_root systemctl stop prometheus-alertmanager >/dev/null 2>&1 || true
+  fi
+}

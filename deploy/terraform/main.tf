@@ -1,6 +1,6 @@
-# The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector, Prometheus and
-# Grafana from their Helm charts, with the repository's collector config, alert rules and generated
-# dashboards (the rules and dashboards as ConfigMaps). tests/deploy/test_terraform.py parses this module,
+# The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector, Prometheus (with
+# its Alertmanager) and Grafana from their Helm charts, with the repository's collector config, alert rules,
+# Alertmanager config and generated dashboards (the rules and dashboards as ConfigMaps). tests/deploy/test_terraform.py parses this module,
 # checks the files it reads exist, and runs checkov.
 
 locals {
@@ -17,6 +17,9 @@ locals {
   collector_release = "otel-collector"
   collector_host    = "${local.collector_release}-opentelemetry-collector.${local.namespace}.svc.cluster.local"
   collector_config  = yamldecode(file("${local.deploy_dir}/otel-collector/config.yaml"))
+
+  # The compose Alertmanager's config (routing, grouping, inhibition, receivers), for the chart's Alertmanager.
+  alertmanager_config = yamldecode(file("${local.deploy_dir}/alertmanager/alertmanager.yml"))
 
   prometheus_release = "prometheus"
   prometheus_url     = "http://${local.prometheus_release}-server.${local.namespace}.svc.cluster.local"
@@ -97,7 +100,16 @@ resource "helm_release" "prometheus" {
   version    = var.chart_versions.prometheus
 
   values = [yamlencode({
-    alertmanager               = { enabled = true }
+    alertmanager = {
+      enabled = true
+      image   = { tag = var.image_tags.alertmanager }
+      config  = local.alertmanager_config
+      persistence = {
+        enabled      = true
+        size         = var.alertmanager_storage_size
+        storageClass = var.storage_class_name
+      }
+    }
     "kube-state-metrics"       = { enabled = false }
     "prometheus-node-exporter" = { enabled = false }
     "prometheus-pushgateway"   = { enabled = false }

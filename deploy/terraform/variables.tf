@@ -27,6 +27,12 @@ variable "prometheus_storage_size" {
   default     = "50Gi"
 }
 
+variable "alertmanager_storage_size" {
+  description = "Size of Alertmanager's persistent volume (silences and notification log)."
+  type        = string
+  default     = "2Gi"
+}
+
 variable "grafana_storage_size" {
   description = "Size of Grafana's persistent volume."
   type        = string
@@ -69,13 +75,15 @@ variable "chart_versions" {
 variable "image_tags" {
   description = "Pinned images, the same versions as deploy/docker-compose.yml."
   type = object({
-    collector  = string
-    prometheus = string
-    grafana    = string
+    collector    = string
+    prometheus   = string
+    alertmanager = string
+    grafana      = string
   })
   default = {
-    collector  = "0.123.0"
-    prometheus = "v2.53.4"
-    grafana    = "11.6.0"
+    collector    = "0.123.0"
+    prometheus   = "v2.53.4"
+    alertmanager = "v0.27.0"
+    grafana      = "11.6.0"
   }
 }

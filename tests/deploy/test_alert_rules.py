@@ -33,6 +33,19 @@ REQUIRED_ALERTS = {
     "AztecEventLoopLag",
     "AztecTelemetryExportFailing",
     "AztecJsonRpcErrorRate",
+    # liveness and missing data
+    "AztecBotDown",
+    "AztecCollectorDown",
+    "AztecScrapeTargetsAbsent",
+    "AztecMetricsAbsent",
+    # rollup operations
+    "AztecFollowerBehind",
+    "AztecL1Stalled",
+    "AztecWorldStateDbNearMapSize",
+    "AztecBlockBuildSlowerThanSlot",
+    "AztecProvingBacklogGrowing",
+    "AztecL1PublishFailing",
+    "AztecL1PublishSlow",
 }
 
 
@@ -65,21 +78,30 @@ def test_promtool_test_rules(test_file: Path) -> None:
 
 def test_promtool_test_rules_can_fail(tmp_path: Path) -> None:
     """The unit tests are not vacuous: expecting silence where an alert fires makes promtool fail."""
-    original = yaml.safe_load(RULE_TESTS[0].read_text())
+    original = yaml.safe_load((PROMETHEUS_DIR / "tests" / "aztec-node.test.yml").read_text())
     case = next(t for t in original["tests"] if t["name"].startswith("node down fires"))
     for check in case["alert_rule_test"]:
         check["exp_alerts"] = []
-    broken = {"rule_files": [str(RULES_DIR / "aztec-node.yml")], "evaluation_interval": "15s", "tests": [case]}
+    broken = {
+        "rule_files": [str(p) for p in sorted(RULES_DIR.glob("*.yml"))],
+        "evaluation_interval": "15s",
+        "tests": [case],
+    }
     (tmp_path / "broken.test.yml").write_text(yaml.safe_dump(broken))
     result = _promtool("test", "rules", tmp_path / "broken.test.yml")
     assert result.returncode != 0 and "AztecNodeDown" in result.stdout + result.stderr
+
+
+def _rule_id(rule: dict[str, Any]) -> str:
+    qualifier = rule["labels"].get("metric") or rule["labels"].get("job") or ""
+    return f"{rule['alert']}-{qualifier}" if qualifier else str(rule["alert"])
 
 
 def test_every_alert_the_issue_lists_exists() -> None:
     assert {rule["alert"] for rule in _alerts()} == REQUIRED_ALERTS
 
 
-@pytest.mark.parametrize("rule", _alerts(), ids=lambda r: r["alert"])
+@pytest.mark.parametrize("rule", _alerts(), ids=_rule_id)
 def test_each_alert_has_severity_and_operator_guidance(rule: dict[str, Any]) -> None:
     assert rule["labels"]["severity"] in {"critical", "warning"}
     assert rule["annotations"]["summary"].strip()
@@ -87,7 +109,7 @@ def test_each_alert_has_severity_and_operator_guidance(rule: dict[str, Any]) -> 
     assert len(description) > 120 and any(w in description.lower() for w in ("look at", "check", "see ", "run "))
 
 
-@pytest.mark.parametrize("rule", _alerts(), ids=lambda r: r["alert"])
+@pytest.mark.parametrize("rule", _alerts(), ids=_rule_id)
 def test_each_alert_is_tested_firing_and_silent(rule: dict[str, Any]) -> None:
     firing = silent = 0
     for path in RULE_TESTS:
@@ -99,7 +121,7 @@ def test_each_alert_is_tested_firing_and_silent(rule: dict[str, Any]) -> None:
     assert firing and silent, f"{rule['alert']}: {firing} firing and {silent} silent checks"
 
 
-@pytest.mark.parametrize("rule", _alerts(), ids=lambda r: r["alert"])
+@pytest.mark.parametrize("rule", _alerts(), ids=_rule_id)
 def test_every_metric_and_label_in_a_rule_comes_from_the_registry(rule: dict[str, Any]) -> None:
     index = series_index()
     names = metric_names(rule["expr"])
@@ -108,3 +130,15 @@ def test_every_metric_and_label_in_a_rule_comes_from_the_registry(rule: dict[str
     known_labels |= {"job", "instance"}
     grouped = {label for part in rule["expr"].split("by (")[1:] for label in part.split(")")[0].split(", ")}
     assert grouped <= known_labels, grouped - known_labels
+
+
+def test_every_absent_companion_watches_a_metric_another_alert_reads() -> None:
+    """Missing data cannot silence an alert: each AztecMetricsAbsent rule names a metric some other alert reads."""
+    alerts = _alerts()
+    read_by_others = set().union(*(metric_names(r["expr"]) for r in alerts if r["alert"] != "AztecMetricsAbsent"))
+    watched = {r["labels"]["metric"] for r in alerts if r["alert"] == "AztecMetricsAbsent"}
+    assert len(watched) >= 8 and watched <= read_by_others, watched - read_by_others
+    metric_alerts = {"AztecNoNewBlocks", "AztecTxPoolNearFull", "AztecL1PublisherBalanceLow", "AztecHighCpu"}
+    metric_alerts |= {"AztecEventLoopLag", "AztecWorldStateDbNearMapSize", "AztecL1Stalled", "AztecFollowerBehind"}
+    for rule in (r for r in alerts if r["alert"] in metric_alerts):
+        assert metric_names(rule["expr"]) & watched, f"{rule['alert']} reads no metric with an absent companion"

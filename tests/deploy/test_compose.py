@@ -145,6 +145,29 @@ def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
             "rule_files 'alerts/*.yml'",
         ),
         (
+            "prometheus/prometheus.yml",
+            _set(["alerting", "alertmanagers", 0, "static_configs", 0, "targets"], ["alertmanager:9999"]),
+            "prometheus: alerting does not send to alertmanager:9093",
+        ),
+        (
+            "docker-compose.yml",
+            _set(
+                ["services", "alertmanager", "volumes"],
+                ["./alerting/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"],
+            ),
+            "alertmanager: mounts",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "alertmanager", "command"], ["--config.file=/etc/alertmanager/other.yml"]),
+            "alertmanager: --config.file=/etc/alertmanager/other.yml is not a mounted repository file",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "alertmanager", "image"], "prom/alertmanager:latest"),
+            "alertmanager: image 'prom/alertmanager:latest' is not pinned",
+        ),
+        (
             "grafana/provisioning/datasources/prometheus.yml",
             _set(["datasources", 0, "url"], "http://localhost:9090"),
             "grafana: no provisioned Prometheus data source at http://prometheus:9090",

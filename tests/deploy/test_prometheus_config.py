@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from aztec.deploy.consistency import apply_metric_relabel, load_yaml, prometheus_problems, scrape_targets
+from aztec.deploy.consistency import (
+    alertmanager_targets,
+    apply_metric_relabel,
+    load_yaml,
+    prometheus_problems,
+    scrape_targets,
+)
 from aztec.deploy.paths import PROMETHEUS_DIR
 from tests.support.prometheus_server import require_binary
 
@@ -21,7 +27,12 @@ def test_promtool_check_config(name: str) -> None:
         [promtool, "check", "config", name], cwd=PROMETHEUS_DIR, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 1 rule files found" in result.stdout  # promtool accepts a glob matching nothing; we do not
+    # promtool accepts a glob matching nothing; we do not. The single-host config has no collector rules.
+    expected = {
+        "prometheus.yml": "SUCCESS: 2 rule files found",
+        "prometheus.single-host.yml": "SUCCESS: 1 rule files found",
+    }
+    assert expected[name] in result.stdout
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -53,4 +64,9 @@ def test_liveness_jobs_keep_only_the_telemetry_self_metrics() -> None:
 def test_a_missing_rule_file_is_reported(tmp_path: Path) -> None:
     config = tmp_path / "prometheus.yml"
     config.write_text((PROMETHEUS_DIR / "prometheus.single-host.yml").read_text())
-    assert prometheus_problems(config) == ["prometheus.yml: rule_files 'rules/*.yml' matches no file"]
+    assert prometheus_problems(config) == ["prometheus.yml: rule_files 'rules/aztec-node.yml' matches no file"]
+
+
+def test_both_configs_send_alerts_to_an_alertmanager() -> None:
+    assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.yml")) == ["alertmanager:9093"]
+    assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.single-host.yml")) == ["127.0.0.1:9093"]

@@ -51,7 +51,7 @@ def test_every_file_the_module_reads_exists() -> None:
     missing = [r.expression for r in references if not r.matches()]
     assert not missing
     read = {r.path.name for r in references}
-    assert {"config.yaml", "prometheus.yml", "rules", "dashboards"} <= read
+    assert {"config.yaml", "prometheus.yml", "alertmanager.yml", "rules", "dashboards"} <= read
 
 
 def test_a_missing_file_is_noticed(tmp_path: Path) -> None:
@@ -71,6 +71,21 @@ def test_images_and_versions_are_pinned_and_match_compose() -> None:
     assert images["otel-collector"].endswith(f":{tags['collector']}")
     assert images["prometheus"].endswith(f":{tags['prometheus']}")
     assert images["grafana"].endswith(f":{tags['grafana']}")
+    assert images["alertmanager"].endswith(f":{tags['alertmanager']}")
+
+
+def test_alertmanager_is_enabled_with_the_compose_config() -> None:
+    """The chart's Alertmanager gets deploy/alertmanager/alertmanager.yml, the file compose mounts."""
+    prometheus = _blocks("resource")["helm_release"]["prometheus"]
+    values = prometheus["values"][0][0]
+    assert "alertmanager = {" in (TERRAFORM_DIR / "main.tf").read_text()
+    assert "local.alertmanager_config" in str(values) and "var.image_tags.alertmanager" in str(values)
+    local_exprs = {
+        k: v for parsed in load_module().values() for block in parsed.get("locals", []) for k, v in block.items()
+    }
+    assert "alertmanager/alertmanager.yml" in str(local_exprs["alertmanager_config"])
+    compose = load_yaml(COMPOSE_FILE)["services"]["alertmanager"]
+    assert "./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" in compose["volumes"]
 
 
 def test_dashboards_and_rules_come_from_the_repository() -> None:

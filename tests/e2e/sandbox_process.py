@@ -73,6 +73,13 @@ class SandboxProcess:
             self.lines.append(line)
 
     @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def send_signal(self, sig: int) -> None:
+        self._process.send_signal(sig)
+
+    @property
     def output(self) -> str:
         return "".join(self.lines)
 

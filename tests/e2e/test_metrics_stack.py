@@ -31,7 +31,7 @@ def _single_host_config(urls: dict[str, str], rules_dir: Path) -> str:
     config = yaml.safe_load(SINGLE_HOST.read_text())
     config["global"]["scrape_interval"] = "1s"
     config["global"]["evaluation_interval"] = "1s"
-    config["rule_files"] = [str(rules_dir / "*.yml")]
+    config["rule_files"] = [str(rules_dir / Path(pattern).name) for pattern in config["rule_files"]]
     targets = {
         "aztec-node": [_hostport(urls["node_metrics"]), _hostport(urls["follower_metrics"])],
         "aztec-bot": [_hostport(urls["bot_metrics"])],

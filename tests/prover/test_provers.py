@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from aztec.circuits.errors import CircuitConstraintError, CircuitInputError
@@ -108,3 +110,25 @@ def test_the_cost_model_follows_its_formula() -> None:
         CircuitCostModel(base_gates={c: 1 for c in CircuitName if c is not CircuitName.ROOT_ROLLUP})
     with pytest.raises(ValueError, match="at least 1 worker"):
         NativeCircuitProver(NoopTelemetryClient(), workers=0)
+
+
+async def test_a_killed_native_worker_fails_its_job_and_the_next_job_proves() -> None:
+    """A worker killed from outside (SIGKILL, as the OOM killer does) breaks the pool; the prover starts a new one."""
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
+    async with NativeCircuitProver(NoopTelemetryClient(), workers=1, cost_model=CircuitCostModel(scale=5000)) as prover:
+        workers = [
+            child
+            for child in psutil.Process().children(recursive=True)
+            if child.pid not in before and "resource_tracker" not in " ".join(child.cmdline())
+        ]
+        assert workers
+        batch = BaseParityInputs(tuple(range(16)))
+        job = asyncio.ensure_future(prover.get_base_parity_proof(batch))
+        await asyncio.sleep(0.2)
+        for worker in workers:
+            worker.send_signal(signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="base-parity: a native prover worker died"):
+            await job
+        prover.cost_model = TINY
+        again = await prover.get_base_parity_proof(batch)
+        assert again.proof.size > 0

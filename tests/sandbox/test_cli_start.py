@@ -128,6 +128,10 @@ BAD_SETTINGS: list[Bad] = [
     flag("--tx-pool-size", "AZTEC_TX_POOL_MAX_TXS", "0", "must be at least 1"),
     flag("--tx-pool-size", "AZTEC_TX_POOL_MAX_TXS", "10", "must hold at least one full block"),
     flag("--tx-pool-size", "AZTEC_TX_POOL_MAX_TXS", "100000000000", "must be at most 10000000"),
+    flag("--world-state-map-size-kb", "AZTEC_WORLD_STATE_MAP_SIZE_KB", "8", "must be at least 64"),
+    flag("--world-state-map-size-kb", "AZTEC_WORLD_STATE_MAP_SIZE_KB", "lots", "expected a whole number"),
+    flag("--publish-timeout", "AZTEC_L1_PUBLISH_TIMEOUT", "0", "must be at least 0.1"),
+    flag("--publish-timeout", "AZTEC_L1_PUBLISH_TIMEOUT", "nan", "expected a finite number"),
     # the prover: a known kind, a sane number of workers, a cost it can finish
     flag("--prover-kind", "AZTEC_PROVER", "gpu", "expected native or test"),
     flag("--prover-workers", "AZTEC_PROVER_WORKERS", "0", "must be at least 1"),

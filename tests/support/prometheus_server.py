@@ -20,7 +20,7 @@ def require_binary(name: str) -> str:
     """The binary's path; in CI a missing binary fails the test instead of skipping it."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (scripts/test installs Debian's prometheus package)"
+        message = f"{name} is not installed (scripts/test installs Debian's prometheus and prometheus-alertmanager)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -35,7 +35,13 @@ def free_port() -> int:
 
 
 class PrometheusServer:
-    def __init__(self, config_text: str, workdir: Path, extra_files: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config_text: str,
+        workdir: Path,
+        extra_files: dict[str, str] | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         binary = require_binary("prometheus")
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +60,7 @@ class PrometheusServer:
                 f"--storage.tsdb.path={workdir / 'data'}",
                 f"--web.listen-address=127.0.0.1:{self.port}",
                 "--web.enable-lifecycle",
+                *extra_args,
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -97,6 +104,12 @@ class PrometheusServer:
                 targets = self.api("targets")
                 raise AssertionError(f"no data for {promql!r} within {timeout_s} s; targets: {targets}")
             time.sleep(0.2)
+
+    def reload(self) -> None:
+        """Re-read the config and rule files (POST /-/reload)."""
+        request = urllib.request.Request(f"{self.url}/-/reload", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
 
     def stop(self) -> None:
         self._process.terminate()

@@ -12,6 +12,7 @@ from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
+from aztec.telemetry.metrics.l1 import L1_BASE_FEE, L1_PUBLISHER_BALANCE
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver, ReceivedPoint
 
@@ -111,3 +112,27 @@ def test_periodic_export_without_stop(http_receiver: OtlpHttpReceiver) -> None:
         assert any(p.metric == "process.memory.usage" for p in points)
     finally:
         client.stop()
+
+
+def test_a_double_gauge_fed_a_wei_balance_exports(http_receiver: OtlpHttpReceiver) -> None:
+    """1,000 ETH in wei (10^21) overflows OTLP's int64: a double metric observed as a Python int must go out
+    as a double, or every export of the client fails (the fault-injection suite found this)."""
+    client = create_telemetry_client(
+        TelemetryConfig(
+            service_name="node-wei",
+            otlp_metrics=OtlpExport(http_receiver.endpoint),
+            host_metrics=False,
+            export_timeout_ms=5000,
+        )
+    )
+    meter = client.get_meter("L1Publisher")
+    balance = meter.create_observable_gauge(L1_PUBLISHER_BALANCE)
+    meter.add_batch_observable_callback(
+        lambda result: result.observe(balance, 1_000 * 10**18, {a.L1_SENDER: "publisher"}), (balance,)
+    )
+    meter.create_observable_gauge(L1_BASE_FEE, lambda result: result.observe(10**20))
+    client.stop()
+    points = http_receiver.wait_for(lambda ps: {L1_PUBLISHER_BALANCE.name, L1_BASE_FEE.name} <= {p.metric for p in ps})
+    by_name = {p.metric: p for p in points}
+    assert by_name[L1_PUBLISHER_BALANCE.name].point.as_double == 1e21
+    assert by_name[L1_BASE_FEE.name].point.as_double == 1e20

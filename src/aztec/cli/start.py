@@ -52,6 +52,12 @@ def start(
         "10", envvar="AZTEC_MAX_BLOCK_WAIT", metavar="S", help="Publish fewer than min txs after this wait (s)."
     ),
     tx_pool_size: str = typer.Option("10000", envvar="AZTEC_TX_POOL_MAX_TXS", metavar="N", help="Max pending txs."),
+    world_state_map_size_kb: str = typer.Option(
+        str(4 << 20), envvar="AZTEC_WORLD_STATE_MAP_SIZE_KB", metavar="KIB", help="World-state LMDB map size (KiB)."
+    ),
+    publish_timeout: str = typer.Option(
+        "30", envvar="AZTEC_L1_PUBLISH_TIMEOUT", metavar="S", help="Wait for an L1 tx's inclusion at most this (s)."
+    ),
     prover_kind: str = typer.Option(
         "native", "--prover-kind", envvar="AZTEC_PROVER", metavar="KIND", help="native or test."
     ),
@@ -103,6 +109,8 @@ def start(
         max_txs=max_txs,
         max_block_wait=max_block_wait,
         tx_pool_size=tx_pool_size,
+        world_state_map_size_kb=world_state_map_size_kb,
+        publish_timeout=publish_timeout,
         prover_kind=prover_kind,
         prover_workers=prover_workers,
         prover_scale=prover_scale,

@@ -21,7 +21,9 @@ from aztec.telemetry.config import TelemetryConfig
 
 DEFAULT_SERVICES: Final = frozenset({"node"})
 METRICS_PROFILE: Final = "metrics"
-METRICS_SERVICES: Final = frozenset({"otel-collector", "otel-collector-health", "prometheus", "grafana"})
+METRICS_SERVICES: Final = frozenset(
+    {"otel-collector", "otel-collector-health", "prometheus", "alertmanager", "grafana"}
+)
 NODE_JOB: Final = "aztec-node"
 BOT_JOB: Final = "aztec-bot"
 SANDBOX_METRICS_PORTS: Final = {NODE_JOB: (0, 2), BOT_JOB: (1,)}
@@ -358,8 +360,32 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
             problems.append(f"prometheus: rule_files {pattern!r} resolves to no mounted rule file")
     problems += [f"prometheus: {p}" for p in prometheus_problems(prometheus_file, collector_job="otel-collector")]
 
+    problems += _alertmanager_problems(services["alertmanager"], prometheus_config)
     listen_port = _port(prometheus.flag("web.listen-address") or ":9090")
     problems += _grafana_problems(grafana, f"http://{prometheus.name}:{listen_port}")
+    return problems
+
+
+def alertmanager_targets(prometheus_config: Yaml) -> list[str]:
+    """Every Alertmanager address in a Prometheus config's ``alerting`` block."""
+    return [
+        target
+        for manager in (prometheus_config.get("alerting") or {}).get("alertmanagers") or []
+        for static in manager.get("static_configs") or []
+        for target in static.get("targets") or []
+    ]
+
+
+def _alertmanager_problems(alertmanager: Service, prometheus_config: Yaml) -> list[str]:
+    problems = []
+    flag = alertmanager.flag("config.file")
+    config_file = alertmanager.repo_path(flag or "")
+    if config_file is None or not config_file.is_file():
+        problems.append(f"alertmanager: --config.file={flag} is not a mounted repository file")
+    address = f"{alertmanager.name}:{_port(alertmanager.flag('web.listen-address') or ':9093')}"
+    targets = alertmanager_targets(prometheus_config)
+    if address not in targets:
+        problems.append(f"prometheus: alerting does not send to {address} (found {targets})")
     return problems
 
 

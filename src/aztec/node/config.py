@@ -30,6 +30,8 @@ class NodeConfig:
     prover: ProverConfig | None = None
     """Run a prover node beside the sequencer (needs ``sequencer``)."""
     tx_pool_max_txs: int = 10_000
+    world_state_map_size: int = 4 << 30
+    """Most bytes the world state's LMDB may grow to; a full map stops block commits until it is raised."""
     archiver_poll_interval_s: float = 0.2
     role: str = field(default="")
 

@@ -87,7 +87,7 @@ class AztecNodeService:
         """Open the node's databases under ``config.data_dir`` (created if missing)."""
         data = config.data_dir
         data.mkdir(parents=True, exist_ok=True)
-        world_state = WorldState.open(data / "world_state", telemetry)
+        world_state = WorldState.open(data / "world_state", telemetry, map_size=config.world_state_map_size)
         pool = TxPool.open(
             data / "tx_pool",
             world_state.committed,

@@ -9,7 +9,8 @@ the witness, as much work as :mod:`aztec.prover.cost_model` says the circuit's s
 
 The proof is ``PROOF_FIELDS`` field elements. Workers are spawned (not forked) on first use; ``workers``
 sets how many jobs prove at once; workers ignore Ctrl-C and exit when the node's process is gone
-(even killed with SIGKILL), see :func:`aztec.prover.native_worker.init_worker`. Call
+(even killed with SIGKILL), see :func:`aztec.prover.native_worker.init_worker`; when a worker dies (killed,
+out of memory) the jobs under way fail and the next job starts a new pool. Call
 :meth:`NativeCircuitProver.stop` (or use ``async with``) to end them.
 A job abandoned by its caller (e.g. a timeout) still runs to completion in its worker.
 """
@@ -20,6 +21,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from aztec.circuits.names import CircuitName
@@ -64,7 +66,15 @@ class NativeCircuitProver(SerializingCircuitProver):
     async def prove(self, circuit: CircuitName, inputs: bytes) -> CircuitProof:
         cost = self.cost_model.for_circuit(circuit)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self._executor(), run_native_job, circuit, inputs, cost)
+        pool = self._executor()
+        try:
+            result = await loop.run_in_executor(pool, run_native_job, circuit, inputs, cost)
+        except BrokenProcessPool as error:
+            # A worker died (killed, out of memory): this job fails, the next one gets a new pool.
+            if self._pool is pool:
+                self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise RuntimeError(f"{circuit}: a native prover worker died ({error})") from error
         instrumentation = self._instrumentation
         instrumentation.record_duration("witgen_duration", circuit, result.witgen_s)
         instrumentation.record_duration("proving_duration", circuit, result.proving_s)

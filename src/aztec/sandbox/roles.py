@@ -56,6 +56,8 @@ class StartConfig:
     sequencer: SequencerConfig = field(default_factory=SequencerConfig)
     prover: ProverConfig = field(default_factory=ProverConfig)
     tx_pool_max_txs: int = 10_000
+    world_state_map_size_kb: int = 4 << 20
+    """The world state's LMDB map size, per node (KiB)."""
     bot_tx_per_second: float = 2.0
     bot_accounts: int = 4
     bot_rpc_url: str | None = None

@@ -112,6 +112,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             sequencer=config.sequencer,
             prover=config.prover if roles.prover else None,
             tx_pool_max_txs=config.tx_pool_max_txs,
+            world_state_map_size=config.world_state_map_size_kb * 1024,
         )
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
@@ -130,6 +131,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             rpc_host=config.rpc_host,
             rpc_port=rpc_port,
             tx_pool_max_txs=config.tx_pool_max_txs,
+            world_state_map_size=config.world_state_map_size_kb * 1024,
         )
         running.follower = AztecNodeService.create(
             follower_config, follower_telemetry, running.l1, DEV_PUBLISHER_ADDRESS

@@ -54,6 +54,8 @@ MIN_TXS: Final = Setting("--min-txs", "AZTEC_MIN_TXS_PER_BLOCK")
 MAX_TXS: Final = Setting("--max-txs", "AZTEC_MAX_TXS_PER_BLOCK")
 MAX_BLOCK_WAIT: Final = Setting("--max-block-wait", "AZTEC_MAX_BLOCK_WAIT")
 TX_POOL_SIZE: Final = Setting("--tx-pool-size", "AZTEC_TX_POOL_MAX_TXS")
+WORLD_STATE_MAP_SIZE: Final = Setting("--world-state-map-size-kb", "AZTEC_WORLD_STATE_MAP_SIZE_KB")
+PUBLISH_TIMEOUT: Final = Setting("--publish-timeout", "AZTEC_L1_PUBLISH_TIMEOUT")
 PROVER_KIND: Final = Setting("--prover-kind", "AZTEC_PROVER")
 PROVER_WORKERS: Final = Setting("--prover-workers", "AZTEC_PROVER_WORKERS")
 PROVER_SCALE: Final = Setting("--prover-scale", "AZTEC_PROVER_SCALE")
@@ -98,6 +100,8 @@ class StartArgs:
     max_txs: str = "32"
     max_block_wait: str = "10"
     tx_pool_size: str = "10000"
+    world_state_map_size_kb: str = str(4 << 20)
+    publish_timeout: str = "30"
     prover_kind: str = "native"
     prover_workers: str = "1"
     prover_scale: str = "0.05"
@@ -267,14 +271,15 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
     rpc_port = _port(RPC_PORT, args.rpc_port)
     metrics_port = None if args.no_metrics else _port(METRICS_PORT, args.metrics_port)
     l1_block_time = parse_float(L1_BLOCK_TIME, args.l1_block_time, 0.01, 3600.0)
-    sequencer_defaults = SequencerConfig()
-    limit = sequencer_defaults.publish_timeout_s / 2
+    publish_timeout = parse_float(PUBLISH_TIMEOUT, args.publish_timeout, 0.1, MAX_WAIT_S)
+    limit = publish_timeout / 2
     if roles.l1 and l1_block_time > limit:
         raise L1_BLOCK_TIME.error(
             args.l1_block_time,
-            f"must be at most {limit:g} s: the publisher waits {sequencer_defaults.publish_timeout_s:g} s "
-            "for inclusion, so no block would be published",
+            f"must be at most {limit:g} s: the publisher waits {publish_timeout:g} s "
+            "(--publish-timeout / AZTEC_L1_PUBLISH_TIMEOUT) for inclusion, so no block would be published",
         )
+    map_size_kb = parse_int(WORLD_STATE_MAP_SIZE, args.world_state_map_size_kb, 64, 1 << 34)
     slot = parse_float(SLOT_DURATION, args.slot_duration, 0.01, MAX_WAIT_S)
     max_txs = parse_int(MAX_TXS, args.max_txs, 1, 1024)
     min_txs = parse_int(MIN_TXS, args.min_txs, 1, 1024)
@@ -320,10 +325,15 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         metrics_port=metrics_port,
         l1_block_time_s=l1_block_time,
         sequencer=SequencerConfig(
-            slot_duration_s=slot, min_txs_per_block=min_txs, max_txs_per_block=max_txs, max_block_wait_s=max_block_wait
+            slot_duration_s=slot,
+            min_txs_per_block=min_txs,
+            max_txs_per_block=max_txs,
+            max_block_wait_s=max_block_wait,
+            publish_timeout_s=publish_timeout,
         ),
         prover=ProverConfig(kind=args.prover_kind, workers=workers, scale=scale),
         tx_pool_max_txs=tx_pool,
+        world_state_map_size_kb=map_size_kb,
         bot_tx_per_second=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,

@@ -13,6 +13,7 @@ from aztec.telemetry.metrics.sequencer import (
     SEQUENCER_BLOCK_TX_COUNT,
     SEQUENCER_INTER_BLOCK_TIME,
     SEQUENCER_SLOT_COUNT,
+    SEQUENCER_SLOT_DURATION,
     SEQUENCER_SLOT_FILLED_COUNT,
     SEQUENCER_STATE,
 )
@@ -22,7 +23,9 @@ __all__ = ["SequencerInstrumentation", "block_size_class"]
 
 
 class SequencerInstrumentation:
-    def __init__(self, telemetry: TelemetryClient, current_state: Callable[[], SequencerState]) -> None:
+    def __init__(
+        self, telemetry: TelemetryClient, current_state: Callable[[], SequencerState], slot_duration_s: float
+    ) -> None:
         meter = telemetry.get_meter("Sequencer")
         self._build_duration = meter.create_histogram(SEQUENCER_BLOCK_BUILD_DURATION)
         self._tx_count = meter.create_histogram(SEQUENCER_BLOCK_TX_COUNT)
@@ -40,6 +43,7 @@ class SequencerInstrumentation:
                 result.observe(1 if state is now else 0, {a.SEQUENCER_STATE: state.value})
 
         meter.create_observable_gauge(SEQUENCER_STATE, observe_state)
+        meter.create_observable_gauge(SEQUENCER_SLOT_DURATION, lambda result: result.observe(slot_duration_s))
 
     def record_slot(self) -> None:
         self._slots.add()

@@ -100,7 +100,7 @@ class Sequencer:
         self._loop = BackgroundTask("sequencer", self._run)
         self._tracer = telemetry.get_tracer("Sequencer")
         self._telemetry = telemetry
-        self._instrumentation = SequencerInstrumentation(telemetry, lambda: self._state)
+        self._instrumentation = SequencerInstrumentation(telemetry, lambda: self._state, config.slot_duration_s)
         self.blocks_published = 0
 
     @property

@@ -29,6 +29,11 @@ SEQUENCER_BLOCK_COUNT: Final = counter(
 SEQUENCER_INTER_BLOCK_TIME: Final = histogram(
     "aztec.sequencer.block.inter_block_time", "s", "Time between two consecutive published blocks"
 )
+SEQUENCER_SLOT_DURATION: Final = observable_gauge(
+    "aztec.sequencer.slot.duration",
+    "s",
+    "The sequencer's configured slot duration (a block build should take less)",
+)
 SEQUENCER_SLOT_COUNT: Final = counter("aztec.sequencer.slot.count", "{slot}", "Slots the sequencer was proposer for")
 SEQUENCER_SLOT_FILLED_COUNT: Final = counter(
     "aztec.sequencer.slot.filled_count", "{slot}", "Slots in which the sequencer published a block"
