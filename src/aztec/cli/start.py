@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from aztec.foundation.config import ConfigError
-from aztec.node.config import ProverConfig
+from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.runner import run
 from aztec.sequencer.config import SequencerConfig
@@ -31,6 +31,22 @@ def start(
     data_dir: Path = typer.Option(DEFAULT_DATA_DIR, envvar="AZTEC_DATA_DIR", help="Where everything is persisted."),
     rpc_host: str = typer.Option("127.0.0.1", envvar="AZTEC_RPC_HOST", help="JSON-RPC bind address."),
     rpc_port: int = typer.Option(8080, envvar="AZTEC_RPC_PORT", min=0, max=65535, help="Node JSON-RPC port."),
+    rpc_allowed_hosts: str = typer.Option(
+        "", envvar="AZTEC_RPC_ALLOWED_HOSTS", help="Host names the RPC answers, comma-separated (* any)."
+    ),
+    rpc_cors_origins: str = typer.Option(
+        "", envvar="AZTEC_RPC_CORS_ORIGINS", help="Origins allowed by CORS, comma-separated (default: CORS off)."
+    ),
+    rpc_max_connections: int = typer.Option(
+        256, envvar="AZTEC_RPC_MAX_CONNECTIONS", help="Most open JSON-RPC connections."
+    ),
+    rpc_header_timeout: float = typer.Option(
+        10.0, envvar="AZTEC_RPC_HEADER_TIMEOUT", help="Seconds a request's headers may take."
+    ),
+    rpc_body_timeout: float = typer.Option(30.0, envvar="AZTEC_RPC_BODY_TIMEOUT", help="Seconds a body may take."),
+    rpc_idle_timeout: float = typer.Option(
+        60.0, envvar="AZTEC_RPC_IDLE_TIMEOUT", help="Seconds an idle keep-alive connection is kept."
+    ),
     metrics_port: int = typer.Option(
         9464,
         envvar="AZTEC_PROMETHEUS_PORT",
@@ -76,6 +92,14 @@ def start(
             data_dir=data_dir.expanduser(),
             rpc_host=rpc_host,
             rpc_port=rpc_port,
+            rpc=RpcConfig(
+                allowed_hosts=split_list(rpc_allowed_hosts),
+                cors_origins=split_list(rpc_cors_origins),
+                max_connections=rpc_max_connections,
+                header_timeout_s=rpc_header_timeout,
+                body_timeout_s=rpc_body_timeout,
+                idle_timeout_s=rpc_idle_timeout,
+            ),
             metrics_host=metrics_host,
             metrics_port=None if no_metrics else metrics_port,
             l1_block_time_s=l1_block_time,

@@ -75,6 +75,22 @@ def _describe(name: str, client: TelemetryClient) -> list[str]:
     return [f"{name} metrics: off"]
 
 
+def serve_node_rpc(node: AztecNodeService, telemetry: TelemetryClient) -> JsonRpcServer:
+    """A (not yet started) JSON-RPC server for ``node``, with its config's policy, limits and readiness."""
+    config = node.config
+    return build_node_rpc_server(
+        node,
+        telemetry,
+        config.rpc_host,
+        config.rpc_port,
+        config.rpc_max_body_bytes,
+        limits=config.rpc.limits,
+        allowed_hosts=config.rpc.allowed_hosts,
+        cors_origins=config.rpc.cors_origins,
+        readiness=node.readiness,
+    )
+
+
 async def start_roles(config: StartConfig, running: Running) -> None:
     roles = config.roles
     metrics_port = config.metrics_port
@@ -95,13 +111,14 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             config.data_dir / "sequencer",
             rpc_host=config.rpc_host,
             rpc_port=config.rpc_port,
+            rpc=config.rpc,
             sequencer=config.sequencer,
             prover=config.prover if roles.prover else None,
             tx_pool_max_txs=config.tx_pool_max_txs,
         )
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
-        running.node_rpc = build_node_rpc_server(running.node, node_telemetry, config.rpc_host, config.rpc_port)
+        running.node_rpc = serve_node_rpc(running.node, node_telemetry)
         await running.node_rpc.start()
         running.addresses.append(f"sequencer node JSON-RPC: {running.node_rpc.url}")
     if roles.follower:
@@ -121,13 +138,14 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             config.data_dir / "follower",
             rpc_host=config.rpc_host,
             rpc_port=rpc_port,
+            rpc=config.rpc,
             tx_pool_max_txs=config.tx_pool_max_txs,
         )
         running.follower = AztecNodeService.create(
             follower_config, follower_telemetry, running.l1, DEV_PUBLISHER_ADDRESS
         )
         await running.follower.start()
-        running.follower_rpc = build_node_rpc_server(running.follower, follower_telemetry, config.rpc_host, rpc_port)
+        running.follower_rpc = serve_node_rpc(running.follower, follower_telemetry)
         await running.follower_rpc.start()
         running.addresses.append(f"follower node JSON-RPC: {running.follower_rpc.url}")
     if roles.bot:
