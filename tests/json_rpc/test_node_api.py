@@ -154,7 +154,11 @@ GOOD_TX_HEX = tx_to_hex(Wallet(ALICE).create_tx(app_logic=[call(TOKEN_ADDRESS, "
 @pytest.mark.parametrize(
     ("method", "params", "message"),
     [
-        ("node_sendTx", ["deadbeef"], "(txHex) must be 0x followed by the hex of a transaction's encoding, got 'deadbeef'"),
+        (
+            "node_sendTx",
+            ["deadbeef"],
+            "(txHex) must be 0x followed by the hex of a transaction's encoding, got 'deadbeef'",
+        ),
         ("node_sendTx", ["0xabc"], "(txHex) must be 0x followed by the hex of a transaction's encoding"),
         ("node_sendTx", ["0xzz"], "(txHex) must be 0x followed by the hex of a transaction's encoding"),
         ("node_sendTx", [12], "parameter 0 (txHex) must be a string, got number"),
@@ -164,7 +168,11 @@ GOOD_TX_HEX = tx_to_hex(Wallet(ALICE).create_tx(app_logic=[call(TOKEN_ADDRESS, "
         ("node_getTxReceipt", [f"0x{FIELD_MODULUS:064x}"], "is not a field element"),
         ("node_getTxByHash", ["0x" + "g" * 64], "(txHash) must be 0x followed by 64 hex digits"),
         ("node_getBlock", [-1], "(number) must be an integer in [0, 18446744073709551615], got -1"),
-        ("node_getBlock", [2**64], "(number) must be an integer in [0, 18446744073709551615], got 18446744073709551616"),
+        (
+            "node_getBlock",
+            [2**64],
+            "(number) must be an integer in [0, 18446744073709551615], got 18446744073709551616",
+        ),
         ("node_getBlock", ["1"], "parameter 0 (number) must be an integer, got string"),
         ("node_getBlock", [1.5], "parameter 0 (number) must be an integer written without fraction or exponent"),
         ("node_getPublicStorageAt", ["0x12"], "(slotHex) must be 0x followed by 64 hex digits"),

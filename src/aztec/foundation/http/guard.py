@@ -89,6 +89,11 @@ class ConnectionGuard:
     def open_connections(self) -> int:
         return len(self._connections)
 
+    @property
+    def busy_connections(self) -> int:
+        """Connections handling a request now."""
+        return sum(1 for c in self._connections.values() if c.busy)
+
     def wrap(self, factory: Callable[[], asyncio.Protocol]) -> Callable[[], asyncio.Protocol]:
         """A protocol factory whose protocols report to this guard and delegate to ``factory``'s."""
         return lambda: _GuardedProtocol(factory(), self)

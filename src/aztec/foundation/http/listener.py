@@ -2,7 +2,8 @@
 
 aiohttp's own keep-alive timeout closes idle connections (and ones that never finish their headers);
 the guard adds the connection cap with eviction and the shorter header timeout; :func:`read_body`
-bounds the time a request's body may take.
+bounds the time a request's body may take, and what is left of a body answered early is read for at
+most the body timeout before the connection closes.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class GuardedListener:
             handle_signals=False,
             shutdown_timeout=self._shutdown_timeout_s,
             keepalive_timeout=self.limits.idle_timeout_s,
+            # after an early answer (413, 408) aiohttp reads what is left of the body for this long
+            lingering_time=self.limits.body_timeout_s,
         )
         await runner.setup()
         server = runner.server
