@@ -220,3 +220,26 @@ async def test_when_every_connection_is_busy_a_new_one_gets_503() -> None:
         for task in busy:
             assert (await task).startswith(b"HTTP/1.1 200")
         assert server.listener.guard.stats.refused == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"GARBAGE\r\n\r\n", b"400"),
+        (b"POST / HTTP/9.9\r\nHost: localhost\r\n\r\n", b"400"),
+        (b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", b"400"),
+        (b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n", b"400"),
+        (b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999999999999\r\n\r\n", b"400"),
+        (
+            b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+            b"400",
+        ),
+        (b"POST / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n", b"400"),
+    ],
+    ids=["garbage", "http-9.9", "huge-header", "negative-length", "huge-length", "bad-chunk", "two-hosts"],
+)
+async def test_broken_http_is_a_4xx_never_a_500(strict: JsonRpcServer, raw: bytes, status: bytes) -> None:
+    answer = await _raw(strict.port, raw)
+    assert answer.split(b" ", 2)[1] == status, answer[:200]
+    assert (await _raw(strict.port, _post("localhost"))).startswith(b"HTTP/1.1 200")
