@@ -243,3 +243,16 @@ async def test_broken_http_is_a_4xx_never_a_500(strict: JsonRpcServer, raw: byte
     answer = await _raw(strict.port, raw)
     assert answer.split(b" ", 2)[1] == status, answer[:200]
     assert (await _raw(strict.port, _post("localhost"))).startswith(b"HTTP/1.1 200")
+
+
+async def test_an_idle_keep_alive_connection_is_closed_after_the_idle_timeout(strict: JsonRpcServer) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", strict.port)
+    try:
+        head = f"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {len(ECHO)}"
+        writer.write(head.encode() + b"\r\n\r\n" + ECHO)
+        assert (await asyncio.wait_for(reader.readuntil(b'"hi"}'), 5)).startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        assert await asyncio.wait_for(reader.read(), FAST_LIMITS.idle_timeout_s + 5) == b""
+        assert time.monotonic() - started >= FAST_LIMITS.idle_timeout_s * 0.9
+    finally:
+        writer.close()

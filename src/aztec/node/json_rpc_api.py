@@ -18,7 +18,6 @@ from typing import Any, Final, TypeVar, cast
 from aztec.foundation.fields import Fr
 from aztec.foundation.http import ConnectionLimits
 from aztec.foundation.json_rpc import (
-    APPLICATION_ERROR,
     DEFAULT_HOST,
     DEFAULT_MAX_BATCH_SIZE,
     DEFAULT_MAX_BODY_BYTES,
@@ -64,8 +63,7 @@ GET_PUBLIC_STORAGE_AT: Final = "node_getPublicStorageAt"
 GET_NODE_INFO: Final = "node_getNodeInfo"
 IS_READY: Final = "node_isReady"
 
-TX_REJECTED: Final = APPLICATION_ERROR
-assert TX_REJECTED == TX_REJECTED_CODE
+TX_REJECTED: Final = TX_REJECTED_CODE
 OPENRPC_TITLE: Final = "Aztec node JSON-RPC API"
 
 

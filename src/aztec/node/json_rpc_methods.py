@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
+from aztec.foundation.json_rpc.errors import APPLICATION_ERROR
 from aztec.foundation.json_rpc.registry import ErrorSpec, Param, Result
 from aztec.foundation.json_rpc.types import U64_MAX, Boolean, Described, Integer, String, nullable
 from aztec.node.api import TxStatus
@@ -28,7 +29,8 @@ TX_HEX: Final = String(
 U64: Final = Integer(0, U64_MAX, title="u64")
 BLOCK_NUMBER: Final = Integer(0, U64_MAX, title="BlockNumber", description="an L2 block number (u64)")
 
-TX_REJECTED_CODE: Final = -32000
+TX_REJECTED_CODE: Final = APPLICATION_ERROR
+"""``node_sendTx`` refused the transaction (the first server-defined code); ``data.reason`` says why."""
 TX_REJECTION_REASONS: Final = tuple(a.TX_VALIDATION_REASON.values or ())
 
 RECEIPT: Final = Described(
