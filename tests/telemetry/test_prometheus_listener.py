@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import select
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
@@ -17,6 +19,7 @@ from opentelemetry.sdk.metrics import MeterProvider
 from aztec.foundation.http import ConnectionLimits
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
+from tests.support.prometheus_server import PrometheusServer
 
 ATTACK_LIMITS = ConnectionLimits(max_connections=32, header_timeout_s=1.0, body_timeout_s=1.0, idle_timeout_s=2.0)
 SLOW_SOCKETS = 200
@@ -90,6 +93,71 @@ def test_a_scrape_works_while_200_slow_clients_hold_connections(endpoint: Promet
         for sock in slow:
             with contextlib.suppress(OSError):
                 sock.close()
+
+
+class SlowlorisAttack:
+    """A thread keeping ``SLOW_SOCKETS`` slow clients connected, reopening each one the server closes."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.opened = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="slowloris", daemon=True)
+
+    def __enter__(self) -> SlowlorisAttack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        sockets: list[socket.socket] = []
+        try:
+            while not self._stop.is_set():
+                readable, _, _ = select.select(sockets, [], [], 0) if sockets else ([], [], [])
+                for sock in readable:  # closed by the server (or answered): replace it
+                    sock.close()
+                    sockets.remove(sock)
+                while len(sockets) < SLOW_SOCKETS and not self._stop.is_set():
+                    with contextlib.suppress(OSError):
+                        sockets.append(_slow_socket(self.port))
+                        self.opened += 1
+                self._stop.wait(0.1)
+        finally:
+            for sock in sockets:
+                sock.close()
+
+
+def test_a_real_prometheus_keeps_scraping_through_a_sustained_attack(
+    endpoint: PrometheusEndpoint, tmp_path: Path
+) -> None:
+    config = f"""
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ["127.0.0.1:{endpoint.port}"]
+"""
+    prometheus = PrometheusServer(config, tmp_path / "prometheus")
+    try:
+        prometheus.wait_for_query('up{job="node"} == 1')
+        with SlowlorisAttack(endpoint.port) as attack:
+            started = time.monotonic()
+            # at least 5 scrapes made during the attack, every one of them up
+            prometheus.wait_for_query('count_over_time(up{job="node"}[5s]) >= 5', timeout_s=30)
+            while time.monotonic() - started < 6:
+                time.sleep(0.2)
+            result = prometheus.query('min_over_time(up{job="node"}[5s])')
+            assert result and result[0]["value"][1] == "1", prometheus.api("targets")
+            assert attack.opened > 2 * SLOW_SOCKETS, "the attack kept reopening its slow sockets"
+        targets = prometheus.api("targets")["activeTargets"]
+        assert [t["health"] for t in targets] == ["up"], targets
+    finally:
+        prometheus.stop()
 
 
 def test_an_idle_keep_alive_connection_is_closed(endpoint: PrometheusEndpoint) -> None:
