@@ -53,6 +53,8 @@ async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Pat
             return (await follower.get_tx_receipt(tx.tx_hash)).status is TxStatus.PROVEN
 
         await poll(proven_on_the_follower, "the tx proven, as the follower sees it")
+        # the sequencer node's own archiver may poll L1 after the follower's
+        await poll(lambda: sample(running).proven >= 1, "the proof seen by the sequencer node's archiver")
         now = sample(running)
         assert now.block >= 1 and now.proven >= 1 and now.follower_block is not None and now.mined_txs >= 1
     finally:
