@@ -12,7 +12,7 @@ from typing import Final
 
 from aztec.foundation.json_rpc.errors import APPLICATION_ERROR
 from aztec.foundation.json_rpc.registry import ErrorSpec, Param, Result
-from aztec.foundation.json_rpc.types import U64_MAX, Boolean, Described, Integer, String, nullable
+from aztec.foundation.json_rpc.types import U64_MAX, Boolean, Described, HexBytes, Integer, String, nullable
 from aztec.node.api import TxStatus
 from aztec.telemetry import attributes as a
 
@@ -21,11 +21,7 @@ FIELD_HEX: Final = String(
     title="Field",
     description="0x followed by 64 hex digits: a field element, below the BN254 scalar field modulus",
 )
-TX_HEX: Final = String(
-    pattern=r"0x(?:[0-9a-fA-F]{2})*",
-    title="TxHex",
-    description="0x followed by the hex of a transaction's encoding",
-)
+TX_HEX: Final = HexBytes(title="TxHex", description="0x followed by the hex of a transaction's encoding")
 U64: Final = Integer(0, U64_MAX, title="u64")
 BLOCK_NUMBER: Final = Integer(0, U64_MAX, title="BlockNumber", description="an L2 block number (u64)")
 
