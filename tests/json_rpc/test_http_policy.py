@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Mapping
 
@@ -239,10 +240,15 @@ async def test_when_every_connection_is_busy_a_new_one_gets_503() -> None:
     ],
     ids=["garbage", "http-9.9", "huge-header", "negative-length", "huge-length", "bad-chunk", "two-hosts"],
 )
-async def test_broken_http_is_a_4xx_never_a_500(strict: JsonRpcServer, raw: bytes, status: bytes) -> None:
+async def test_broken_http_is_a_4xx_never_a_500(
+    strict: JsonRpcServer, raw: bytes, status: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     answer = await _raw(strict.port, raw)
     assert answer.split(b" ", 2)[1] == status, answer[:200]
     assert (await _raw(strict.port, _post("localhost"))).startswith(b"HTTP/1.1 200")
+    loud = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert loud == [], "a client's malformed request is logged at debug level only"
 
 
 async def test_an_idle_keep_alive_connection_is_closed_after_the_idle_timeout(strict: JsonRpcServer) -> None:

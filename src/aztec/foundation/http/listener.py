@@ -9,13 +9,36 @@ most the body timeout before the connection closes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from aztec.foundation.http.guard import ConnectionGuard, ConnectionLimits
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class _ServerLog(logging.LoggerAdapter[logging.Logger]):
+    """aiohttp's server log, where a malformed request (a client's mistake) is one debug line, no traceback.
+
+    aiohttp logs every request it cannot parse with ``logger.exception``; the node's own faults keep
+    their traceback (at ERROR).
+    """
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            self.logger.debug("malformed HTTP request: %s", exc_info)
+            return
+        self.logger.error(msg, *args, exc_info=exc_info, **kwargs)
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        return msg, kwargs
+
+
+_SERVER_LOG = _ServerLog(logging.getLogger("aiohttp.server"))
 
 
 class BodyTimeoutError(Exception):
@@ -67,6 +90,7 @@ class GuardedListener:
             handle_signals=False,
             shutdown_timeout=self._shutdown_timeout_s,
             keepalive_timeout=self.limits.idle_timeout_s,
+            logger=_SERVER_LOG,
             # after an early answer (413, 408) aiohttp reads what is left of the body for this long
             lingering_time=self.limits.body_timeout_s,
         )
