@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +20,9 @@ from aztec.simulator import Account, Wallet, call
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
 from aztec.telemetry.registry import all_metrics
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
+from tests.support.healthchecks import compose_healthcheck, dockerfile_healthcheck, run_against
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 pytestmark = pytest.mark.e2e
 
@@ -37,6 +45,29 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
     "aztec.demo.operation.count",
     "aztec.demo.in_flight",
 }
+
+
+def _curl(command: str, url: str) -> subprocess.CompletedProcess[str]:
+    argv = [url if arg == "http://127.0.0.1:8080" else arg for arg in shlex.split(command)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+
+
+def _check_rpc_port(rpc_url: str) -> None:
+    """The README's curl, the probes the compose file and the image use, and a rebinding page refused."""
+    port = urlsplit(rpc_url).port
+    assert port is not None
+    match = re.search(r"^curl -s http://127\.0\.0\.1:8080 .*node_getBlockNumber.*$", README.read_text(), re.MULTILINE)
+    assert match is not None, "the README's JSON-RPC curl example"
+    answer = json.loads(_curl(match.group(0), rpc_url.rstrip("/")).stdout)
+    assert answer["result"] >= 1
+    poll(lambda: run_against(compose_healthcheck(), port) == 0, 30, "the compose healthcheck (/readyz) to pass")
+    assert run_against(dockerfile_healthcheck(), port) == 0
+    rebinding = _curl(match.group(0) + " -H 'Host: evil.example' -o /dev/null -w %{http_code}", rpc_url.rstrip("/"))
+    assert rebinding.stdout == "403"
+    form_post = _curl(
+        match.group(0).replace("application/json", "text/plain") + " -o /dev/null -w %{http_code}", rpc_url.rstrip("/")
+    )
+    assert form_post.stdout == "415"
 
 
 @pytest.fixture
@@ -79,6 +110,7 @@ def test_sandbox_end_to_end(sandbox: SandboxProcess) -> None:
 
     blocks = asyncio.run(_send_and_follow(urls["node_rpc"]))
     assert blocks
+    _check_rpc_port(urls["node_rpc"])
 
     wanted = [d for d in all_metrics() if d.name not in ONLY_ON_FAILURE_OR_ELSEWHERE]
     missing: list[str] = []

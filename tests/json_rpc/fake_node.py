@@ -22,6 +22,7 @@ from aztec.simulator import (
     Tx,
     TxValidator,
 )
+from aztec.simulator.tx import TxDecodeError, TxTooLargeError
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.api import TreeId
@@ -89,6 +90,15 @@ class FakeNode:
         self.receipts[tx.tx_hash] = TxReceipt(tx.tx_hash, TxStatus.PENDING)
         self.accepted.append(tx)
         return tx.tx_hash
+
+    async def send_tx_bytes(self, data: bytes) -> Fr:
+        try:
+            tx = Tx.from_bytes(data, max_size=self.validator.max_tx_size)
+        except TxTooLargeError as error:
+            raise TxRejectedError("too_large", str(error)) from None
+        except TxDecodeError as error:
+            raise TxRejectedError("malformed", str(error)) from None
+        return await self.send_tx(tx)
 
     async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
         return self.receipts.get(tx_hash, TxReceipt(tx_hash, TxStatus.UNKNOWN))

@@ -154,23 +154,28 @@ GOOD_TX_HEX = tx_to_hex(Wallet(ALICE).create_tx(app_logic=[call(TOKEN_ADDRESS, "
 @pytest.mark.parametrize(
     ("method", "params", "message"),
     [
-        ("node_sendTx", ["deadbeef"], "txHex must be 0x followed by an even number of hex digits, got 'deadbeef'"),
-        ("node_sendTx", ["0xabc"], "txHex must be 0x followed by an even number of hex digits"),
-        ("node_sendTx", ["0xzz"], "txHex must be 0x followed by an even number of hex digits"),
-        ("node_sendTx", ["0x"], "txHex: malformed tx:"),
-        ("node_sendTx", ["0x" + "00" * 40], "txHex: malformed tx: not a transaction"),
-        ("node_sendTx", [GOOD_TX_HEX[:-2]], "txHex: malformed tx:"),
-        ("node_sendTx", [GOOD_TX_HEX + "00"], "txHex: malformed tx:"),
-        ("node_sendTx", [12], "parameter 0 (txHex) must be string, got integer"),
+        (
+            "node_sendTx",
+            ["deadbeef"],
+            "(txHex) must be 0x followed by the hex of a transaction's encoding, got 'deadbeef'",
+        ),
+        ("node_sendTx", ["0xabc"], "(txHex) must be 0x followed by the hex of a transaction's encoding"),
+        ("node_sendTx", ["0xzz"], "(txHex) must be 0x followed by the hex of a transaction's encoding"),
+        ("node_sendTx", [12], "parameter 0 (txHex) must be a string, got number"),
         ("node_sendTx", [], "node_sendTx takes 1 parameter(s), got 0"),
-        ("node_getTxReceipt", ["0x" + "1" * 63], "txHash must be 0x followed by 64 hex digits"),
-        ("node_getTxReceipt", ["1" * 64], "txHash must be 0x followed by 64 hex digits"),
+        ("node_getTxReceipt", ["0x" + "1" * 63], "(txHash) must be 0x followed by 64 hex digits"),
+        ("node_getTxReceipt", ["1" * 64], "(txHash) must be 0x followed by 64 hex digits"),
         ("node_getTxReceipt", [f"0x{FIELD_MODULUS:064x}"], "is not a field element"),
-        ("node_getTxByHash", ["0x" + "g" * 64], "txHash must be 0x followed by 64 hex digits"),
-        ("node_getBlock", [-1], "number must be a non-negative integer, got -1"),
-        ("node_getBlock", ["1"], "parameter 0 (number) must be integer, got string"),
-        ("node_getBlock", [1.5], "parameter 0 (number) must be integer, got number"),
-        ("node_getPublicStorageAt", ["0x12"], "slotHex must be 0x followed by 64 hex digits, got '0x12'"),
+        ("node_getTxByHash", ["0x" + "g" * 64], "(txHash) must be 0x followed by 64 hex digits"),
+        ("node_getBlock", [-1], "(number) must be an integer in [0, 18446744073709551615], got -1"),
+        (
+            "node_getBlock",
+            [2**64],
+            "(number) must be an integer in [0, 18446744073709551615], got 18446744073709551616",
+        ),
+        ("node_getBlock", ["1"], "parameter 0 (number) must be an integer, got string"),
+        ("node_getBlock", [1.5], "parameter 0 (number) must be an integer written without fraction or exponent"),
+        ("node_getPublicStorageAt", ["0x12"], "(slotHex) must be 0x followed by 64 hex digits"),
         ("node_getBlockNumber", [1], "node_getBlockNumber takes 0 parameter(s), got 1"),
     ],
 )
@@ -184,13 +189,28 @@ async def test_bad_params_are_named(
     await assert_node_still_serving(http, node_server)
 
 
+@pytest.mark.parametrize(
+    "tx_hex",
+    ["0x", "0x" + "00" * 40, GOOD_TX_HEX[:-2], GOOD_TX_HEX + "00"],
+    ids=["empty", "not-a-tx", "truncated", "trailing-byte"],
+)
+async def test_a_tx_that_does_not_decode_is_rejected_as_malformed(
+    http: aiohttp.ClientSession, node_server: JsonRpcServer, tx_hex: str
+) -> None:
+    _, answer = await post(http, node_server, request("node_sendTx", [tx_hex]))
+    assert answer["error"]["code"] == TX_REJECTED
+    assert answer["error"]["data"] == {"reason": "malformed"}
+    assert "malformed tx" in answer["error"]["message"]
+    await assert_node_still_serving(http, node_server)
+
+
 async def assert_node_still_serving(http: aiohttp.ClientSession, server: JsonRpcServer) -> None:
     _, answer = await post(http, server, request("node_getBlockNumber", [], 77))
     assert answer == {"jsonrpc": "2.0", "id": 77, "result": 0}
 
 
 async def test_client_raises_invalid_params(node_client: NodeRpcClient) -> None:
-    with pytest.raises(InvalidParamsError, match="number must be a non-negative integer"):
+    with pytest.raises(InvalidParamsError, match=r"\(number\) must be an integer in \[0, 18446744073709551615\]"):
         await node_client.get_block(-3)
 
 

@@ -110,10 +110,8 @@ async def test_a_receipt_goes_pending_then_mined_then_proven(start_node: StartNo
     assert (mined.block_number, mined.reverted) == (1, False)
     assert mined.fee is not None and mined.fee > 0
 
-    async def left_the_pool() -> bool:
-        return await node.get_tx_by_hash(tx_hash) is None
-
-    await poll(left_the_pool, "the mined tx to leave the pool")
+    await poll(lambda: node.pool.pending_count == 0, "the mined tx to leave the pending pool")
+    assert await node.get_tx_by_hash(tx_hash) == tx, "a mined tx is still found by its hash"
     assert (await _included(follower, tx_hash)).block_number == 1
 
     await chain.start()

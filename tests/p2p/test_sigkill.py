@@ -60,7 +60,10 @@ def run_writer_until_killed(directory: Path, fsync: bool) -> int:
             acknowledged += 1
             assert time.monotonic() < deadline, "the writer is too slow"
         os.kill(child.pid, signal.SIGKILL)
-        rest, _ = child.communicate(timeout=DEADLINE_S)
+        # Read through the same buffered stream as readline: communicate() reads the raw pipe and would
+        # miss lines readline already buffered (the pool then holds more steps than were counted).
+        rest = child.stdout.read()
+        child.wait(timeout=DEADLINE_S)
     finally:
         if child.poll() is None:
             child.kill()

@@ -59,6 +59,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "aztec.cli.bench:app",
         "Benchmarks from metrics: run scenarios into NDJSON, aggregate them, report against a base.",
     ),
+    "rpc": LazyCommand("aztec.cli.rpc:app", "The node's JSON-RPC API."),
 }
 """Every sub-command of ``aztec``, in the order ``aztec --help`` lists them."""
 

@@ -31,6 +31,27 @@ def start(
     rpc_port: str = typer.Option(
         "8080", envvar="AZTEC_RPC_PORT", metavar="PORT", help="Sequencer node JSON-RPC port (follower: +1; 0: any)."
     ),
+    rpc_allowed_hosts: str = typer.Option(
+        "",
+        envvar="AZTEC_RPC_ALLOWED_HOSTS",
+        metavar="HOSTS",
+        help="Host names the RPC answers, comma-separated (* any).",
+    ),
+    rpc_cors_origins: str = typer.Option(
+        "", envvar="AZTEC_RPC_CORS_ORIGINS", metavar="ORIGINS", help="Origins allowed by CORS (default: CORS off)."
+    ),
+    rpc_max_connections: str = typer.Option(
+        "256", envvar="AZTEC_RPC_MAX_CONNECTIONS", metavar="N", help="Most open JSON-RPC connections."
+    ),
+    rpc_header_timeout: str = typer.Option(
+        "10", envvar="AZTEC_RPC_HEADER_TIMEOUT", metavar="S", help="Seconds a request's headers may take."
+    ),
+    rpc_body_timeout: str = typer.Option(
+        "30", envvar="AZTEC_RPC_BODY_TIMEOUT", metavar="S", help="Seconds a request body may take."
+    ),
+    rpc_idle_timeout: str = typer.Option(
+        "60", envvar="AZTEC_RPC_IDLE_TIMEOUT", metavar="S", help="Seconds an idle keep-alive connection is kept."
+    ),
     metrics_port: str = typer.Option(
         "9464",
         envvar=["OTEL_EXPORTER_PROMETHEUS_PORT", "AZTEC_PROMETHEUS_PORT"],
@@ -100,6 +121,12 @@ def start(
         data_dir=data_dir,
         rpc_host=rpc_host,
         rpc_port=rpc_port,
+        rpc_allowed_hosts=rpc_allowed_hosts,
+        rpc_cors_origins=rpc_cors_origins,
+        rpc_max_connections=rpc_max_connections,
+        rpc_header_timeout=rpc_header_timeout,
+        rpc_body_timeout=rpc_body_timeout,
+        rpc_idle_timeout=rpc_idle_timeout,
         metrics_host=metrics_host,
         metrics_port=metrics_port,
         no_metrics=no_metrics,

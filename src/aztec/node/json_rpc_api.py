@@ -1,31 +1,23 @@
 """The node's JSON-RPC API: ``node_*`` methods served from an :class:`AztecNode`, and a typed client.
 
-=========================  ==================  ==============================================
-method                     params              result
-=========================  ==================  ==============================================
-node_sendTx                txHex               tx hash (field hex); rejection: -32000, data {reason}
-node_getTxReceipt          txHash              {txHash, status, blockNumber, reverted, fee, reason}
-node_getTxByHash           txHash              tx hex or null
-node_getBlockNumber                            integer
-node_getProvenBlockNumber                      integer
-node_getBlock              number              L2Block.to_json() or null
-node_getPublicStorageAt    slotHex             field hex
-node_getNodeInfo                               {version, role, l1ChainId, ..., contracts}
-node_isReady                                   boolean
-=========================  ==================  ==============================================
-
-Malformed hex or transaction encodings are invalid params (-32602) naming the parameter.
+The methods, their params (types and bounds), results and errors are declared once in
+:mod:`aztec.node.json_rpc_methods`; ``rpc.discover`` serves the OpenRPC document generated from them
+(committed as ``docs/openrpc.json``). A param outside its declared type or bound, or a hex value that
+is not a field element, is an invalid param (-32602) naming the parameter; a transaction that is too
+large or does not decode is a rejection (-32000, ``data.reason`` ``too_large`` / ``malformed``),
+counted like every other rejection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from types import TracebackType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from aztec.foundation.fields import Fr
+from aztec.foundation.http import ConnectionLimits
 from aztec.foundation.json_rpc import (
-    APPLICATION_ERROR,
     DEFAULT_HOST,
     DEFAULT_MAX_BATCH_SIZE,
     DEFAULT_MAX_BODY_BYTES,
@@ -35,12 +27,17 @@ from aztec.foundation.json_rpc import (
     JsonRpcServer,
     JsonRpcTransportError,
     MethodRegistry,
-    Param,
 )
+from aztec.foundation.json_rpc.openrpc import openrpc_document
+from aztec.foundation.json_rpc.registry import Handler, Result
+from aztec.foundation.json_rpc.server import Readiness
+from aztec.foundation.json_rpc.types import Described
+from aztec.foundation.version import package_version
 from aztec.node.api import AztecNode, NodeInfo, TxReceipt, TxRejectedError
 from aztec.node.json_rpc_codec import (
     NodeCodecError,
     block_number_from_json,
+    bytes_from_hex,
     fr_from_hex,
     fr_to_hex,
     node_info_from_json,
@@ -50,6 +47,7 @@ from aztec.node.json_rpc_codec import (
     tx_from_hex,
     tx_to_hex,
 )
+from aztec.node.json_rpc_methods import TX_REJECTED_CODE, declarations
 from aztec.simulator.tx import Tx
 from aztec.telemetry.api import TelemetryClient
 
@@ -65,7 +63,8 @@ GET_PUBLIC_STORAGE_AT: Final = "node_getPublicStorageAt"
 GET_NODE_INFO: Final = "node_getNodeInfo"
 IS_READY: Final = "node_isReady"
 
-TX_REJECTED: Final = APPLICATION_ERROR
+TX_REJECTED: Final = TX_REJECTED_CODE
+OPENRPC_TITLE: Final = "Aztec node JSON-RPC API"
 
 
 class TxRejectedRpcError(JsonRpcError):
@@ -93,9 +92,9 @@ class NodeRpcHandlers:
         self._node = node
 
     async def send_tx(self, tx_hex: str) -> str:
-        tx = _param(tx_from_hex, tx_hex, "txHex")
+        data = _param(bytes_from_hex, tx_hex, "txHex")
         try:
-            tx_hash = await self._node.send_tx(tx)
+            tx_hash = await self._node.send_tx_bytes(data)
         except TxRejectedError as error:
             raise TxRejectedRpcError(str(error), {"reason": error.reason}) from None
         return fr_to_hex(tx_hash)
@@ -126,18 +125,62 @@ class NodeRpcHandlers:
     async def is_ready(self) -> bool:
         return await self._node.is_ready()
 
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            SEND_TX: self.send_tx,
+            GET_TX_RECEIPT: self.get_tx_receipt,
+            GET_TX_BY_HASH: self.get_tx_by_hash,
+            GET_BLOCK_NUMBER: self.get_block_number,
+            GET_PROVEN_BLOCK_NUMBER: self.get_proven_block_number,
+            GET_BLOCK: self.get_block,
+            GET_PUBLIC_STORAGE_AT: self.get_public_storage_at,
+            GET_NODE_INFO: self.get_node_info,
+            IS_READY: self.is_ready,
+        }
+
     def registry(self) -> MethodRegistry:
+        """Every declared method with its handler, and ``rpc.discover``."""
         registry = MethodRegistry()
-        registry.register(SEND_TX, self.send_tx, (Param("txHex", str),))
-        registry.register(GET_TX_RECEIPT, self.get_tx_receipt, (Param("txHash", str),))
-        registry.register(GET_TX_BY_HASH, self.get_tx_by_hash, (Param("txHash", str),))
-        registry.register(GET_BLOCK_NUMBER, self.get_block_number)
-        registry.register(GET_PROVEN_BLOCK_NUMBER, self.get_proven_block_number)
-        registry.register(GET_BLOCK, self.get_block, (Param("number", int),))
-        registry.register(GET_PUBLIC_STORAGE_AT, self.get_public_storage_at, (Param("slotHex", str),))
-        registry.register(GET_NODE_INFO, self.get_node_info)
-        registry.register(IS_READY, self.is_ready)
+        handlers = self.handlers()
+        for decl in declarations():
+            registry.register(
+                decl.name,
+                handlers[decl.name],
+                decl.params,
+                result=decl.result,
+                summary=decl.summary,
+                errors=decl.errors,
+            )
+        document = node_openrpc_document(registry)
+
+        async def discover() -> dict[str, Any]:
+            return document
+
+        registry.register_discovery(discover, Result("openrpcDocument", Described({"type": "object"})))
         return registry
+
+
+def node_openrpc_document(registry: MethodRegistry | None = None) -> dict[str, Any]:
+    """The OpenRPC document of the node's API (``docs/openrpc.json``, ``rpc.discover``)."""
+    if registry is None:
+        return _standalone_document()
+    return openrpc_document(
+        registry,
+        title=OPENRPC_TITLE,
+        version=package_version(),
+        description="JSON-RPC 2.0 over HTTP POST / (Content-Type: application/json); batches allowed.",
+    )
+
+
+@cache
+def _standalone_document() -> dict[str, Any]:
+    registry = MethodRegistry()
+    unserved = NodeRpcHandlers(cast(AztecNode, None)).handlers()
+    for decl in declarations():
+        registry.register(
+            decl.name, unserved[decl.name], decl.params, result=decl.result, summary=decl.summary, errors=decl.errors
+        )
+    return node_openrpc_document(registry)
 
 
 def build_node_rpc_server(
@@ -148,11 +191,28 @@ def build_node_rpc_server(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     *,
     max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
+    limits: ConnectionLimits | None = None,
+    allowed_hosts: Sequence[str] = (),
+    cors_origins: Sequence[str] = (),
+    readiness: Readiness | None = None,
 ) -> JsonRpcServer:
-    """A (not yet started) JSON-RPC server for ``node``'s methods."""
+    """A (not yet started) JSON-RPC server for ``node``'s methods; ``/readyz`` defaults to ``is_ready``."""
     registry = NodeRpcHandlers(node).registry()
+
+    async def ready() -> dict[str, bool]:
+        return {"ready": await node.is_ready()}
+
     return JsonRpcServer(
-        registry, telemetry, host=host, port=port, max_body_bytes=max_body_bytes, max_batch_size=max_batch_size
+        registry,
+        telemetry,
+        host=host,
+        port=port,
+        max_body_bytes=max_body_bytes,
+        max_batch_size=max_batch_size,
+        limits=limits,
+        allowed_hosts=allowed_hosts,
+        cors_origins=cors_origins,
+        readiness=readiness or ready,
     )
 
 

@@ -39,6 +39,9 @@ from aztec.world_state.world_state import WorldState
 _log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
+READINESS_L1_TIMEOUT_S = 2.0
+READINESS_MAX_LAG_BLOCKS = 2
+"""``/readyz`` tolerates this many blocks between L1, the archiver and the world state (a block in flight)."""
 
 
 @dataclass
@@ -192,6 +195,15 @@ class AztecNodeService:
             raise TxRejectedError(reason, f"transaction rejected: {reason}: {result.detail}")
         return tx.tx_hash
 
+    async def send_tx_bytes(self, data: bytes) -> Fr:
+        timer = Timer()
+        result = self.pool.add_tx_bytes(data, base_fee_per_gas=await self.current_base_fee())
+        self._instrumentation.record_receive(timer.s(), result.ok)
+        if not result.ok or result.tx is None:
+            reason = str(result.reason)
+            raise TxRejectedError(reason, f"transaction rejected: {reason}: {result.detail}")
+        return result.tx.tx_hash
+
     async def get_tx_receipt(self, tx_hash: Fr) -> TxReceipt:
         location = self.archiver.get_tx(tx_hash)
         if location is not None:
@@ -215,6 +227,7 @@ class AztecNodeService:
         return TxReceipt(tx_hash, TxStatus.UNKNOWN)
 
     async def get_tx_by_hash(self, tx_hash: Fr) -> Tx | None:
+        """A pending tx, or a mined one this node received (the pool keeps recently mined txs)."""
         return self.pool.get_tx(tx_hash)
 
     async def get_block_number(self) -> int:
@@ -246,6 +259,20 @@ class AztecNodeService:
         if self.synchronizer.diverged is not None:
             return False
         return self.world_state.committed_block_number >= await self.l1.get_pending_block_number()
+
+    async def readiness(self) -> dict[str, bool]:
+        """The checks of ``GET /readyz``: L1 answers, the archiver has L1's chain, the state is not behind."""
+        try:
+            pending = await asyncio.wait_for(self.l1.get_pending_block_number(), READINESS_L1_TIMEOUT_S)
+        except Exception:  # unreachable, slow or failing: not ready, and the other checks cannot be made
+            return {"l1Reachable": False, "synced": False, "notBehind": False}
+        archived = self.archiver.get_block_number()
+        committed = self.world_state.committed_block_number
+        return {
+            "l1Reachable": True,
+            "synced": archived + READINESS_MAX_LAG_BLOCKS >= pending,
+            "notBehind": self.synchronizer.diverged is None and committed + READINESS_MAX_LAG_BLOCKS >= archived,
+        }
 
     def status(self) -> dict[str, int]:
         """Figures for the sandbox's status screen."""

@@ -24,6 +24,8 @@ class TxPoolConfig:
     """Largest gas limit a transaction may ask for (the block's)."""
     dropped_history: int = DEFAULT_DROPPED_HISTORY
     """How many recently dropped hashes keep their reason for status lookups."""
+    mined_history: int = DEFAULT_DROPPED_HISTORY
+    """How many recently mined txs the pool keeps, for lookups by hash."""
     map_size: int = DEFAULT_POOL_MAP_SIZE
     """Most bytes the pool's LMDB may grow to."""
     fsync: bool = True
@@ -32,7 +34,7 @@ class TxPoolConfig:
     corrupt the pool on file systems that reorder writes (LMDB's ``MDB_NOSYNC``)."""
 
     def __post_init__(self) -> None:
-        for name in ("max_pending_txs", "max_tx_size", "max_gas_limit", "dropped_history", "map_size"):
+        for name in ("max_pending_txs", "max_tx_size", "max_gas_limit", "dropped_history", "mined_history", "map_size"):
             value = getattr(self, name)
             if type(value) is not int or value < 1:
                 raise ValueError(f"TxPoolConfig.{name} must be a positive int, got {value!r}")

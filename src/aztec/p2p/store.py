@@ -1,10 +1,14 @@
 """The pool's LMDB: pending transactions and recently dropped hashes, one write transaction per change.
 
-Layout (one environment, three sub-databases):
+Layout (one environment, five sub-databases):
 
 * ``pending``: tx hash (32 B) -> arrival time (f64, Unix seconds) | arrival sequence (u64) | tx bytes
 * ``dropped``: drop sequence (u64, big-endian, so oldest first) -> tx hash (32 B) | reason (UTF-8)
+* ``mined``: tx hash (32 B) -> tx bytes, for recently mined txs (``node_getTxByHash``)
+* ``mined_order``: mined sequence (u64, big-endian) -> tx hash, to forget the oldest first
 * ``meta``: ``format`` -> the layout version (u8)
+
+A pool written before ``mined`` existed opens unchanged (the two databases start empty).
 """
 
 from __future__ import annotations
@@ -69,6 +73,20 @@ class StoreWriter:
     def delete_pending(self, tx_hash: Fr) -> None:
         self._txn.delete(_hash_key(tx_hash), db=self._store.pending_db)
 
+    def add_mined(self, tx: Tx) -> None:
+        """Keep ``tx`` as mined, forgetting the oldest mined txs past the history limit."""
+        store = self._store
+        key = _hash_key(tx.tx_hash)
+        self._txn.put(key, tx.to_bytes(), db=store.mined_db)
+        self._txn.put(_SEQ.pack(store.take_mined_seq()), key, db=store.mined_order_db)
+        excess = int(self._txn.stat(store.mined_order_db)["entries"]) - store.mined_history
+        if excess > 0:
+            cursor = self._txn.cursor(db=store.mined_order_db)
+            cursor.first()
+            for _ in range(excess):
+                self._txn.delete(bytes(cursor.value()), db=store.mined_db)
+                cursor.delete()
+
     def add_dropped(self, tx_hash: Fr, reason: str) -> None:
         """Remember ``tx_hash`` as dropped, forgetting the oldest entries past the history limit."""
         db = self._store.dropped_db
@@ -84,22 +102,28 @@ class StoreWriter:
 class TxPoolStore:
     """Opens the pool's LMDB environment and reads and writes its records."""
 
-    def __init__(self, env: lmdb.Environment, dropped_history: int) -> None:
+    def __init__(self, env: lmdb.Environment, dropped_history: int, mined_history: int = 10_000) -> None:
         self._env: lmdb.Environment | None = env
         self.dropped_history = dropped_history
+        self.mined_history = mined_history
         self.pending_db: Any = env.open_db(b"pending")
         self.dropped_db: Any = env.open_db(b"dropped")
+        self.mined_db: Any = env.open_db(b"mined")
+        self.mined_order_db: Any = env.open_db(b"mined_order")
         self._meta_db: Any = env.open_db(b"meta")
         self._next_dropped_seq = 0
+        self._next_mined_seq = 0
 
     @classmethod
-    def open(cls, path: Path, *, map_size: int, dropped_history: int, fsync: bool = True) -> TxPoolStore:
+    def open(
+        cls, path: Path, *, map_size: int, dropped_history: int, fsync: bool = True, mined_history: int = 10_000
+    ) -> TxPoolStore:
         """Open or create the store in the directory ``path``; ``fsync=False`` skips flushing commits to disk."""
         path.mkdir(parents=True, exist_ok=True)
-        env = lmdb.open(str(path), map_size=map_size, max_dbs=4, subdir=True, sync=fsync)
+        env = lmdb.open(str(path), map_size=map_size, max_dbs=8, subdir=True, sync=fsync)
         try:
             env.reader_check()  # release reader slots of processes that died
-            store = cls(env, dropped_history)
+            store = cls(env, dropped_history, mined_history)
             store._initialise(path)
         except BaseException:
             env.close()
@@ -118,11 +142,31 @@ class TxPoolStore:
             cursor = txn.cursor(db=self.dropped_db)
             if cursor.last():
                 self._next_dropped_seq = _SEQ.unpack(cursor.key())[0] + 1
+            cursor = txn.cursor(db=self.mined_order_db)
+            if cursor.last():
+                self._next_mined_seq = _SEQ.unpack(cursor.key())[0] + 1
 
     def take_dropped_seq(self) -> int:
         seq = self._next_dropped_seq
         self._next_dropped_seq += 1
         return seq
+
+    def take_mined_seq(self) -> int:
+        seq = self._next_mined_seq
+        self._next_mined_seq += 1
+        return seq
+
+    def get_mined(self, tx_hash: Fr) -> Tx | None:
+        """A recently mined tx kept by :meth:`StoreWriter.add_mined`, if it still is."""
+        with self._require_open().begin() as txn:
+            raw = txn.get(_hash_key(tx_hash), db=self.mined_db)
+            data = None if raw is None else bytes(raw)
+        if data is None:
+            return None
+        try:
+            return Tx.from_bytes(data, max_size=len(data))
+        except TxDecodeError as error:
+            raise TxPoolStoreError(f"mined record {tx_hash:#066x} does not hold a valid tx: {error}") from None
 
     def load_pending(self) -> list[PendingRecord]:
         """Every pending transaction, decoded and checked against its key; in no particular order."""

@@ -80,7 +80,11 @@ class TxPool:
         """
         config = config or TxPoolConfig()
         store = TxPoolStore.open(
-            Path(path), map_size=config.map_size, dropped_history=config.dropped_history, fsync=config.fsync
+            Path(path),
+            map_size=config.map_size,
+            dropped_history=config.dropped_history,
+            fsync=config.fsync,
+            mined_history=config.mined_history,
         )
         try:
             return cls(store, state, telemetry, config, clock)
@@ -153,10 +157,13 @@ class TxPool:
             return self._index.best(limit)
 
     def get_tx(self, tx_hash: Fr) -> Tx | None:
-        """The pending transaction with that hash, if any."""
+        """The pending transaction with that hash, or a recently mined one (``mined_history``), if any."""
         with self._lock:
             record = self._index.get(tx_hash)
-        return None if record is None else record.tx
+            if record is not None:
+                return record.tx
+            self._require_open()
+            return self._store.get_mined(tx_hash)
 
     def get_status(self, tx_hash: Fr) -> PoolTxLookup:
         """Pending, dropped (with its reason, for recently dropped hashes) or unknown."""
@@ -183,7 +190,7 @@ class TxPool:
         Hashes not in the pool (e.g. a block built by another node) are ignored.
         """
         with self._lock:
-            records = self._remove(tx_hashes, dropped_reason=None)
+            records = self._remove(tx_hashes, dropped_reason=None, mined=True)
             now = self._clock()
         for record in records:
             self._instrumentation.record_mined(max(0.0, now - record.arrival_time))
@@ -223,8 +230,11 @@ class TxPool:
             return []
         return self.evict_invalid(spent, PoolRejectionReason.DOUBLE_SPEND)
 
-    def _remove(self, tx_hashes: Iterable[Fr], dropped_reason: str | None) -> list[PendingRecord]:
-        """Remove the pending ones of ``tx_hashes`` in one write transaction; caller holds the lock."""
+    def _remove(
+        self, tx_hashes: Iterable[Fr], dropped_reason: str | None, *, mined: bool = False
+    ) -> list[PendingRecord]:
+        """Remove the pending ones of ``tx_hashes`` in one write transaction (kept as mined if ``mined``);
+        caller holds the lock."""
         self._require_open()
         present = [tx_hash for tx_hash in dict.fromkeys(tx_hashes) if tx_hash in self._index]
         if not present:
@@ -232,6 +242,10 @@ class TxPool:
         with self._store.write() as writer:
             for tx_hash in present:
                 writer.delete_pending(tx_hash)
+                if mined:
+                    pending = self._index.get(tx_hash)
+                    if pending is not None:
+                        writer.add_mined(pending.tx)
                 if dropped_reason is not None:
                     writer.add_dropped(tx_hash, dropped_reason)
         records: list[PendingRecord] = []

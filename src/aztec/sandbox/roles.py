@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aztec.node.config import ProverConfig
+from aztec.node.config import ProverConfig, RpcConfig
 from aztec.sequencer.config import SequencerConfig
 
 
@@ -48,6 +48,8 @@ class StartConfig:
     rpc_host: str = "127.0.0.1"
     rpc_port: int = 8080
     """The sequencer node's JSON-RPC port; the follower's is the next one, in this process or its own."""
+    rpc: RpcConfig = field(default_factory=RpcConfig)
+    """Both nodes' JSON-RPC policy and limits."""
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = 9464
     """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after

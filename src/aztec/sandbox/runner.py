@@ -86,6 +86,22 @@ class StartFailedError(Exception):
     """Start-up failed; the reason was printed (``cannot start: ...``) before the stopping lines."""
 
 
+def serve_node_rpc(node: AztecNodeService, telemetry: TelemetryClient) -> JsonRpcServer:
+    """A (not yet started) JSON-RPC server for ``node``, with its config's policy, limits and readiness."""
+    config = node.config
+    return build_node_rpc_server(
+        node,
+        telemetry,
+        config.rpc_host,
+        config.rpc_port,
+        config.rpc_max_body_bytes,
+        limits=config.rpc.limits,
+        allowed_hosts=config.rpc.allowed_hosts,
+        cors_origins=config.rpc.cors_origins,
+        readiness=node.readiness,
+    )
+
+
 async def start_roles(config: StartConfig, running: Running) -> None:
     """Start each role with its own telemetry client and default ports (see :class:`StartConfig`).
 
@@ -109,6 +125,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             config.data_dir / "sequencer",
             rpc_host=config.rpc_host,
             rpc_port=config.rpc_port,
+            rpc=config.rpc,
             sequencer=config.sequencer,
             prover=config.prover if roles.prover else None,
             tx_pool_max_txs=config.tx_pool_max_txs,
@@ -116,7 +133,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         )
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
-        running.node_rpc = build_node_rpc_server(running.node, node_telemetry, config.rpc_host, config.rpc_port)
+        running.node_rpc = serve_node_rpc(running.node, node_telemetry)
         with _naming(RPC_PORT, f"the sequencer's JSON-RPC port {config.rpc_host}:{config.rpc_port}"):
             await running.node_rpc.start()
         running.addresses.append(f"sequencer node JSON-RPC: {running.node_rpc.url}")
@@ -130,6 +147,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             config.data_dir / "follower",
             rpc_host=config.rpc_host,
             rpc_port=rpc_port,
+            rpc=config.rpc,
             tx_pool_max_txs=config.tx_pool_max_txs,
             world_state_map_size=config.world_state_map_size_kb * 1024,
         )
@@ -137,7 +155,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             follower_config, follower_telemetry, running.l1, DEV_PUBLISHER_ADDRESS
         )
         await running.follower.start()
-        running.follower_rpc = build_node_rpc_server(running.follower, follower_telemetry, config.rpc_host, rpc_port)
+        running.follower_rpc = serve_node_rpc(running.follower, follower_telemetry)
         with _naming(RPC_PORT, f"the follower's JSON-RPC port {config.rpc_host}:{rpc_port} (--rpc-port + 1)"):
             await running.follower_rpc.start()
         running.addresses.append(f"follower node JSON-RPC: {running.follower_rpc.url}")

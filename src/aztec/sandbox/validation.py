@@ -23,7 +23,7 @@ from typing import Final
 
 from aztec.circuits.names import CircuitName
 from aztec.foundation.config import ConfigError, parse_url
-from aztec.node.config import ProverConfig
+from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sequencer.config import SequencerConfig
@@ -46,6 +46,12 @@ class Setting:
 DATA_DIR: Final = Setting("--data-dir", "AZTEC_DATA_DIR")
 RPC_HOST: Final = Setting("--rpc-host", "AZTEC_RPC_HOST")
 RPC_PORT: Final = Setting("--rpc-port", "AZTEC_RPC_PORT")
+RPC_ALLOWED_HOSTS: Final = Setting("--rpc-allowed-hosts", "AZTEC_RPC_ALLOWED_HOSTS")
+RPC_CORS_ORIGINS: Final = Setting("--rpc-cors-origins", "AZTEC_RPC_CORS_ORIGINS")
+RPC_MAX_CONNECTIONS: Final = Setting("--rpc-max-connections", "AZTEC_RPC_MAX_CONNECTIONS")
+RPC_HEADER_TIMEOUT: Final = Setting("--rpc-header-timeout", "AZTEC_RPC_HEADER_TIMEOUT")
+RPC_BODY_TIMEOUT: Final = Setting("--rpc-body-timeout", "AZTEC_RPC_BODY_TIMEOUT")
+RPC_IDLE_TIMEOUT: Final = Setting("--rpc-idle-timeout", "AZTEC_RPC_IDLE_TIMEOUT")
 METRICS_HOST: Final = Setting("--metrics-host", "AZTEC_PROMETHEUS_HOST")
 METRICS_PORT: Final = Setting("--metrics-port", "AZTEC_PROMETHEUS_PORT")
 L1_BLOCK_TIME: Final = Setting("--l1-block-time", "AZTEC_L1_BLOCK_TIME")
@@ -91,6 +97,12 @@ class StartArgs:
     data_dir: str = "~/.aztec-node"
     rpc_host: str = "127.0.0.1"
     rpc_port: str = "8080"
+    rpc_allowed_hosts: str = ""
+    rpc_cors_origins: str = ""
+    rpc_max_connections: str = "256"
+    rpc_header_timeout: str = "10"
+    rpc_body_timeout: str = "30"
+    rpc_idle_timeout: str = "60"
     metrics_host: str = "127.0.0.1"
     metrics_port: str = "9464"
     no_metrics: bool = False
@@ -269,6 +281,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
     rpc_host = parse_host(RPC_HOST, args.rpc_host)
     metrics_host = parse_host(METRICS_HOST, args.metrics_host)
     rpc_port = _port(RPC_PORT, args.rpc_port)
+    rpc = parse_rpc(args)
     metrics_port = None if args.no_metrics else _port(METRICS_PORT, args.metrics_port)
     l1_block_time = parse_float(L1_BLOCK_TIME, args.l1_block_time, 0.01, 3600.0)
     publish_timeout = parse_float(PUBLISH_TIMEOUT, args.publish_timeout, 0.1, MAX_WAIT_S)
@@ -321,6 +334,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         data_dir=data_dir,
         rpc_host=rpc_host,
         rpc_port=rpc_port,
+        rpc=rpc,
         metrics_host=metrics_host,
         metrics_port=metrics_port,
         l1_block_time_s=l1_block_time,
@@ -343,6 +357,39 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         check_stores(DATA_DIR, args.data_dir, config)
     TelemetryConfig.from_env(env)  # the OTEL_* / AZTEC_* telemetry variables, named by their own errors
     return config
+
+
+def parse_rpc(args: StartArgs) -> RpcConfig:
+    """The JSON-RPC listener's policy and limits."""
+    hosts = split_list(args.rpc_allowed_hosts)
+    for host in hosts:
+        if host != "*" and not (_is_ip(host) or _HOSTNAME.match(host.removeprefix("*."))):
+            raise RPC_ALLOWED_HOSTS.error(args.rpc_allowed_hosts, f"{host!r} is not a host name, an address or *")
+    origins = split_list(args.rpc_cors_origins)
+    for origin in origins:
+        if origin != "*":
+            try:
+                parse_url(RPC_CORS_ORIGINS.name, origin)
+            except ConfigError:
+                raise RPC_CORS_ORIGINS.error(
+                    args.rpc_cors_origins, f"{origin!r} is not an origin (scheme://host[:port]) or *"
+                ) from None
+    return RpcConfig(
+        allowed_hosts=hosts,
+        cors_origins=origins,
+        max_connections=parse_int(RPC_MAX_CONNECTIONS, args.rpc_max_connections, 1, 1_000_000),
+        header_timeout_s=parse_float(RPC_HEADER_TIMEOUT, args.rpc_header_timeout, 0.001, 86_400.0),
+        body_timeout_s=parse_float(RPC_BODY_TIMEOUT, args.rpc_body_timeout, 0.001, 86_400.0),
+        idle_timeout_s=parse_float(RPC_IDLE_TIMEOUT, args.rpc_idle_timeout, 0.001, 86_400.0),
+    )
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _check_ports(args: StartArgs, config: StartConfig) -> None:

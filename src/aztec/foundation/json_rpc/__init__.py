@@ -8,6 +8,7 @@ from aztec.foundation.json_rpc.errors import (
     INVALID_REQUEST,
     METHOD_NOT_FOUND,
     PARSE_ERROR,
+    HostNotAllowedError,
     InternalError,
     InvalidParamsError,
     InvalidRequestError,
@@ -15,14 +16,25 @@ from aztec.foundation.json_rpc.errors import (
     JsonRpcTransportError,
     MethodNotFoundError,
     ParseError,
+    RequestTimeoutError,
     RequestTooLargeError,
+    UnsupportedMediaTypeError,
 )
-from aztec.foundation.json_rpc.registry import UNKNOWN_METHOD, Handler, MethodRegistry, Param
+from aztec.foundation.json_rpc.registry import (
+    DISCOVER,
+    UNKNOWN_METHOD,
+    ErrorSpec,
+    Handler,
+    MethodRegistry,
+    Param,
+    Result,
+)
 from aztec.foundation.json_rpc.server import (
     DEFAULT_HOST,
     DEFAULT_MAX_BATCH_SIZE,
     DEFAULT_MAX_BODY_BYTES,
     JsonRpcServer,
+    Readiness,
 )
 
 __all__ = [
@@ -30,6 +42,7 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_MAX_BATCH_SIZE",
     "DEFAULT_MAX_BODY_BYTES",
+    "DISCOVER",
     "INTERNAL_ERROR",
     "INVALID_PARAMS",
     "INVALID_REQUEST",
@@ -37,7 +50,9 @@ __all__ = [
     "PARSE_ERROR",
     "UNKNOWN_METHOD",
     "BatchCall",
+    "ErrorSpec",
     "Handler",
+    "HostNotAllowedError",
     "InternalError",
     "InvalidParamsError",
     "InvalidRequestError",
@@ -49,5 +64,9 @@ __all__ = [
     "MethodRegistry",
     "Param",
     "ParseError",
+    "Readiness",
+    "RequestTimeoutError",
     "RequestTooLargeError",
+    "Result",
+    "UnsupportedMediaTypeError",
 ]

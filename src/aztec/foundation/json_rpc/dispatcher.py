@@ -3,6 +3,11 @@
 Per the specification: a batch is answered with an array of the non-notification responses (an empty
 batch is an invalid request; an all-notification batch gets no answer), a request whose id cannot be
 read is answered with id null, and notifications are never answered, even on error.
+
+Any JSON is a client's to send: numbers are decoded without loss (a float keeps its text, an integer
+too long for Python's int conversion stays text, see :mod:`aztec.foundation.json_rpc.types`), so an id
+of any type and size is echoed exactly and a parameter out of its declared range is an invalid param.
+Only a handler's own failure is an internal error (-32603): logged once with its traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from aztec.foundation.json_rpc.errors import (
 )
 from aztec.foundation.json_rpc.instrumentation import STATUS_OK, JsonRpcInstrumentation
 from aztec.foundation.json_rpc.registry import MethodRegistry
+from aztec.foundation.json_rpc.types import JsonFloat, JsonNumberText
 from aztec.foundation.timer import Timer
 
 log = logging.getLogger(__name__)
@@ -33,18 +39,36 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _parse_int(text: str) -> int | JsonNumberText:
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+        return JsonNumberText(text)
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
+def _encode_id(request_id: Any) -> str:
+    """The id as the client sent it (a number's own text when it has one)."""
+    if isinstance(request_id, JsonFloat | JsonNumberText):
+        return request_id.text
+    return _dumps(request_id)
+
+
+def _result_response(request_id: Any, result: Any) -> str:
+    return f'{{"jsonrpc":"{JSONRPC_VERSION}","id":{_encode_id(request_id)},"result":{_dumps(result)}}}'
+
+
 def _error_response(request_id: Any, error: JsonRpcError) -> str:
-    return _dumps({"jsonrpc": JSONRPC_VERSION, "id": request_id, "error": error.to_json()})
+    return f'{{"jsonrpc":"{JSONRPC_VERSION}","id":{_encode_id(request_id)},"error":{_dumps(error.to_json())}}}'
 
 
 def parse_body(body: bytes) -> Any:
     """The decoded JSON of a request body, or :class:`ParseError` saying what is wrong with it."""
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        return json.loads(body, parse_constant=_reject_constant, parse_float=JsonFloat, parse_int=_parse_int)
     except UnicodeDecodeError as error:
         raise ParseError(f"Parse error: body is not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
@@ -56,7 +80,7 @@ def parse_body(body: bytes) -> Any:
 
 
 def _valid_id(value: Any) -> bool:
-    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+    return value is None or (isinstance(value, str | int | float | JsonNumberText) and not isinstance(value, bool))
 
 
 class JsonRpcDispatcher:
@@ -121,13 +145,11 @@ class JsonRpcDispatcher:
             if spec is None:
                 raise MethodNotFoundError(f"Method not found: {method[:100]!r}")
             result = await spec.handler(*spec.bind(params))
-            response = (
-                None if notification else _dumps({"jsonrpc": JSONRPC_VERSION, "id": request_id, "result": result})
-            )
+            response = None if notification else _result_response(request_id, result)
             status = STATUS_OK
         except JsonRpcError as error:
             response, status = _error_response(request_id, error), error.name
-        except Exception:
+        except Exception:  # the node's own fault, never the client's
             log.exception("JSON-RPC method %s failed", method if method in self._registry else "(unregistered)")
             internal = InternalError("Internal error")
             response, status = _error_response(request_id, internal), internal.name

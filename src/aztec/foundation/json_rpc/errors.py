@@ -60,6 +60,24 @@ class RequestTooLargeError(InvalidRequestError):
     name = "request_too_large"
 
 
+class HostNotAllowedError(InvalidRequestError):
+    """The Host header is not on the server's allow-list (answered with HTTP 403)."""
+
+    name = "host_not_allowed"
+
+
+class UnsupportedMediaTypeError(InvalidRequestError):
+    """The body is not declared as JSON (answered with HTTP 415)."""
+
+    name = "unsupported_media_type"
+
+
+class RequestTimeoutError(InvalidRequestError):
+    """The body did not arrive within the body timeout (answered with HTTP 408)."""
+
+    name = "request_timeout"
+
+
 class MethodNotFoundError(JsonRpcError):
     code = METHOD_NOT_FOUND
     name = "method_not_found"

@@ -1,4 +1,8 @@
-"""The method registry: async handlers with declared, validated positional parameters."""
+"""The method registry: async handlers with declared, validated parameters, results and errors.
+
+One :class:`Method` per RPC method is the single definition the dispatcher validates calls against
+and the OpenRPC document (:mod:`aztec.foundation.json_rpc.openrpc`) is generated from.
+"""
 
 from __future__ import annotations
 
@@ -7,63 +11,76 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from aztec.foundation.json_rpc.errors import InvalidParamsError
+from aztec.foundation.json_rpc.types import PLAIN_TYPES, Described, JsonType
 
 Handler = Callable[..., Awaitable[Any]]
 """An async function taking the method's parameters positionally and returning a JSON value."""
 
-JsonType = type[str] | type[int] | type[float] | type[bool] | type[list[Any]] | type[dict[str, Any]] | type[None]
-
 UNKNOWN_METHOD: Final = "unknown"
 """The metric label of every method that is not registered."""
 
-_JSON_NAMES: Final[dict[type, str]] = {
-    str: "string",
-    int: "integer",
-    float: "number",
-    bool: "boolean",
-    list: "array",
-    dict: "object",
-    type(None): "null",
-}
+DISCOVER: Final = "rpc.discover"
+"""The OpenRPC service discovery method (the only ``rpc.`` name served)."""
+
+NO_EXAMPLE: Final[Any] = object()
+
+
+def _json_type(name: str, kind: JsonType | type) -> JsonType:
+    if isinstance(kind, type):
+        plain = PLAIN_TYPES.get(kind)
+        if plain is None:
+            raise ValueError(f"parameter {name!r}: {kind.__name__} is not one of the JSON types {list(PLAIN_TYPES)}")
+        return plain
+    return kind
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """One positional parameter: its name (used in messages and for by-name params) and JSON type(s)."""
+    """One positional parameter: its name (used in messages and for by-name params) and declared type."""
 
     name: str
-    types: tuple[JsonType, ...]
+    json_type: JsonType
     optional: bool = False
     """May be left out; the handler then gets its own default."""
+    description: str = ""
+    example: Any = NO_EXAMPLE
 
-    def __init__(self, name: str, *types: JsonType, optional: bool = False) -> None:
-        if not types:
-            raise ValueError(f"parameter {name!r} needs at least one type")
-        unsupported = [t for t in types if t not in _JSON_NAMES]
-        if unsupported:
-            raise ValueError(f"parameter {name!r}: {unsupported} are not JSON types")
+    def __init__(
+        self,
+        name: str,
+        kind: JsonType | type,
+        *,
+        optional: bool = False,
+        description: str = "",
+        example: Any = NO_EXAMPLE,
+    ) -> None:
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "types", types)
+        object.__setattr__(self, "json_type", _json_type(name, kind))
         object.__setattr__(self, "optional", optional)
-
-    def accepts(self, value: Any) -> bool:
-        if isinstance(value, bool):  # a JSON boolean is not a number
-            return bool in self.types
-        if isinstance(value, int):
-            return int in self.types or float in self.types
-        return any(isinstance(value, t) for t in self.types if t not in (int, bool))
-
-    def describe(self) -> str:
-        return " or ".join(_JSON_NAMES[t] for t in self.types)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "example", example)
 
 
-def _json_type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    for python_type, name in _JSON_NAMES.items():
-        if python_type is not bool and isinstance(value, python_type):
-            return name
-    return type(value).__name__
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a method returns: a name, a type (documented, not checked) and an example."""
+
+    name: str
+    json_type: JsonType
+    description: str = ""
+    example: Any = NO_EXAMPLE
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSpec:
+    """An application error a method may answer with (OpenRPC's error object)."""
+
+    code: int
+    message: str
+    data: Any = None
+
+
+ANY_RESULT: Final = Result("result", Described({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +88,9 @@ class Method:
     name: str
     handler: Handler
     params: tuple[Param, ...]
+    result: Result = ANY_RESULT
+    summary: str = ""
+    errors: tuple[ErrorSpec, ...] = ()
 
     def bind(self, params: Any) -> list[Any]:
         """The handler's positional arguments from a request's ``params`` (absent, array or object)."""
@@ -90,11 +110,10 @@ class Method:
                 {"expected": [p.name for p in self.params], "received": len(values)},
             )
         for index, (param, value) in enumerate(zip(self.params, values, strict=False)):
-            if not param.accepts(value):
+            problem = param.json_type.problem(value)
+            if problem is not None:
                 raise InvalidParamsError(
-                    f"{self.name}: parameter {index} ({param.name}) must be {param.describe()}, "
-                    f"got {_json_type_name(value)}",
-                    {"param": param.name, "index": index},
+                    f"{self.name}: parameter {index} ({param.name}) {problem}", {"param": param.name, "index": index}
                 )
         return values
 
@@ -102,7 +121,8 @@ class Method:
         known = {p.name for p in self.params}
         unknown = sorted(set(params) - known)
         if unknown:
-            raise InvalidParamsError(f"{self.name}: unknown parameter(s) {unknown}", {"expected": sorted(known)})
+            shown = [name[:40] for name in unknown[:5]]
+            raise InvalidParamsError(f"{self.name}: unknown parameter(s) {shown}", {"expected": sorted(known)})
         values: list[Any] = []
         for param in self.params:
             if param.name not in params:
@@ -123,20 +143,39 @@ class MethodRegistry:
     def __init__(self) -> None:
         self._methods: dict[str, Method] = {}
 
-    def register(self, name: str, handler: Handler, params: Sequence[Param] = ()) -> None:
+    def register(
+        self,
+        name: str,
+        handler: Handler,
+        params: Sequence[Param] = (),
+        *,
+        result: Result = ANY_RESULT,
+        summary: str = "",
+        errors: Sequence[ErrorSpec] = (),
+    ) -> None:
         if not name or name.startswith("rpc.") or name == UNKNOWN_METHOD:
             raise ValueError(f"method name {name!r} is reserved or empty")
-        if name in self._methods:
-            raise ValueError(f"method {name!r} is already registered")
+        self._add(Method(name, handler, tuple(params), result, summary, tuple(errors)))
+
+    def register_discovery(self, handler: Handler, result: Result) -> None:
+        """Serve ``rpc.discover`` (the OpenRPC document) with ``handler``."""
+        self._add(Method(DISCOVER, handler, (), result, "The OpenRPC document describing this API."))
+
+    def _add(self, method: Method) -> None:
+        if method.name in self._methods:
+            raise ValueError(f"method {method.name!r} is already registered")
         seen_optional = False
-        for param in params:
+        for param in method.params:
             if seen_optional and not param.optional:
-                raise ValueError(f"{name}: required parameter {param.name!r} follows an optional one")
+                raise ValueError(f"{method.name}: required parameter {param.name!r} follows an optional one")
             seen_optional = seen_optional or param.optional
-        self._methods[name] = Method(name, handler, tuple(params))
+        self._methods[method.name] = method
 
     def get(self, name: str) -> Method | None:
         return self._methods.get(name)
+
+    def methods(self) -> list[Method]:
+        return list(self._methods.values())
 
     def __contains__(self, name: object) -> bool:
         return name in self._methods

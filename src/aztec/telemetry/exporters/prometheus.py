@@ -1,16 +1,40 @@
-"""The embedded Prometheus scrape endpoint, with its own registry so that clients never share one."""
+"""The embedded Prometheus scrape endpoint, with its own registry so that clients never share one.
+
+The listener is an asyncio server on its own thread (no thread per connection): at most
+``max_connections`` connections, each closed when its headers take longer than the header timeout or
+it sits idle past the idle timeout, and when the table is full the oldest idle or slow connection
+makes room for a new one (:mod:`aztec.foundation.http.guard`). So slow or idle clients cannot lock
+Prometheus out. ``/metrics`` serves the exposition (OpenMetrics when the scraper asks for it, gzip
+when it accepts it), ``/`` a pointer to it, anything else 404. The body comes from one call,
+:meth:`PrometheusEndpoint.render`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gzip
 import threading
-from wsgiref.simple_server import WSGIServer
+from concurrent.futures import ThreadPoolExecutor
+from typing import Final
 
+from aiohttp import web
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import choose_encoder
+
+from aztec.foundation.http import ConnectionLimits, GuardedListener
 
 RESOURCE_LABELS = frozenset({"service.name", "service.instance.id"})
 """Resource attributes copied onto every series (as ``service_name``, ``service_instance_id``), the same
 labels the collector's Prometheus exporter adds, so dashboards work with either path."""
+
+SCRAPE_LIMITS: Final = ConnectionLimits(
+    max_connections=64, header_timeout_s=10.0, body_timeout_s=10.0, idle_timeout_s=120.0
+)
+"""Prometheus keeps one connection per target alive between scrapes (its default interval is 60 s)."""
+_START_TIMEOUT_S: Final = 10.0
+_INDEX: Final = b"Aztec node metrics: scrape /metrics\n"
 
 
 class PrometheusEndpointError(OSError):
@@ -18,32 +42,94 @@ class PrometheusEndpointError(OSError):
 
 
 class PrometheusEndpoint:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, limits: ConnectionLimits = SCRAPE_LIMITS) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
         self.reader = PrometheusMetricReader(
             scope_info_enabled=False,
             registry=self.registry,
             resource_attribute_filter=RESOURCE_LABELS.__contains__,
         )
+        self.limits = limits
         self._host = host
         self._requested_port = port
-        self._server: WSGIServer | None = None
+        self._port: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: GuardedListener | None = None
         self._thread: threading.Thread | None = None
+        self._render_pool: ThreadPoolExecutor | None = None
+
+    def render(self, accept_header: str) -> tuple[bytes, str]:
+        """The exposition body and its content type for a scraper's Accept header."""
+        encoder, content_type = choose_encoder(accept_header)
+        return encoder(self.registry), content_type
 
     def start(self) -> None:
-        try:
-            self._server, self._thread = start_http_server(
-                self._requested_port, addr=self._host, registry=self.registry
-            )
-        except OSError as error:
+        """Listen, on a thread of its own; :class:`PrometheusEndpointError` when it cannot."""
+        started = threading.Event()
+        failure: list[BaseException] = []
+        self._render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prometheus-render")
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            try:
+                loop.run_until_complete(self._start_listener())
+            except BaseException as error:
+                failure.append(error)
+                started.set()
+                loop.close()
+                return
+            started.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.close()
+
+        self._thread = threading.Thread(target=serve, name="prometheus-endpoint", daemon=True)
+        self._thread.start()
+        started.wait(_START_TIMEOUT_S)
+        if failure:
+            self._thread.join(timeout=5)
+            self._thread = None
+            self._render_pool.shutdown(wait=False)
+            error = failure[0]
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             raise PrometheusEndpointError(
                 f"cannot serve metrics on {self._host}:{self._requested_port} "
-                f"(AZTEC_PROMETHEUS_HOST/AZTEC_PROMETHEUS_PORT): {error.strerror or error}"
+                f"(AZTEC_PROMETHEUS_HOST/AZTEC_PROMETHEUS_PORT): {reason}"
             ) from error
+
+    async def _start_listener(self) -> None:
+        app = web.Application()
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_get("/", self._index)
+        listener = GuardedListener(
+            app, self.limits, host=self._host, port=self._requested_port, name="metrics endpoint"
+        )
+        await listener.start()
+        self._listener = listener
+        self._port = listener.port
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        loop = asyncio.get_running_loop()
+        accept = request.headers.get("Accept", "")
+        body, content_type = await loop.run_in_executor(self._render_pool, self.render, accept)
+        headers = {"Content-Type": content_type}
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body, compresslevel=1)
+            headers["Content-Encoding"] = "gzip"
+        return web.Response(body=body, headers=headers)
+
+    async def _index(self, request: web.Request) -> web.Response:
+        return web.Response(body=_INDEX, content_type="text/plain")
+
+    @property
+    def listener(self) -> GuardedListener | None:
+        return self._listener
 
     @property
     def port(self) -> int:
-        return self._server.server_port if self._server is not None else self._requested_port
+        return self._port if self._port is not None else self._requested_port
 
     @property
     def url(self) -> str:
@@ -51,10 +137,17 @@ class PrometheusEndpoint:
         return f"http://{host}:{self.port}/metrics"
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is not None and thread is not None and thread.is_alive():
+            listener = self._listener
+            if listener is not None:
+                future = asyncio.run_coroutine_threadsafe(listener.stop(), loop)
+                with contextlib.suppress(Exception):  # stopping must not fail the client's shutdown
+                    future.result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+        self._listener = None
+        if self._render_pool is not None:
+            self._render_pool.shutdown(wait=False)
+            self._render_pool = None

@@ -1,0 +1,42 @@
+"""The compose healthcheck probes /readyz and the image's HEALTHCHECK /healthz on the node's RPC port; both
+commands run for real against a served node."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from aztec.foundation.json_rpc import JsonRpcServer
+from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.world_state import WorldState
+from tests.json_rpc.fake_node import FakeNode
+from tests.support.healthchecks import IMAGE_RPC_PORT, compose_healthcheck, dockerfile_healthcheck, run_against
+
+
+def test_the_probes_point_at_the_node_rpc_port() -> None:
+    assert f"http://127.0.0.1:{IMAGE_RPC_PORT}/readyz" in compose_healthcheck()[2]
+    assert f"http://127.0.0.1:{IMAGE_RPC_PORT}/healthz" in dockerfile_healthcheck()[2]
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[FakeNode, JsonRpcServer]]:
+    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
+    node = FakeNode(state)
+    async with build_node_rpc_server(node, NoopTelemetryClient()) as server:
+        yield node, server
+    state.close()
+
+
+async def test_the_commands_pass_on_a_ready_node_and_readiness_fails_on_one_that_is_not(
+    served: tuple[FakeNode, JsonRpcServer],
+) -> None:
+    node, server = served
+    assert await asyncio.to_thread(run_against, compose_healthcheck(), server.port) == 0
+    assert await asyncio.to_thread(run_against, dockerfile_healthcheck(), server.port) == 0
+    node.ready = False
+    assert await asyncio.to_thread(run_against, compose_healthcheck(), server.port) != 0
+    assert await asyncio.to_thread(run_against, dockerfile_healthcheck(), server.port) == 0, "alive though not ready"
