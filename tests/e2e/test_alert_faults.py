@@ -190,13 +190,14 @@ class Stack:
 
     def start_follower(self, map_size_kb: int) -> SandboxProcess:
         rpc_port, metrics_port = self.follower_ports
+        # A follower listens on --rpc-port + 1 and --metrics-port + 2 (its default ports beside a sequencer's).
         follower = SandboxProcess(
             self.data,
             "--node",
             "--rpc-port",
-            str(rpc_port),
+            str(rpc_port - 1),
             "--metrics-port",
-            str(metrics_port),
+            str(metrics_port - 2),
             "--world-state-map-size-kb",
             str(map_size_kb),
             *L1_ARGS,

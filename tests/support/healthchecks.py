@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -33,7 +34,11 @@ def dockerfile_healthcheck() -> list[str]:
 
 
 def run_against(command: list[str], port: int) -> int:
-    """Run a ``python -c`` health check with the image's RPC port swapped for ``port``; its exit code."""
+    """Run a ``python -c`` health check against ``port``: the image's RPC port swapped for it in a literal URL,
+    and ``AZTEC_RPC_PORT`` set to it for a check that reads the port from the environment; its exit code."""
     assert command[:2] == ["python", "-c"], command
     code = command[2].replace(f":{IMAGE_RPC_PORT}/", f":{port}/")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30, check=False).returncode
+    env = {**os.environ, "AZTEC_RPC_PORT": str(port)}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, timeout=30, check=False, env=env
+    ).returncode
