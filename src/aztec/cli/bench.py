@@ -15,10 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from aztec.bench.aggregate import aggregate_directory
 from aztec.bench.atomic import write_text_atomic
 from aztec.bench.errors import BenchError, BenchInputError, ScenarioFailedError, ScenarioUnavailableError
+from aztec.bench.github_benchmark import TOOLS, dumps_github_benchmark
 from aztec.bench.report import build_report, write_report
-from aztec.bench.runner import run_scenarios
-from aztec.bench.scenarios import SCENARIOS, Scenario, resolve
-from aztec.bench.schema import dumps_github_benchmark, load_result
+from aztec.bench.runner import DEFAULT_REPEATS, run_scenarios
+from aztec.bench.scenarios import SCENARIOS, RunSettings, Scenario, resolve
+from aztec.bench.schema import load_result
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -59,10 +60,24 @@ def run(
     scale: Annotated[
         float, typer.Option("--scale", help="Multiplies every scenario's size, e.g. 0.1 for a quick run.")
     ] = 1.0,
+    repeats: Annotated[
+        int,
+        typer.Option(
+            "--repeats", min=1, help="Runs of every scenario, interleaved; the report needs 2 or more to flag."
+        ),
+    ] = DEFAULT_REPEATS,
+    prover_scale: Annotated[
+        float | None,
+        typer.Option(
+            "--prover-scale",
+            help="Native prover cost-model scale (default: --scale, at most 1).",
+        ),
+    ] = None,
 ) -> None:
     """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal."""
     try:
         chosen = resolve(scenario)
+        settings = RunSettings(scale=scale, prover_scale=prover_scale)
         console = _stderr()
         with Progress(
             SpinnerColumn(),
@@ -73,15 +88,17 @@ def run(
             console=console,
             transient=False,
         ) as progress:
-            task = progress.add_task("starting", total=len(chosen))
+            task = progress.add_task("starting", total=len(chosen) * repeats)
 
-            def started(current: Scenario) -> None:
-                progress.update(task, description=current.name)
+            def started(current: Scenario, repeat: int) -> None:
+                progress.update(task, description=f"{current.name} (repeat {repeat}/{repeats})")
 
-            def finished(current: Scenario) -> None:
+            def finished(current: Scenario, repeat: int) -> None:
                 progress.advance(task)
 
-            written = run_scenarios(chosen, out, scale=scale, on_start=started, on_finish=finished)
+            written = run_scenarios(
+                chosen, out, settings=settings, repeats=repeats, on_start=started, on_finish=finished
+            )
             progress.update(task, description="done")
     except BenchError as error:
         raise _fail(error) from None
@@ -94,23 +111,42 @@ def aggregate(
     out: Annotated[Path, typer.Option("--out", help="Where to write the result (bench.json).")],
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="bench: {metric: {bucket: value}}; or github-action-benchmark's list."),
+        typer.Option(
+            "--format",
+            help="bench: bench.json, {metric: {bucket: value}}; github-action-benchmark: its customSmallerIsBetter "
+            "list in --out and its customBiggerIsBetter list in --bigger-out.",
+        ),
     ] = OutputFormat.BENCH,
+    bigger_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--bigger-out",
+            help="With --format github-action-benchmark: where the bigger-is-better list goes "
+            "(default: beside --out, NAME.bigger-is-better.json).",
+        ),
+    ] = None,
     commit: Annotated[
         str | None, typer.Option(help="Commit to record (default: git rev-parse HEAD, or unknown).")
     ] = None,
     timestamp: Annotated[str | None, typer.Option(help="ISO 8601 time to record (default: now, UTC).")] = None,
 ) -> None:
-    """Aggregate NDJSON files: means (and p50, p95 for histograms) per metric and bucket."""
+    """Aggregate a run's NDJSON files: per metric and bucket, every repeat's value, their mean and 95% interval."""
     try:
         if timestamp is not None:
             _check_timestamp(timestamp)
+        if bigger_out is not None and output_format is not OutputFormat.GITHUB_ACTION_BENCHMARK:
+            raise BenchInputError("--bigger-out goes with --format github-action-benchmark")
         result = aggregate_directory(directory, timestamp=timestamp, commit=commit)
-        text = result.dumps() if output_format is OutputFormat.BENCH else dumps_github_benchmark(result)
-        write_text_atomic(out, text)
+        if output_format is OutputFormat.BENCH:
+            write_text_atomic(out, result.dumps())
+            _stderr().print(f"wrote {escape(str(out))} ({result.repeats} repeats)")
+            return
+        bigger = bigger_out if bigger_out is not None else out.with_name(f"{out.stem}.bigger-is-better{out.suffix}")
+        write_text_atomic(out, dumps_github_benchmark(result, "lower"))
+        write_text_atomic(bigger, dumps_github_benchmark(result, "higher"))
     except BenchError as error:
         raise _fail(error) from None
-    _stderr().print(f"wrote {escape(str(out))}")
+    _stderr().print(f"wrote {escape(str(out))} ({TOOLS['lower']}) and {escape(str(bigger))} ({TOOLS['higher']})")
 
 
 @app.command()

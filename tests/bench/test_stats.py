@@ -1,0 +1,38 @@
+"""The 95% interval of a mean over repeats, against values computed by hand (Student's t)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from aztec.bench.stats import intervals_overlap, spread, t_quantile
+
+
+def test_t_quantiles_from_the_table_then_the_normal() -> None:
+    assert [t_quantile(df) for df in (1, 2, 4, 30)] == [12.706, 4.303, 2.776, 2.042]
+    assert t_quantile(31) == t_quantile(1000) == 1.96
+    with pytest.raises(ValueError, match="at least 1"):
+        t_quantile(0)
+
+
+def test_interval_of_five_repeats() -> None:
+    summary = spread([10.0, 11.0, 9.0, 10.5, 9.5])
+    # mean 10, sample standard deviation sqrt(0.625), t(4) = 2.776
+    half = 2.776 * math.sqrt(0.625) / math.sqrt(5)
+    assert summary.mean == 10.0
+    assert summary.interval == pytest.approx((10.0 - half, 10.0 + half))
+    assert summary.half_width == pytest.approx(half)
+    assert summary.values == (10.0, 11.0, 9.0, 10.5, 9.5) and not summary.exact
+
+
+def test_one_repeat_has_no_interval_and_equal_repeats_a_point() -> None:
+    assert spread([3.0]).interval is None and spread([3.0]).half_width is None
+    assert spread([4.0, 4.0]).interval == (4.0, 4.0) and spread([4.0, 4.0]).exact
+    with pytest.raises(ValueError):
+        spread([])
+
+
+def test_overlap() -> None:
+    assert intervals_overlap((1, 2), (2, 3)) and intervals_overlap((1, 5), (2, 3))
+    assert not intervals_overlap((1, 2), (2.01, 3))
