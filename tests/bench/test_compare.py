@@ -61,8 +61,8 @@ def test_the_ten_ms_rule_applies_only_when_both_values_are_under_ten_ms_and_only
 
 
 def test_a_change_within_the_noise_is_not_flagged() -> None:
-    noisy_base = value(0.8, 1.0, 1.2)  # mean 1.0, 95% interval 1.0 ± 0.50
-    noisy_head = value(1.1, 1.3, 1.5)  # mean 1.3 (+30%), interval 1.3 ± 0.50: they overlap
+    noisy_base = value(0.8, 1.0, 1.2)  # mean 1.0, 95% interval about 0.6 to 1.6
+    noisy_head = value(1.1, 1.3, 1.5)  # mean 1.3 (+30%), interval about 0.9 to 1.9: they overlap
     change = compare(noisy_head, noisy_base, "lower")
     assert change.beyond_threshold and change.beyond_noise is False and not change.flagged
     assert change.text() == "+30.0% (within noise)"

@@ -16,14 +16,25 @@ def test_t_quantiles_from_the_table_then_the_normal() -> None:
         t_quantile(0)
 
 
-def test_interval_of_five_repeats() -> None:
+def test_interval_of_five_positive_repeats_is_geometric() -> None:
     summary = spread([10.0, 11.0, 9.0, 10.5, 9.5])
-    # mean 10, sample standard deviation sqrt(0.625), t(4) = 2.776
-    half = 2.776 * math.sqrt(0.625) / math.sqrt(5)
+    logs = [math.log(v) for v in (10.0, 11.0, 9.0, 10.5, 9.5)]
+    centre = sum(logs) / 5
+    sd = math.sqrt(sum((x - centre) ** 2 for x in logs) / 4)
+    half = 2.776 * sd / math.sqrt(5)  # t(4) = 2.776
     assert summary.mean == 10.0
-    assert summary.interval == pytest.approx((10.0 - half, 10.0 + half))
-    assert summary.half_width == pytest.approx(half)
+    assert summary.interval == pytest.approx((math.exp(centre - half), math.exp(centre + half)))
+    assert summary.interval is not None and summary.interval[0] < 10.0 < summary.interval[1]
     assert summary.values == (10.0, 11.0, 9.0, 10.5, 9.5) and not summary.exact
+    low, high = spread([1.0, 3.0, 9.0]).interval or (0, 0)
+    assert low > 0 and high / 3 == pytest.approx(3 / low)  # symmetric in ratio around the geometric mean
+
+
+def test_interval_with_a_zero_repeat_is_students_on_the_mean() -> None:
+    summary = spread([0.0, 1.0, 2.0])  # mean 1, sample standard deviation 1, t(2) = 4.303
+    half = 4.303 / math.sqrt(3)
+    assert summary.interval == pytest.approx((1 - half, 1 + half))
+    assert summary.half_width == pytest.approx(half)
 
 
 def test_one_repeat_has_no_interval_and_equal_repeats_a_point() -> None:

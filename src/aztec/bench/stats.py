@@ -1,11 +1,15 @@
-"""The spread of a series over repeated runs: its mean and a 95% confidence interval of that mean.
+"""The spread of a series over repeated runs: its mean and a 95% confidence interval.
 
 Each repeat of ``aztec bench run`` gives one value per series (a histogram's mean, a counter's total, a
-gauge's last value). Over ``n`` repeats with mean ``m`` and sample standard deviation ``s``, the 95%
-interval is Student's ``m ± t(0.975, n - 1) · s / √n``: the range that holds the true mean of the
-series on this machine with 95% confidence, assuming repeats vary independently around it. A single
-repeat has no interval (its noise is unknown). Student's quantiles come from the table below, as
-printed in any statistics text (no scipy); beyond 30 degrees of freedom the normal 1.96 is used.
+gauge's last value). Timings on a shared machine vary by a factor (a busy neighbour slows everything by
+some percent), not by a fixed amount, so for series whose repeats are all positive the interval is
+computed on their logarithms: with ``l`` the mean and ``s`` the sample standard deviation of
+``ln(value)`` over ``n`` repeats, the 95% interval is ``exp(l ± t(0.975, n - 1) · s / √n)``, Student's
+interval of the geometric mean. It never goes below zero and a 3x outlier widens it as much upwards as
+a third would downwards. Series with a zero or negative repeat get Student's interval of the plain mean,
+``m ± t · s / √n``. A single repeat has no interval (its noise is unknown); equal repeats give a point.
+Student's quantiles come from the table below, as printed in any statistics text (no scipy); beyond 30
+degrees of freedom the normal 1.96 is used. ``mean`` is always the plain (arithmetic) mean.
 """
 
 from __future__ import annotations
@@ -59,7 +63,12 @@ def spread(values: Sequence[float]) -> Spread:
         return Spread(tuple(values), mean, None)
     if max(values) == min(values):
         return Spread(tuple(values), values[0], (values[0], values[0]))
-    half = t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    t = t_quantile(len(values) - 1)
+    if min(values) > 0:
+        logs = [math.log(v) for v in values]
+        centre, half = statistics.fmean(logs), t * statistics.stdev(logs) / math.sqrt(len(logs))
+        return Spread(tuple(values), mean, (math.exp(centre - half), math.exp(centre + half)))
+    half = t * statistics.stdev(values) / math.sqrt(len(values))
     return Spread(tuple(values), mean, (mean - half, mean + half))
 
 

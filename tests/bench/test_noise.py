@@ -1,0 +1,91 @@
+"""The report's flags carry information: a commit against itself flags nothing; a real slowdown is flagged.
+
+The real scenarios, scaled down, through the CLI as a user runs them: ``aztec bench run`` twice on this
+commit (base and head), then once more with the native prover's cost model 10 times heavier
+(``--prover-scale``, the setting a user would change; no test-only code path). Three repeats each:
+the smallest number that gives a usable interval. A module fixture runs each once for every test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aztec.bench.compare import WORSE_SIGN
+from aztec.bench.report import build_report, rows_of
+from aztec.bench.scenarios import SCENARIOS, RunSettings
+from aztec.bench.schema import BenchResult, load_result
+from aztec.cli.main import app
+from aztec.telemetry.metrics.circuit import CIRCUIT_PROVING_DURATION
+
+SCALE = 0.05
+REPEATS = 3
+SLOWDOWN = 10
+"""The slow run's native prover cost-model scale, over the default one at this scale."""
+
+
+@dataclass(frozen=True)
+class Runs:
+    base: BenchResult
+    head: BenchResult
+    slow: BenchResult
+    """Only the circuits scenario, with the heavier prover."""
+
+
+def _run(root: Path, name: str, *extra: str) -> BenchResult:
+    runner = CliRunner()
+    out, bench = root / name, root / f"{name}.json"
+    args = ["bench", "run", "--out", str(out), "--scale", str(SCALE), "--repeats", str(REPEATS), *extra]
+    ran = runner.invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    aggregated = runner.invoke(app, ["bench", "aggregate", str(out), "--out", str(bench), "--commit", name])
+    assert aggregated.exit_code == 0, aggregated.output
+    return load_result(bench)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    root = tmp_path_factory.mktemp("noise")
+    base = _run(root, "base")
+    head = _run(root, "head")
+    heavier = RunSettings(SCALE).native_prover_scale() * SLOWDOWN
+    slow = _run(root, "slow", "--scenario", "circuits", "--prover-scale", str(heavier))
+    return Runs(base, head, slow)
+
+
+def test_a_commit_against_itself_flags_nothing(runs: Runs) -> None:
+    assert runs.head.scenarios == runs.base.scenarios == tuple(sorted(SCENARIOS))
+    report = build_report(runs.head, runs.base, plots=False)
+    flagged = [f"{row.metric} [{row.bucket}]: {row.change}" for row in rows_of(runs.head, runs.base) if row.flagged]
+    assert flagged == [], "\n".join(flagged)
+    assert report.flagged == 0
+    assert "**No significant change.**" in report.markdown
+    assert WORSE_SIGN not in report.markdown.split("Values are means")[0]
+
+
+def test_a_slower_prover_is_flagged_as_worse(runs: Runs) -> None:
+    circuits_only = BenchResult(
+        runs.base.timestamp,
+        runs.base.commit,
+        ("circuits",),
+        {metric: buckets for metric, buckets in runs.base.metrics.items() if metric in runs.slow.metrics},
+        runs.base.repeats,
+    )
+    report = build_report(runs.slow, circuits_only, plots=False)
+    worse = {
+        (row.metric, row.bucket)
+        for row in rows_of(runs.slow, circuits_only)
+        if row.change is not None and row.change.verdict == "worse"
+    }
+    proving = {bucket for metric, bucket in worse if metric == CIRCUIT_PROVING_DURATION.name}
+    # Every circuit's proof takes about 10 times as long; the heaviest ones cannot hide in the noise.
+    assert {"base-rollup/server/native", "root-rollup/server/native"} <= proving, sorted(worse)
+    assert not any(
+        row.flagged and row.change is not None and row.change.verdict == "better"
+        for row in rows_of(runs.slow, circuits_only)
+    )
+    top = report.markdown.split("### ", 1)[0]
+    assert f"{WORSE_SIGN} Worse:" in top and f"`{CIRCUIT_PROVING_DURATION.name}` (circuit=base-rollup" in top
