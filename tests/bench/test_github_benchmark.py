@@ -6,6 +6,8 @@ import json
 
 from aztec.bench.github_benchmark import TOOLS, dumps_github_benchmark, github_benchmark_entries
 from aztec.bench.performance import better_of
+from aztec.telemetry.metrics.l1 import L1_PUBLISHER_TX_DURATION
+from aztec.telemetry.metrics.proving import PROVING_QUEUE_JOB_WAIT
 from aztec.telemetry.metrics.public_processor import PUBLIC_PROCESSOR_GAS_RATE
 from aztec.telemetry.registry import all_metrics
 from tests.bench.sample_results import HEAD
@@ -37,3 +39,5 @@ def test_the_registry_declares_throughput_as_bigger_is_better() -> None:
     assert better_of("aztec.sequencer.block.build_duration", "s") == "lower"  # durations need no declaration
     assert better_of("aztec.archiver.block_height", "{block}") is None
     assert better_of("aztec.not.registered", "s") == "lower"
+    assert better_of(L1_PUBLISHER_TX_DURATION.name, "s") is None  # a wait on the development L1's clock
+    assert better_of(PROVING_QUEUE_JOB_WAIT.name, "s") is None
