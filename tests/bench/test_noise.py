@@ -1,8 +1,8 @@
 """The report's flags carry information: a commit against itself flags nothing; a real slowdown is flagged.
 
 The real scenarios, scaled down, through the CLI as a user runs them: ``aztec bench run`` twice on this
-commit (base and head), then once more with the native prover's cost model 10 times heavier
-(``--prover-scale``, the setting a user would change; no test-only code path). Three repeats each:
+commit (base and head), then once more with the native prover's cost model 20 times heavier: the full
+model instead of the one scaled like the run (``--prover-scale``, the setting a user would change; no test-only code path). Three repeats each:
 the smallest number that gives a usable interval. A module fixture runs each once for every test.
 
 As the README advises, the scenarios' state (LMDB, SQLite) lives on a tmpfs (``TMPDIR`` under
@@ -30,7 +30,7 @@ from aztec.telemetry.metrics.circuit import CIRCUIT_PROVING_DURATION
 
 SCALE = 0.05
 REPEATS = 3
-SLOWDOWN = 10
+SLOWDOWN = 20
 """The slow run's native prover cost-model scale, over the default one at this scale."""
 TMPFS = Path("/dev/shm")
 
@@ -103,8 +103,11 @@ def test_a_slower_prover_is_flagged_as_worse(runs: Runs) -> None:
         if row.change is not None and row.change.verdict == "worse"
     }
     proving = {bucket for metric, bucket in worse if metric == CIRCUIT_PROVING_DURATION.name}
-    # Every circuit's proof takes about 10 times as long; the heaviest ones cannot hide in the noise.
-    assert {"base-rollup/server/native", "root-rollup/server/native"} <= proving, sorted(worse)
+    # Every circuit's proof takes about 20 times as long. The base rollup, with the most proofs per repeat,
+    # cannot hide in the noise; on a very busy machine a circuit proven once per repeat might.
+    circuits = runs.slow.metrics[CIRCUIT_PROVING_DURATION.name]
+    assert "base-rollup/server/native" in proving, sorted(worse)
+    assert len(proving) >= len(circuits) / 2, sorted(worse)
     assert not any(
         row.flagged and row.change is not None and row.change.verdict == "better"
         for row in rows_of(runs.slow, circuits_only)

@@ -53,7 +53,7 @@ def list_scenarios() -> None:
 
 @app.command()
 def run(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the NDJSON files, one per scenario.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the NDJSON files: repeat-N/<scenario>.ndjson.")],
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", "-s", help="Scenario to run (repeatable; default: all).")
     ] = None,
@@ -63,7 +63,7 @@ def run(
     repeats: Annotated[
         int,
         typer.Option(
-            "--repeats", min=1, help="Runs of every scenario, interleaved; the report needs 2 or more to flag."
+            "--repeats", min=1, help="Runs of every scenario, interleaved; a report needs 2 or more to flag a change."
         ),
     ] = DEFAULT_REPEATS,
     prover_scale: Annotated[
@@ -74,7 +74,9 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal."""
+    """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal.
+
+    Put TMPDIR on a tmpfs (TMPDIR=/dev/shm) so that timings measure the node, not the disk."""
     try:
         chosen = resolve(scenario)
         settings = RunSettings(scale=scale, prover_scale=prover_scale)
@@ -107,7 +109,9 @@ def run(
 
 @app.command()
 def aggregate(
-    directory: Annotated[Path, typer.Argument(help="Directory of NDJSON files written by `aztec bench run`.")],
+    directory: Annotated[
+        Path, typer.Argument(help="Directory written by `aztec bench run` (its repeat-N/ subdirectories).")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the result (bench.json).")],
     output_format: Annotated[
         OutputFormat,
