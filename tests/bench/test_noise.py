@@ -2,8 +2,9 @@
 
 The real scenarios, scaled down, through the CLI as a user runs them: ``aztec bench run`` twice on this
 commit (base and head), then once more with the native prover's cost model 20 times heavier: the full
-model instead of the one scaled like the run (``--prover-scale``, the setting a user would change; no test-only code path). Three repeats each:
-the smallest number that gives a usable interval. A module fixture runs each once for every test.
+model instead of the one scaled like the run (``--prover-scale``, the setting a user would change; no
+test-only code path). Three repeats each: the smallest number that gives a usable interval. A module
+fixture runs each once for every test.
 
 As the README advises, the scenarios' state (LMDB, SQLite) lives on a tmpfs (``TMPDIR`` under
 ``/dev/shm``): on this shared machine's disk an fsync takes from 1 to 100 ms depending on the

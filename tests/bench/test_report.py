@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from matplotlib.container import ErrorbarContainer
 
 from aztec.bench.compare import BETTER_SIGN, WORSE_SIGN
 from aztec.bench.errors import BenchInputError
+from aztec.bench.plots import draw_plot
 from aztec.bench.report import MARKER, area_of, area_title, build_report, render_markdown, write_report
 from aztec.bench.schema import load_result
 from tests.bench.sample_results import BASE, HEAD
 
 GOLDEN = Path(__file__).parent / "golden" / "report.md"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TREES = "aztec.world_state.tree_insertion.duration"
+BLOCKS = "aztec.sequencer.block.build_duration"
+PROVING = "aztec.circuit.proving.duration"
 
 
 def test_report_matches_the_golden_file() -> None:
@@ -129,3 +135,33 @@ def test_a_missing_base_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(BenchInputError, match="no such file"):
         load_result(tmp_path / "base.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plots_are_in_numeric_order_with_error_bars_and_log_scales_over_decades() -> None:
+    trees = draw_plot(TREES, HEAD.metrics[TREES], BASE.metrics[TREES]).axes[0]
+    assert [tick.get_text() for tick in trees.get_xticklabels()] == ["16", "64"]  # numbers on the x axis
+    assert trees.get_xlabel() == "leaves" and trees.get_yscale() == "linear"  # 5 to 12 ms: no decade
+    labels = trees.get_legend_handles_labels()[1]
+    assert labels == ["tree=note_hash base", "tree=note_hash head", "tree=nullifier base", "tree=nullifier head"]
+    assert all(isinstance(c, ErrorbarContainer) for c in trees.containers)
+    assert all(c.has_yerr for c in trees.containers if isinstance(c, ErrorbarContainer))
+
+    blocks = draw_plot(BLOCKS, HEAD.metrics[BLOCKS], BASE.metrics[BLOCKS]).axes[0]
+    assert [tick.get_text() for tick in blocks.get_xticklabels()] == ["4", "16", "32", "64"]
+    assert blocks.get_xscale() == "log"  # 4 to 64 txs: more than a factor of 10
+    assert blocks.get_yscale() == "linear"  # 0.2 to 2 s: a factor of 10 exactly
+
+    proving = draw_plot(PROVING, HEAD.metrics[PROVING], BASE.metrics[PROVING]).axes[0]
+    circuits = [tick.get_text() for tick in proving.get_yticklabels()]
+    assert circuits == [
+        f"circuit={c}" for c in ("base-parity", "base-rollup", "merge-rollup", "root-parity", "root-rollup")
+    ]
+    assert proving.get_xscale() == "linear"
+
+
+def test_a_plot_spanning_decades_is_logarithmic() -> None:
+    spread_out = {
+        key: replace(value, value=value.value * 10**index)
+        for index, (key, value) in enumerate(sorted(HEAD.metrics[PROVING].items()))
+    }
+    assert draw_plot(PROVING, spread_out, None).axes[0].get_xscale() == "log"

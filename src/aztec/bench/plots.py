@@ -55,6 +55,13 @@ def numeric_attribute(values: Sequence[Mapping[str, object]], hidden: frozenset[
 
 def render_plot(metric: str, head: Mapping[str, BucketValue], base: Mapping[str, BucketValue] | None) -> bytes:
     """The PNG of ``metric``'s mean per bucket, head against base (when there is one)."""
+    buffer = io.BytesIO()
+    draw_plot(metric, head, base).savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def draw_plot(metric: str, head: Mapping[str, BucketValue], base: Mapping[str, BucketValue] | None) -> Figure:
+    """The figure of :func:`render_plot`."""
     keys = sorted_buckets(set(head) | set(base or {}))
     every = {key: (head.get(key) or (base or {})[key]) for key in keys}
     hidden = shared_attributes({key: value.attributes for key, value in every.items()})
@@ -92,9 +99,7 @@ def render_plot(metric: str, head: Mapping[str, BucketValue], base: Mapping[str,
     axes.grid(alpha=0.3, which="both")
     axes.legend(fontsize=8)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 Side = tuple[str, Mapping[str, BucketValue], str]
