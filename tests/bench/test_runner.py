@@ -172,3 +172,15 @@ def test_scale_prover_scale_and_repeats_are_checked(tmp_path: Path) -> None:
     assert RunSettings(0.05).native_prover_scale() == 0.05 and RunSettings(3).native_prover_scale() == 1.0
     assert RunSettings(0.05, prover_scale=2).native_prover_scale() == 2
     assert scaled(256, 0.1) == 26 and scaled(4, 0.01) == 1
+
+
+def test_append_numbers_new_repeats_after_the_old_ones(tmp_path: Path) -> None:
+    """Alternating base and head runs of one repeat each, as the README suggests on a busy machine."""
+    quick = RunSettings(0.05)
+    for _ in range(2):
+        run_scenarios([TELEMETRY], tmp_path / "base", settings=quick, append=True)
+        run_scenarios([TELEMETRY], tmp_path / "head", settings=quick, append=True)
+    written = run_scenarios([TELEMETRY], tmp_path / "head", settings=quick, repeats=2, append=True)
+    assert written == [tmp_path / "head" / f"repeat-{n}" / "telemetry.ndjson" for n in (3, 4)]
+    assert aggregate_directory(tmp_path / "base", commit="c").repeats == 2
+    assert aggregate_directory(tmp_path / "head", commit="c").repeats == 4

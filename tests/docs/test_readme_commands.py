@@ -2,9 +2,10 @@
 
 How it works:
 
-- The commands are parsed from the fenced code blocks of :data:`READMES`: every line that, after optional
-  ``VAR=value`` assignments and ``uv run``, starts with ``aztec`` (``\\`` continuations joined, ``#``
-  comments dropped). A command added to a README is picked up and run with no change here.
+- The commands are parsed from the fenced code blocks of :data:`READMES`: every command that, after
+  optional ``VAR=value`` assignments and ``uv run``, starts with ``aztec`` (``\\`` continuations joined,
+  ``#`` comments dropped, lines split at ``&&``, ``||``, ``;`` and ``|``, shell keywords such as ``do``
+  dropped). A command added to a README is picked up and run with no change here.
 - Each README's commands run in order in one temporary working directory (later ones read what earlier
   ones wrote, as a reader following the README would), through the real ``aztec`` app in this process,
   with the README's variable assignments set. A command passes when it exits 0 (or as its rule allows)
@@ -46,6 +47,8 @@ ROOT: Final = Path(__file__).resolve().parents[2]
 READMES: Final = ("README.md", "deploy/README.md")
 FENCE: Final = re.compile(r"^```")
 ASSIGNMENT: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+SEPARATORS: Final = frozenset({"&&", "||", ";", "|", "&"})
+KEYWORDS: Final = frozenset({"do", "then", "else", "time"})
 READY_TIMEOUT_S: Final = 60.0
 STOP_TIMEOUT_S: Final = 30.0
 
@@ -92,7 +95,7 @@ class Command:
     readme: str
     line: int
     text: str
-    """As written in the README (continuations joined, comment dropped)."""
+    """The command as the README gives it (without ``uv run``)."""
     env: dict[str, str] = field(default_factory=dict)
     argv: tuple[str, ...] = ()
     """After ``aztec``."""
@@ -125,24 +128,40 @@ def code_lines(path: Path) -> Iterator[tuple[int, str]]:
         pending = ""
 
 
+def shell_commands(line: str) -> list[list[str]]:
+    """The simple commands of a shell line: split at separators, comments and shell keywords dropped."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return []  # not shell (output, Python...)
+    commands: list[list[str]] = [[]]
+    for token in tokens:
+        if token in SEPARATORS:
+            commands.append([])
+        elif commands[-1] or token not in KEYWORDS:
+            commands[-1].append(token)
+    return [words for words in commands if words]
+
+
 def parse(readme: str) -> list[Command]:
     """The ``aztec`` commands of ``readme``'s code blocks, in order."""
     commands = []
     for number, line in code_lines(ROOT / readme):
-        try:
-            words = shlex.split(line, comments=True)
-        except ValueError:
-            continue  # not shell (output, Python...)
-        env = {}
-        while words and ASSIGNMENT.match(words[0]):
-            name, _, value = words.pop(0).partition("=")
-            env[name] = value
-        if words[:2] == ["uv", "run"]:
-            words = words[2:]
-        if not words or words[0] != "aztec":
-            continue
-        text = line.split(" #", 1)[0].strip()
-        commands.append(Command(readme, number, text, env, tuple(words[1:])))
+        for shell_words in shell_commands(line):
+            words = list(shell_words)
+            env = {}
+            while words and ASSIGNMENT.match(words[0]):
+                name, _, value = words.pop(0).partition("=")
+                env[name] = value
+            if words[:2] == ["uv", "run"]:
+                words = words[2:]
+            if not words or words[0] != "aztec":
+                continue
+            text = shlex.join([*(f"{k}={v}" for k, v in env.items()), "aztec", *words[1:]])
+            commands.append(Command(readme, number, text, env, tuple(words[1:])))
     return commands
 
 
@@ -150,9 +169,9 @@ def docker_compose_files(readme: str) -> list[tuple[int, str]]:
     """``(line, file)`` for every ``docker compose -f FILE`` in ``readme``'s code blocks."""
     found = []
     for number, line in code_lines(ROOT / readme):
-        words = shlex.split(line, comments=True)
-        if words[:2] == ["docker", "compose"] and "-f" in words:
-            found.append((number, words[words.index("-f") + 1]))
+        for words in shell_commands(line):
+            if words[:2] == ["docker", "compose"] and "-f" in words:
+                found.append((number, words[words.index("-f") + 1]))
     return found
 
 
@@ -252,3 +271,15 @@ def test_every_rule_is_for_a_command_the_readmes_show_or_a_long_running_one() ->
     shown = {" ".join(["aztec", *c.argv]) for c in COMMANDS}
     stale = [p for p, r in RULES.items() if r.ready is None and not any(s.startswith(p) for s in shown)]
     assert stale == [], f"rules for commands no README shows any more: {stale}"
+
+
+def test_the_parser_splits_shell_lines() -> None:
+    line = "for i in 1 2; do git pull && TMPDIR=/x uv run aztec bench run --out 'a b' --append; done  # note"
+    assert shell_commands(line) == [
+        ["for", "i", "in", "1", "2"],
+        ["git", "pull"],
+        ["TMPDIR=/x", "uv", "run", "aztec", "bench", "run", "--out", "a b", "--append"],
+        ["done"],
+    ]
+    assert shell_commands("node metrics: Prometheus scrape endpoint http://127.0.0.1:9464/metrics") != []
+    assert shell_commands("it's not shell") == []

@@ -4,7 +4,10 @@ Repeats are interleaved (every scenario once, then every scenario again...), so 
 slower or faster during the run spreads over every repeat instead of shifting one scenario.
 All or nothing: scenarios write into a hidden staging directory inside ``DIR``, and their files move
 into ``DIR`` only when every scenario has succeeded, replacing the ``repeat-*`` directories of an
-earlier run; a failure leaves ``DIR`` as it was.
+earlier run (or, with ``append``, numbered after them); a failure leaves ``DIR`` as it was.
+
+``append`` is for comparing two commits on a machine whose load changes: alternate one repeat of the
+base and one of the head, each appended to its own directory, so both see the same conditions.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def run_scenarios(
     *,
     settings: RunSettings | None = None,
     repeats: int = 1,
+    append: bool = False,
     collect_interval_ms: int = COLLECT_INTERVAL_MS,
     on_start: ScenarioHook | None = None,
     on_finish: ScenarioHook | None = None,
@@ -67,9 +71,12 @@ def run_scenarios(
     if out_dir.exists() and not out_dir.is_dir():
         raise BenchInputError(f"{out_dir}: exists and is not a directory")
     out_dir.mkdir(parents=True, exist_ok=True)
+    earlier = [path for path in repeat_directories(out_dir) if path.name.startswith(REPEAT_PREFIX)]
+    first = max((int(path.name.removeprefix(REPEAT_PREFIX)) for path in earlier), default=0) + 1 if append else 1
+    numbers = range(first, first + repeats)
     staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=".bench-run-"))
     try:
-        for repeat in range(1, repeats + 1):
+        for repeat in numbers:
             for scenario in scenarios:
                 if on_start is not None:
                     on_start(scenario, repeat)
@@ -78,12 +85,12 @@ def run_scenarios(
                 run_scenario(scenario, path, settings=settings, collect_interval_ms=collect_interval_ms)
                 if on_finish is not None:
                     on_finish(scenario, repeat)
-        for earlier in repeat_directories(out_dir):
-            if earlier.name.startswith(REPEAT_PREFIX):
-                shutil.rmtree(earlier)
-        for repeat in range(1, repeats + 1):
+        if not append:
+            for path in earlier:
+                shutil.rmtree(path)
+        for repeat in numbers:
             os.replace(repeat_directory(staging, repeat), repeat_directory(out_dir, repeat))
-        return [repeat_directory(out_dir, r) / f"{s.name}.ndjson" for r in range(1, repeats + 1) for s in scenarios]
+        return [repeat_directory(out_dir, r) / f"{s.name}.ndjson" for r in numbers for s in scenarios]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

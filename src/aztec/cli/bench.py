@@ -66,6 +66,10 @@ def run(
             "--repeats", min=1, help="Runs of every scenario, interleaved; a report needs 2 or more to flag a change."
         ),
     ] = DEFAULT_REPEATS,
+    append: Annotated[
+        bool,
+        typer.Option("--append", help="Add the repeats after those already in --out instead of replacing them."),
+    ] = False,
     prover_scale: Annotated[
         float | None,
         typer.Option(
@@ -93,13 +97,13 @@ def run(
             task = progress.add_task("starting", total=len(chosen) * repeats)
 
             def started(current: Scenario, repeat: int) -> None:
-                progress.update(task, description=f"{current.name} (repeat {repeat}/{repeats})")
+                progress.update(task, description=f"{current.name} (repeat {repeat})")
 
             def finished(current: Scenario, repeat: int) -> None:
                 progress.advance(task)
 
             written = run_scenarios(
-                chosen, out, settings=settings, repeats=repeats, on_start=started, on_finish=finished
+                chosen, out, settings=settings, repeats=repeats, append=append, on_start=started, on_finish=finished
             )
             progress.update(task, description="done")
     except BenchError as error:
