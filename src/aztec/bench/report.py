@@ -216,6 +216,10 @@ def _summary(rows: Sequence[Row], with_base: bool) -> list[str]:
         if untested:
             text += " With a single repeat the noise is unknown, so nothing is flagged: run with `--repeats 2` or more."
         return [text, "", footnote] if footnote else [text]
+    shared = {
+        metric: shared_attributes({row.bucket: _attributes(row) for row in rows if row.metric == metric})
+        for metric in {row.metric for row, _ in changed}
+    }
     counts = ", ".join(f"{len(group)} {name}" for name, group in (("worse", worse), ("better", better)) if group)
     lines = [f"**{counts}.**", ""]
     for sign, name, group in ((WORSE_SIGN, "Worse", worse), (BETTER_SIGN, "Better", better)):
@@ -225,7 +229,8 @@ def _summary(rows: Sequence[Row], with_base: bool) -> list[str]:
         lines.append(f"{sign} {name}:")
         for row, change in group[:SUMMARY_ITEMS]:
             assert row.head is not None and row.base is not None  # a change needs both
-            where = f" ({bucket_label(row.head.attributes)})" if row.head.attributes else ""
+            label = bucket_label(row.head.attributes, shared[row.metric])
+            where = f" ({label})" if label else ""
             before, after = format_value(row.base.value, row.unit), format_value(row.head.value, row.unit)
             lines.append(f"- `{row.metric}`{where}: {before} → {after} ({change.label})")
         if len(group) > SUMMARY_ITEMS:

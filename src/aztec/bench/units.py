@@ -40,15 +40,13 @@ def format_relative(part: float, whole: float) -> str:
 
 
 def format_seconds(value: float) -> str:
-    magnitude = abs(value)
-    if magnitude == 0:
+    """In µs, ms, s or min, whichever keeps the rounded number under 1000 (0.0009999 s is ``1 ms``)."""
+    if value == 0:
         return "0 s"
-    if magnitude < 1e-3:
-        return f"{_significant(value * 1e6)} µs"
-    if magnitude < 1:
-        return f"{_significant(value * 1e3)} ms"
-    if magnitude < 600:
-        return f"{_significant(value)} s"
+    for factor, unit, below in ((1e6, "µs", 1000.0), (1e3, "ms", 1000.0), (1.0, "s", 600.0)):
+        text = _significant(value * factor)
+        if abs(float(text)) < below:
+            return f"{text} {unit}"
     return f"{_significant(value / 60)} min"
 
 
