@@ -1,10 +1,11 @@
 """PNG plots of the series a person would rather see than read: a duration's mean per bucket, base and head.
 
 Every duration histogram (unit ``s``) with at least two buckets gets one plot, with the 95% interval of
-each mean as an error bar. When one attribute of the buckets is a number (txs, leaves, blocks) it is the
-x axis, in numeric order, with one line per value of the other attributes (tree, ...); otherwise the
-buckets are grouped horizontal bars, in natural order. An axis whose values span more than a factor of
-:data:`LOG_SPAN` is logarithmic. Drawn with matplotlib's Agg canvas directly, without pyplot's state.
+each mean as an error bar (from the mean down and up to the interval's ends). When one attribute of the
+buckets is a number (txs, leaves, blocks) it is the x axis, in numeric order, with one line per value of
+the other attributes (tree, ...); otherwise the buckets are grouped horizontal bars, in natural order.
+An axis whose values span more than a factor of :data:`LOG_SPAN` is logarithmic. Drawn with matplotlib's
+Agg canvas directly, without pyplot's state.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def _lines(
             axes.errorbar(
                 [_x(values[key], x_name) for key in present],
                 [values[key].value * scale for key in present],
-                yerr=[_error(values[key]) * scale for key in present],
+                yerr=_errors([values[key] for key in present], scale),
                 marker="o",
                 capsize=3,
                 color=colour if len(groups) > 1 else side_colour,
@@ -148,7 +149,7 @@ def _bars(
         axes.barh(
             [p + offset * height for p in positions],
             [values[key].value * scale if key in values else 0.0 for key in keys],
-            xerr=[_error(values[key]) * scale if key in values else 0.0 for key in keys],
+            xerr=_errors([values.get(key) for key in keys], scale),
             height=height,
             color=colour,
             capsize=2,
@@ -170,9 +171,15 @@ def _log(axes: Axes, which: str) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def _error(value: BucketValue) -> float:
-    half = value.spread.half_width
-    return half if half is not None else 0.0
+def _errors(values: Sequence[BucketValue | None], scale: float) -> list[list[float]]:
+    """Error bars from each mean down and up to its interval's ends (intervals need not be symmetric)."""
+    below, above = [], []
+    for value in values:
+        low, high = value.interval if value is not None and value.interval is not None else (None, None)
+        mean = value.value if value is not None else 0.0
+        below.append(max(0.0, mean - low) * scale if low is not None else 0.0)
+        above.append(max(0.0, high - mean) * scale if high is not None else 0.0)
+    return [below, above]
 
 
 def _x(value: BucketValue, name: str) -> float:
