@@ -3,8 +3,10 @@
 The real scenarios, scaled down, through the CLI as a user runs them: ``aztec bench run`` twice on this
 commit (base and head), and the circuits scenario once more with the native prover's cost model 20 times
 heavier: the full model instead of the one scaled like the run (``--prover-scale``, the setting a user
-would change; no test-only code path). Three repeats each (the smallest number that gives a usable
-interval), alternated with ``--append`` as the README says to compare on a busy machine. A module
+would change; no test-only code path). Five repeats each, the default, alternated with ``--append`` as
+the README says to compare on a busy machine. With three, a series whose repeats were all slowed by a
+neighbour's burst of load (here about one repeat in four of a short scenario) while the other side's
+were not was flagged in about one comparison in four. A module
 fixture runs them once for both tests.
 
 As the README advises, the scenarios' state (LMDB, SQLite) lives on a tmpfs (``TMPDIR`` under
@@ -25,13 +27,14 @@ from typer.testing import CliRunner
 
 from aztec.bench.compare import WORSE_SIGN
 from aztec.bench.report import build_report, rows_of
+from aztec.bench.runner import DEFAULT_REPEATS
 from aztec.bench.scenarios import SCENARIOS, RunSettings
 from aztec.bench.schema import BenchResult, load_result
 from aztec.cli.main import app
 from aztec.telemetry.metrics.circuit import CIRCUIT_PROVING_DURATION
 
 SCALE = 0.05
-REPEATS = 3
+REPEATS = DEFAULT_REPEATS
 SLOWDOWN = 20
 """The slow run's native prover cost-model scale, over the default one at this scale."""
 TMPFS = Path("/dev/shm")
