@@ -15,7 +15,7 @@ BATCH = "aztec.world_state.batch_size_class"
 BLOCK_SIZE = "aztec.block.size_class"
 DB = "aztec.db.name"
 STEADY = 0.01
-"""Noise of 1%: a 95% interval of about ±2.5% with three repeats."""
+"""Noise of 1%: a 99% interval of about ±5.7% with three repeats."""
 
 
 def _series(mean: float, attributes: dict[str, str], unit: str = "s", noise: float = STEADY) -> BucketValue:

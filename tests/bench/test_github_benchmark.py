@@ -27,7 +27,7 @@ def test_smaller_and_bigger_is_better_lists_split_by_the_registry() -> None:
     )
     build = next(entry for entry in smaller if entry["name"] == "aztec.sequencer.block.build_duration [32]")
     assert build["value"] == 1.2 and build["unit"] == "s"
-    assert build["range"].startswith("± 0.0")  # the half-width of the 95% interval
+    assert build["range"].startswith("± 0.0")  # the half-width of the 99% interval
     assert TOOLS == {"lower": "customSmallerIsBetter", "higher": "customBiggerIsBetter"}
     assert len(github_benchmark_entries(HEAD)) == len(smaller) + len(bigger)
 

@@ -2,7 +2,7 @@
 
 ``aztec bench run`` writes one subdirectory per repeat (``repeat-1/``, ``repeat-2/``...), each with one
 file per scenario; a directory without ``repeat-*`` subdirectories is one repeat. Each repeat gives one
-value per series; the result keeps every repeat's value, their mean and 95% interval
+value per series; the result keeps every repeat's value, their mean and 99% interval
 (:mod:`aztec.bench.stats`).
 
 How lines combine within a repeat, per series (metric + bucket), following each line's temporality:

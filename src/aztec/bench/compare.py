@@ -4,10 +4,10 @@ A change is flagged when it passes both tests:
 
 - **threshold**: it moves the mean more than 15% either way (30% for durations whose head and base are
   both under 10 ms); exactly 15% (or 30%) does not pass;
-- **noise**: the 95% intervals of head and base (:mod:`aztec.bench.stats`, from the repeats) do not
-  overlap. Non-overlapping 95% intervals is a stricter test than a two-sample t-test at 5%, so a
-  flag is rarely noise. With a single repeat on either side the noise is unknown and nothing is
-  flagged.
+- **noise**: the 99% intervals of head and base (:mod:`aztec.bench.stats`, from the repeats) do not
+  overlap. Non-overlapping 99% intervals is a stricter test than a two-sample t-test at 1%, so a
+  flag is rarely noise (why 99%: see :mod:`aztec.bench.stats`). With a single repeat on either side
+  the noise is unknown and nothing is flagged.
 
 Only performance figures are compared (:mod:`aztec.bench.performance`); a flagged change is *worse* or
 *better* according to which way the metric improves.

@@ -3,7 +3,7 @@
 The action takes one tool per step, so the two directions are two files: durations, sizes and gas in
 the smaller-is-better list, throughput (metrics whose definition says ``better="higher"``) in the
 bigger-is-better one. Series that are not performance figures (:mod:`aztec.bench.performance`) are left
-out. Each entry is ``metric [bucket]``; ``range`` is ``± `` the half-width of the 95% interval over the
+out. Each entry is ``metric [bucket]``; ``range`` is ``± `` the half-width of the 99% interval over the
 repeats, and ``extra`` says the direction, the repeats and, for histograms, p50 and p95.
 """
 

@@ -1,6 +1,6 @@
 """PNG plots of the series a person would rather see than read: a duration's mean per bucket, base and head.
 
-Every duration histogram (unit ``s``) with at least two buckets gets one plot, with the 95% interval of
+Every duration histogram (unit ``s``) with at least two buckets gets one plot, with the 99% interval of
 each mean as an error bar (from the mean down and up to the interval's ends). When one attribute of the
 buckets is a number (txs, leaves, blocks) it is the x axis, in numeric order, with one line per value of
 the other attributes (tree, ...); otherwise the buckets are grouped horizontal bars, in natural order.

@@ -3,7 +3,7 @@
 What it shows (see :mod:`aztec.bench.compare` for when a change is flagged):
 
 - the header: head and base commits with their repeats, and a summary of the flagged changes;
-- per area (the metric's second name segment), the performance figures that vary: mean with its 95%
+- per area (the metric's second name segment), the performance figures that vary: mean with its 99%
   interval, p95 for histograms, base and change; buckets labelled (``txs=16, tree=nullifier``), and
   an attribute with one value in every bucket of a metric said once, beside the metric's name;
 - values identical in every repeat of head and base (sizes, gas, proof size...) once, in one table;
@@ -36,6 +36,7 @@ from aztec.bench.performance import better_of
 from aztec.bench.plots import plot_filename, plotted_metrics, render_plot
 from aztec.bench.schema import BenchResult, BucketValue
 from aztec.bench.series_key import bucket_key, sorted_buckets
+from aztec.bench.stats import CONFIDENCE_TEXT
 from aztec.bench.units import format_relative, format_value
 from aztec.telemetry.definitions import Better
 
@@ -242,13 +243,14 @@ def _summary(rows: Sequence[Row], with_base: bool) -> list[str]:
 def _legend(with_base: bool) -> str:
     text = (
         "Values are means over the repeats (a histogram's mean per repeat, a counter's total, a gauge's last "
-        "value), ± the half-width of their 95% confidence interval; p95 is over all records."
+        f"value), ± the half-width of their {CONFIDENCE_TEXT} confidence interval; p95 is over all records."
     )
     if with_base:
         text += (
             f" A change is flagged ({WORSE_SIGN} worse, {BETTER_SIGN} better) when it is more than "
             f"{WARNING_PERCENT:g}% ({SMALL_DURATION_WARNING_PERCENT:g}% for durations under "
-            f"{SMALL_DURATION_S * 1000:g} ms) **and** the 95% intervals of head and base do not overlap; "
+            f"{SMALL_DURATION_S * 1000:g} ms) **and** the {CONFIDENCE_TEXT} intervals of head and base do not "
+            "overlap; "
             "a change past the threshold but inside the noise says so."
         )
     return text

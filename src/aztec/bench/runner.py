@@ -32,7 +32,7 @@ COLLECT_INTERVAL_MS: Final = 5_000
 """Long scenarios export every 5 s (more delta lines to sum); the final export happens at stop."""
 
 DEFAULT_REPEATS: Final = 5
-"""Enough for a 95% interval that separates a 15% change from run-to-run noise of a few percent."""
+"""Enough for a 99% interval that separates a 15% change from run-to-run noise of a few percent."""
 
 ScenarioHook = Callable[[Scenario, int], None]
 """Called with the scenario and its repeat (from 1)."""

@@ -11,7 +11,7 @@
       "metrics": {                                    # {metric: {bucket: value}}
         "aztec.demo.operation.duration": {
           "hash": {"kind": "histogram", "unit": "s", "attributes": {"aztec.demo.operation_kind": "hash"},
-                   "value": 0.0012, "repeats": [0.0011, 0.0012, 0.0013], "interval": [0.00095, 0.00145],
+                   "value": 0.0012, "repeats": [0.0011, 0.0012, 0.0013], "interval": [0.00074, 0.00193],
                    "count": 120, "p50": 0.0011, "p95": 0.0019, "min": 0.0009, "max": 0.0021}
         }
       }
@@ -19,7 +19,7 @@
 
 Per repeat, a series' value is the mean for histograms, the total for counters, and the last value for
 up-down counters and gauges; ``repeats`` lists them in run order, ``value`` is their mean and
-``interval`` its 95% confidence interval (:mod:`aztec.bench.stats`; null with one repeat). ``count``,
+``interval`` its 99% confidence interval (:mod:`aztec.bench.stats`; null with one repeat). ``count``,
 ``p50``, ``p95``, ``min`` and ``max`` (histograms only) are over all repeats' records together.
 Version 1 files (one run, no ``repeats``) still load, as one repeat.
 """

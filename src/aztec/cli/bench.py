@@ -138,7 +138,7 @@ def aggregate(
     ] = None,
     timestamp: Annotated[str | None, typer.Option(help="ISO 8601 time to record (default: now, UTC).")] = None,
 ) -> None:
-    """Aggregate a run's NDJSON files: per metric and bucket, every repeat's value, their mean and 95% interval."""
+    """Aggregate a run's NDJSON files: per metric and bucket, every repeat's value, their mean and 99% interval."""
     try:
         if timestamp is not None:
             _check_timestamp(timestamp)
