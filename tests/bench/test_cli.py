@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from aztec.bench.errors import ScenarioUnavailableError
 from aztec.bench.report import MARKER
-from aztec.bench.scenarios import SCENARIOS, Scenario
+from aztec.bench.scenarios import SCENARIOS, RunSettings, Scenario
 from aztec.cli.main import app
 from aztec.telemetry.api import TelemetryClient
 from tests.bench.ndjson_lines import value_line, write_ndjson
@@ -21,9 +21,10 @@ runner = CliRunner()
 
 def test_run_aggregate_report_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    ran = runner.invoke(app, ["bench", "run", "--out", str(out), "--scenario", "telemetry", "--scale", "0.05"])
+    args = ["bench", "run", "--out", str(out), "--scenario", "telemetry", "--scale", "0.05", "--repeats", "2"]
+    ran = runner.invoke(app, args)
     assert ran.exit_code == 0, ran.output
-    assert "wrote 1 NDJSON file" in ran.output
+    assert "wrote 2 NDJSON files" in ran.output
     assert "aztec.demo" not in ran.output  # numbers go to the files, not the terminal
 
     bench = tmp_path / "bench.json"
@@ -42,7 +43,9 @@ def test_run_aggregate_report_end_to_end(tmp_path: Path) -> None:
     assert aggregated.exit_code == 0, aggregated.output
     data = json.loads(bench.read_text())
     assert (data["commit"], data["timestamp"], data["scenarios"]) == ("c0ffee", "2025-01-01T00:00:00Z", ["telemetry"])
+    assert data["repeats"] == 2
     assert set(data["metrics"]["aztec.demo.operation.duration"]) == {"hash", "sleep"}
+    assert len(data["metrics"]["aztec.demo.operation.duration"]["hash"]["repeats"]) == 2
 
     github = tmp_path / "github.json"
     formatted = runner.invoke(
@@ -50,14 +53,16 @@ def test_run_aggregate_report_end_to_end(tmp_path: Path) -> None:
     )
     assert formatted.exit_code == 0, formatted.output
     names = {entry["name"] for entry in json.loads(github.read_text())}
-    assert "aztec.demo.operation.duration [sleep]" in names
+    assert names == {"aztec.demo.operation.duration [hash]", "aztec.demo.operation.duration [sleep]"}
+    assert json.loads((tmp_path / "github.bigger-is-better.json").read_text()) == []
+    assert "customSmallerIsBetter" in formatted.output and "customBiggerIsBetter" in formatted.output
 
     report = tmp_path / "report" / "report.md"
     reported = runner.invoke(app, ["bench", "report", str(bench), "--base", str(bench), "--out", str(report)])
     assert reported.exit_code == 0, reported.output
     markdown = report.read_text()
     assert "### Demo" in markdown and "+0.0%" in markdown and markdown.endswith(MARKER + "\n")
-    assert "No value moved beyond the threshold." in markdown
+    assert "**No significant change.**" in markdown
     assert (report.parent / "aztec.demo.operation.duration.png").exists()
 
 
@@ -79,12 +84,14 @@ def test_an_unknown_scenario_is_refused_before_anything_runs(tmp_path: Path) -> 
 def test_a_scenario_that_is_not_available_fails_with_exit_1_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def unavailable(telemetry: TelemetryClient, scale: float) -> None:
+    def unavailable(telemetry: TelemetryClient, settings: RunSettings) -> None:
         raise ScenarioUnavailableError("unavailable", "a component that does not exist")
 
     monkeypatch.setitem(SCENARIOS, "unavailable", Scenario("unavailable", "raises", unavailable))
     out = tmp_path / "run"
-    result = runner.invoke(app, ["bench", "run", "--out", str(out), "-s", "telemetry", "-s", "unavailable"])
+    result = runner.invoke(
+        app, ["bench", "run", "--out", str(out), "-s", "telemetry", "-s", "unavailable", "--repeats", "1"]
+    )
     assert result.exit_code == 1
     assert "scenario 'unavailable' is not available yet" in result.output
     assert list(out.iterdir()) == []
@@ -132,3 +139,26 @@ def test_report_without_base_or_plots(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "no base to compare against" in out.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bench.json", "report.md"]
+
+
+def test_bad_repeats_and_prover_scale_name_the_flag(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["bench", "run", "--out", str(out), "-s", "telemetry", "--prover-scale", "0"])
+    assert result.exit_code == 2 and "--prover-scale must be greater than 0, got 0" in result.output
+    result = runner.invoke(app, ["bench", "run", "--out", str(out), "-s", "telemetry", "--repeats", "0"])
+    assert result.exit_code == 2 and "--repeats" in result.output
+    assert not out.exists()
+
+
+def test_bigger_out_goes_with_the_github_format(tmp_path: Path) -> None:
+    write_ndjson(tmp_path / "run" / "a.ndjson", [value_line("aztec.x.y", 1, kind="counter")])
+    args = ["bench", "aggregate", str(tmp_path / "run"), "--out", str(tmp_path / "b.json")]
+    result = runner.invoke(app, [*args, "--bigger-out", str(tmp_path / "big.json")])
+    assert result.exit_code == 2 and "--bigger-out goes with --format github-action-benchmark" in result.output
+
+
+def test_the_cli_default_repeats_are_the_runners() -> None:
+    from aztec.bench.runner import DEFAULT_REPEATS as RUNNER_DEFAULT
+    from aztec.cli.bench import DEFAULT_REPEATS
+
+    assert DEFAULT_REPEATS == RUNNER_DEFAULT

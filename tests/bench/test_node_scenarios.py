@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from aztec.bench.aggregate import aggregate_points
 from aztec.bench.ndjson_reader import read_points
 from aztec.bench.scenarios import SCENARIOS, block_building, circuits, node_sync, transactions, world_state
-from aztec.bench.scenarios.base import scaled
+from aztec.bench.scenarios.base import RunSettings, scaled
 from aztec.bench.scenarios.devnet import block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.bench.schema import BenchResult, BucketValue, load_result
@@ -55,7 +55,7 @@ class SmallRun:
 
     def scenario(self, name: str) -> dict[str, Buckets]:
         """One scenario's file aggregated on its own: ``{metric: {bucket: value}}``."""
-        return aggregate_points(read_points(self.directory / f"{name}.ndjson"))
+        return aggregate_points(read_points(self.directory / "repeat-1" / f"{name}.ndjson"))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> SmallRun:
     out, bench = root / "run", root / "bench.json"
     runner = CliRunner()
     selected = [arg for name in NAMES for arg in ("--scenario", name)]
-    ran = runner.invoke(app, ["bench", "run", "--out", str(out), "--scale", str(SCALE), *selected])
+    ran = runner.invoke(app, ["bench", "run", "--out", str(out), "--scale", str(SCALE), "--repeats", "1", *selected])
     assert ran.exit_code == 0, ran.output
     aggregated = runner.invoke(app, ["bench", "aggregate", str(out), "--out", str(bench), "--commit", "c0ffee"])
     assert aggregated.exit_code == 0, aggregated.output
@@ -72,7 +72,8 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> SmallRun:
 
 
 def test_every_scenario_writes_a_file_and_no_numbers_to_the_terminal(small_run: SmallRun) -> None:
-    assert sorted(path.name for path in small_run.directory.iterdir()) == sorted(f"{n}.ndjson" for n in NAMES)
+    files = (small_run.directory / "repeat-1").iterdir()
+    assert sorted(path.name for path in files) == sorted(f"{n}.ndjson" for n in NAMES)
     assert small_run.result.scenarios == tuple(sorted(NAMES))
     assert "wrote 5 NDJSON files" in small_run.output
     assert "aztec." not in small_run.output
@@ -178,6 +179,6 @@ def test_the_directory_aggregate_lists_the_bucket_attributes(small_run: SmallRun
 
 @pytest.mark.parametrize("name", NAMES)
 async def test_each_scenario_runs_on_the_no_op_client(name: str) -> None:
-    outcome = SCENARIOS[name].run(NoopTelemetryClient(), 0.01)
+    outcome = SCENARIOS[name].run(NoopTelemetryClient(), RunSettings(0.01))
     if inspect.isawaitable(outcome):
         await outcome

@@ -1,4 +1,4 @@
-"""bench.json round-trips through its dataclasses; malformed files are clear errors; the github list."""
+"""bench.json round-trips through its dataclasses; version 1 files still load; malformed files are clear errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aztec.bench.errors import BenchInputError
-from aztec.bench.schema import BenchResult, BucketValue, dumps_github_benchmark, load_result
+from aztec.bench.schema import BenchResult, BucketValue, load_result
 
 RESULT = BenchResult(
     timestamp="2025-01-01T00:00:00Z",
@@ -26,10 +26,13 @@ RESULT = BenchResult(
                 0.02,
                 0.01,
                 0.021,
+                repeats=(0.011, 0.013),
+                interval=(0.0, 0.024),
             ),
         },
-        "aztec.mempool.tx_added_count": {"": BucketValue("counter", "{tx}", 12.0)},
+        "aztec.mempool.tx_added_count": {"": BucketValue("counter", "{tx}", 12.0, repeats=(12.0, 12.0))},
     },
+    repeats=2,
 )
 
 
@@ -43,21 +46,22 @@ def test_round_trip(tmp_path: Path) -> None:
         "unit": "{tx}",
         "attributes": {},
         "value": 12.0,
+        "repeats": [12.0, 12.0],
+        "interval": None,
     }
+    assert (data["schema_version"], data["repeats"]) == (2, 2)
 
 
-def test_github_action_benchmark_entries() -> None:
-    entries = json.loads(dumps_github_benchmark(RESULT))
-    assert entries == [
-        {
-            "name": "aztec.circuit.simulation.duration [base-rollup]",
-            "unit": "s",
-            "value": 0.012,
-            "range": "p50 0.011, p95 0.02",
-            "extra": "4 samples",
-        },
-        {"name": "aztec.mempool.tx_added_count", "unit": "{tx}", "value": 12.0, "extra": "counter"},
-    ]
+def test_a_version_1_file_loads_as_one_repeat(tmp_path: Path) -> None:
+    path = tmp_path / "bench.json"
+    path.write_text(
+        '{"schema_version": 1, "timestamp": "t", "commit": "c", "scenarios": [], "metrics": {"m": {"": '
+        '{"kind": "counter", "unit": "1", "attributes": {}, "value": 3}}}}'
+    )
+    result = load_result(path)
+    assert result.repeats == 1
+    series = result.metrics["m"][""]
+    assert (series.repeat_values, series.interval, series.spread.half_width) == ((3.0,), None, None)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,13 @@ def test_github_action_benchmark_entries() -> None:
     [
         ("{", "not JSON"),
         ("[]", "expected a JSON object"),
-        ('{"schema_version": 2}', "schema_version 2 is not 1"),
+        ('{"schema_version": 3}', "schema_version 3 is not 2"),
+        ('{"schema_version": 2, "repeats": 0}', "field 'repeats' should be a positive integer"),
+        (
+            '{"schema_version": 2, "timestamp": "t", "commit": "c", "scenarios": [], "metrics": {"m": {"": '
+            '{"kind": "counter", "unit": "1", "attributes": {}, "value": 1, "interval": [2, 1]}}}}',
+            r"field 'interval' should be \[low, high\]",
+        ),
         ('{"schema_version": 1, "timestamp": "t", "commit": "c", "scenarios": []}', "missing field 'metrics'"),
         (
             '{"schema_version": 1, "timestamp": "t", "commit": "c", "scenarios": [], '

@@ -1,21 +1,28 @@
 """Aggregation of a directory of NDJSON metrics files into a :class:`BenchResult`.
 
-How lines combine, per series (metric + bucket), following each line's temporality:
+``aztec bench run`` writes one subdirectory per repeat (``repeat-1/``, ``repeat-2/``...), each with one
+file per scenario; a directory without ``repeat-*`` subdirectories is one repeat. Each repeat gives one
+value per series; the result keeps every repeat's value, their mean and 99% interval
+(:mod:`aztec.bench.stats`).
+
+How lines combine within a repeat, per series (metric + bucket), following each line's temporality:
 
 - delta (counters, histograms): lines are summed (histograms merge their bucket counts);
 - cumulative (up-down counters): the last line of each file is the value; files, being separate
   clients, are summed;
 - gauges: the last value recorded, by time, over all files.
 
-Histograms report their mean, p50 and p95 (see :mod:`aztec.bench.quantile`), count, min and max.
+A histogram's value is its mean; its p50 and p95 (see :mod:`aztec.bench.quantile`), count, min and max
+are over the records of every repeat together.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,22 +31,50 @@ from aztec.bench.ndjson_reader import DataPoint, HistogramCounts, read_points
 from aztec.bench.quantile import histogram_quantile
 from aztec.bench.schema import BenchResult, BucketValue
 from aztec.bench.series_key import bucket_key
+from aztec.bench.stats import spread
 
 UNKNOWN_COMMIT = "unknown"
+REPEAT_PREFIX = "repeat-"
+_REPEAT_NAME = re.compile(r"repeat-([1-9][0-9]*)")
+
+
+def repeat_directory(out_dir: Path, index: int) -> Path:
+    """Where repeat ``index`` (from 1) of a run writes its NDJSON files."""
+    return out_dir / f"{REPEAT_PREFIX}{index}"
 
 
 def aggregate_directory(directory: Path, *, timestamp: str | None = None, commit: str | None = None) -> BenchResult:
-    """Read every ``*.ndjson`` file of ``directory``; ``timestamp`` and ``commit`` default to now and git HEAD."""
-    files = ndjson_files(directory)
-    points = [point for path in files for point in read_points(path)]
-    if not points:
+    """Read every repeat of ``directory``; ``timestamp`` and ``commit`` default to now and git HEAD."""
+    repeats = repeat_directories(directory)
+    files = [ndjson_files(repeat) for repeat in repeats]
+    scenarios = [tuple(path.stem for path in repeat_files) for repeat_files in files]
+    for repeat, names in zip(repeats[1:], scenarios[1:], strict=True):
+        if names != scenarios[0]:
+            raise BenchInputError(
+                f"{repeat}: holds scenarios {', '.join(names)} but {repeats[0]} holds {', '.join(scenarios[0])}"
+            )
+    points = [[point for path in repeat_files for point in read_points(path)] for repeat_files in files]
+    if not any(points):
         raise BenchInputError(f"{directory}: the NDJSON files hold no data points")
     return BenchResult(
         timestamp=timestamp if timestamp is not None else utc_now(),
         commit=commit if commit is not None else git_commit(),
-        scenarios=tuple(path.stem for path in files),
-        metrics=aggregate_points(points),
+        scenarios=scenarios[0],
+        metrics=aggregate_repeats(points),
+        repeats=len(repeats),
     )
+
+
+def repeat_directories(directory: Path) -> list[Path]:
+    """``directory``'s ``repeat-N`` subdirectories in order of N, or ``[directory]`` when it has none."""
+    if not directory.is_dir():
+        raise BenchInputError(f"{directory}: no such directory")
+    numbered = [
+        (int(match.group(1)), path)
+        for path in directory.iterdir()
+        if path.is_dir() and (match := _REPEAT_NAME.fullmatch(path.name))
+    ]
+    return [path for _, path in sorted(numbered)] or [directory]
 
 
 def ndjson_files(directory: Path) -> list[Path]:
@@ -49,6 +84,23 @@ def ndjson_files(directory: Path) -> list[Path]:
     if not files:
         raise BenchInputError(f"{directory}: no *.ndjson files (run `aztec bench run --out {directory}` first)")
     return files
+
+
+def aggregate_repeats(repeats: Sequence[Sequence[DataPoint]]) -> dict[str, dict[str, BucketValue]]:
+    """``{metric: {bucket: value}}`` over repeats: each repeat's value, their mean and interval."""
+    per_repeat = [aggregate_points(points) for points in repeats]
+    # Histograms only: over all repeats, delta lines simply add up (cumulative series would not).
+    together = aggregate_points(point for points in repeats for point in points)
+    result: dict[str, dict[str, BucketValue]] = {}
+    for metric, buckets in together.items():
+        result[metric] = {}
+        for bucket, merged in buckets.items():
+            values = [repeat[metric][bucket].value for repeat in per_repeat if bucket in repeat.get(metric, {})]
+            summary = spread(values)
+            result[metric][bucket] = replace(
+                merged, value=summary.mean, repeats=summary.values, interval=summary.interval
+            )
+    return result
 
 
 def aggregate_points(points: Iterable[DataPoint]) -> dict[str, dict[str, BucketValue]]:

@@ -1,10 +1,17 @@
-"""Atomic file writes: a temporary file beside the target, then a rename, so readers never see half a file."""
+"""Atomic file writes: a temporary file beside the target, then a rename, so readers never see half a file.
+
+Files are written mode 0644 (readable by others, like any file a command writes), not the private 0600
+of a temporary file.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import Final
+
+FILE_MODE: Final = 0o644
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -13,6 +20,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
+            os.fchmod(file.fileno(), FILE_MODE)
             file.write(data)
             file.flush()
             os.fsync(file.fileno())

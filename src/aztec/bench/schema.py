@@ -3,20 +3,25 @@
 ``bench.json``::
 
     {
-      "schema_version": 1,
+      "schema_version": 2,
       "timestamp": "2025-01-01T00:00:00Z",           # when it was aggregated (UTC, ISO 8601)
       "commit": "1a2b3c...",                          # git rev-parse HEAD, or "unknown"
-      "scenarios": ["telemetry"],                     # the NDJSON files it was made from (stems)
+      "scenarios": ["telemetry"],                     # the scenarios it was made from
+      "repeats": 3,                                   # how many times each scenario ran
       "metrics": {                                    # {metric: {bucket: value}}
         "aztec.demo.operation.duration": {
           "hash": {"kind": "histogram", "unit": "s", "attributes": {"aztec.demo.operation_kind": "hash"},
-                   "value": 0.0012, "count": 40, "p50": 0.0011, "p95": 0.0019, "min": 0.0009, "max": 0.0021}
+                   "value": 0.0012, "repeats": [0.0011, 0.0012, 0.0013], "interval": [0.00074, 0.00193],
+                   "count": 120, "p50": 0.0011, "p95": 0.0019, "min": 0.0009, "max": 0.0021}
         }
       }
     }
 
-``value`` is the mean for histograms, the total for counters, and the last value for up-down counters
-and gauges; ``count``, ``p50``, ``p95``, ``min`` and ``max`` are set for histograms only.
+Per repeat, a series' value is the mean for histograms, the total for counters, and the last value for
+up-down counters and gauges; ``repeats`` lists them in run order, ``value`` is their mean and
+``interval`` its 99% confidence interval (:mod:`aztec.bench.stats`; null with one repeat). ``count``,
+``p50``, ``p95``, ``min`` and ``max`` (histograms only) are over all repeats' records together.
+Version 1 files (one run, no ``repeats``) still load, as one repeat.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ from typing import Any, Final
 from aztec.bench.errors import BenchInputError
 from aztec.bench.ndjson_reader import KINDS, AttributeValue, Kind
 from aztec.bench.series_key import sorted_buckets
+from aztec.bench.stats import Spread
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+READABLE_VERSIONS: Final = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,27 @@ class BucketValue:
     p95: float | None = None
     min: float | None = None
     max: float | None = None
+    repeats: tuple[float, ...] = ()
+    """The value of each repeat; empty means the one value ``value``."""
+    interval: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "unit": self.unit, "attributes": self.attributes}
         data["value"] = self.value
+        data["repeats"] = list(self.repeat_values)
+        data["interval"] = list(self.interval) if self.interval is not None else None
         if self.kind == "histogram":
             data |= {"count": self.count, "p50": self.p50, "p95": self.p95, "min": self.min, "max": self.max}
         return data
+
+    @property
+    def repeat_values(self) -> tuple[float, ...]:
+        return self.repeats or (self.value,)
+
+    @property
+    def spread(self) -> Spread:
+        """The per-repeat values with their mean and interval, as aggregated."""
+        return Spread(self.repeat_values, self.value, self.interval)
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class BenchResult:
     commit: str
     scenarios: tuple[str, ...]
     metrics: dict[str, dict[str, BucketValue]]
+    repeats: int = 1
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> dict[str, Any]:
@@ -72,6 +94,7 @@ class BenchResult:
             "timestamp": self.timestamp,
             "commit": self.commit,
             "scenarios": list(self.scenarios),
+            "repeats": self.repeats,
             "metrics": {
                 metric: {bucket: self.metrics[metric][bucket].to_json() for bucket in sorted_buckets(buckets)}
                 for metric, buckets in sorted(self.metrics.items())
@@ -86,8 +109,11 @@ class BenchResult:
         """Validate and build; a problem raises :class:`BenchInputError` naming ``source`` and the field."""
         obj = _object(data, source)
         version = obj.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise BenchInputError(f"{source}: schema_version {version!r} is not {SCHEMA_VERSION} (a bench.json?)")
+        repeats = obj.get("repeats", 1)
+        if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+            raise BenchInputError(f"{source}: field 'repeats' should be a positive integer, got {repeats!r}")
         scenarios = _typed(obj, "scenarios", list, source)
         if not all(isinstance(s, str) for s in scenarios):
             raise BenchInputError(f"{source}: scenarios should be a list of names")
@@ -103,6 +129,7 @@ class BenchResult:
             commit=_typed(obj, "commit", str, source),
             scenarios=tuple(scenarios),
             metrics=metrics,
+            repeats=repeats,
         )
 
 
@@ -119,44 +146,6 @@ def load_result(path: Path) -> BenchResult:
     except json.JSONDecodeError as error:
         raise BenchInputError(f"{path}: not JSON: {error}") from None
     return BenchResult.from_json(data, str(path))
-
-
-@dataclass(frozen=True)
-class GithubBenchmarkEntry:
-    """One entry of github-action-benchmark's ``customSmallerIsBetter`` format."""
-
-    name: str
-    unit: str
-    value: float
-    range: str | None = None
-    extra: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, "unit": self.unit, "value": self.value}
-        if self.range is not None:
-            data["range"] = self.range
-        if self.extra is not None:
-            data["extra"] = self.extra
-        return data
-
-
-def github_benchmark_entries(result: BenchResult) -> list[GithubBenchmarkEntry]:
-    """One entry per series: ``metric`` or ``metric [bucket]``; histograms carry p50 and p95 in ``range``."""
-    entries: list[GithubBenchmarkEntry] = []
-    for metric, buckets in sorted(result.metrics.items()):
-        for bucket in sorted_buckets(buckets):
-            value = buckets[bucket]
-            name = f"{metric} [{bucket}]" if bucket else metric
-            if value.kind == "histogram":
-                spread = f"p50 {value.p50:.6g}, p95 {value.p95:.6g}"
-                entries.append(GithubBenchmarkEntry(name, value.unit, value.value, spread, f"{value.count} samples"))
-            else:
-                entries.append(GithubBenchmarkEntry(name, value.unit, value.value, extra=value.kind))
-    return entries
-
-
-def dumps_github_benchmark(result: BenchResult) -> str:
-    return json.dumps([entry.to_json() for entry in github_benchmark_entries(result)], indent=2) + "\n"
 
 
 def _bucket_value(data: Any, where: str) -> BucketValue:
@@ -181,6 +170,8 @@ def _bucket_value(data: Any, where: str) -> BucketValue:
         p95=_finite(obj, "p95", where) if histogram else None,
         min=_optional_finite(obj, "min", where) if histogram else None,
         max=_optional_finite(obj, "max", where) if histogram else None,
+        repeats=_numbers(obj, "repeats", where),
+        interval=_interval(obj, where),
     )
 
 
@@ -204,6 +195,24 @@ def _finite(obj: dict[str, Any], name: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise BenchInputError(f"{where}: field {name!r} should be a finite number, got {value!r}")
     return float(value)
+
+
+def _numbers(obj: dict[str, Any], name: str, where: str) -> tuple[float, ...]:
+    value = obj.get(name, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value
+    ):
+        raise BenchInputError(f"{where}: field {name!r} should be a list of finite numbers, got {value!r}")
+    return tuple(float(v) for v in value)
+
+
+def _interval(obj: dict[str, Any], where: str) -> tuple[float, float] | None:
+    if obj.get("interval") is None:
+        return None
+    low_high = _numbers(obj, "interval", where)
+    if len(low_high) != 2 or low_high[0] > low_high[1]:
+        raise BenchInputError(f"{where}: field 'interval' should be [low, high], got {obj['interval']!r}")
+    return low_high[0], low_high[1]
 
 
 def _optional_finite(obj: dict[str, Any], name: str, where: str) -> float | None:

@@ -43,8 +43,15 @@ def numeric_buckets(keys: Iterable[str]) -> bool:
 
 
 def sorted_buckets(keys: Iterable[str]) -> list[str]:
-    """Numeric buckets in numeric order (4, 16, 64), others alphabetically; "" first."""
-    keys = list(keys)
-    if numeric_buckets(keys):
-        return sorted(keys, key=float)
-    return sorted(keys)
+    """In natural order: part by part, numbers numerically and before names (``4/x``, ``16/x``, ``64/x``,
+    ``128+/x``, ``a``); "" first."""
+    return sorted(keys, key=natural_key)
+
+
+def natural_key(key: str) -> tuple[tuple[int, float, str], ...]:
+    """A sort key comparing the ``/``-separated parts of a bucket, numbers (``128+`` too) as numbers."""
+    parts = []
+    for part in key.split(SEPARATOR) if key else []:
+        number = as_number(part.rstrip("+"))
+        parts.append((0, number, part) if number is not None else (1, 0.0, part))
+    return tuple(parts)

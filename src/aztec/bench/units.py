@@ -1,4 +1,5 @@
-"""Values with their UCUM unit formatted for people: ``0.0123 s`` -> ``12.3 ms``, ``2048 By`` -> ``2 KiB``."""
+"""Values with their UCUM unit formatted for people: ``0.0123 s`` -> ``12.3 ms``, ``2048 By`` -> ``2 KiB``,
+``1.5e6 {gas}/s`` -> ``1.5M gas/s``."""
 
 from __future__ import annotations
 
@@ -10,27 +11,42 @@ _SI: Final = ("", "k", "M", "G", "T")
 
 
 def format_value(value: float, unit: str) -> str:
-    """Three significant digits and a readable unit; counts (``1``, ``{tx}``) are plain numbers."""
+    """Three significant digits and a readable unit: SI prefixes on numbers, annotations without braces
+    (``{gas}/s`` -> ``gas/s``); the dimensionless ``1`` is a plain number."""
     if unit == "s":
         return format_seconds(value)
     if unit == "By":
         return format_bytes(value)
     number = format_number(value)
-    if unit == "1" or (unit.startswith("{") and unit.endswith("}")):
-        return number
-    return f"{number} {unit}"
+    readable = unit_text(unit)
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {readable}" if readable else number
+
+
+def unit_text(unit: str) -> str:
+    """A UCUM unit as people write it: ``{gas}/s`` -> ``gas/s``, ``1`` -> ``""``."""
+    return "" if unit == "1" else unit.replace("{", "").replace("}", "")
+
+
+def format_relative(part: float, whole: float) -> str:
+    """``part`` as a percentage of ``whole``, two significant digits at most: ``±3.2%``, ``±12%``, ``±0%``."""
+    if whole == 0:
+        return "±0%" if part == 0 else "±∞"
+    percent = abs(part / whole) * 100
+    if percent == 0:
+        return "±0%"
+    return f"±{_significant(percent, 2)}%"
 
 
 def format_seconds(value: float) -> str:
-    magnitude = abs(value)
-    if magnitude == 0:
+    """In µs, ms, s or min, whichever keeps the rounded number under 1000 (0.0009999 s is ``1 ms``)."""
+    if value == 0:
         return "0 s"
-    if magnitude < 1e-3:
-        return f"{_significant(value * 1e6)} µs"
-    if magnitude < 1:
-        return f"{_significant(value * 1e3)} ms"
-    if magnitude < 600:
-        return f"{_significant(value)} s"
+    for factor, unit, below in ((1e6, "µs", 1000.0), (1e3, "ms", 1000.0), (1.0, "s", 600.0)):
+        text = _significant(value * factor)
+        if abs(float(text)) < below:
+            return f"{text} {unit}"
     return f"{_significant(value / 60)} min"
 
 

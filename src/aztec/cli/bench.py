@@ -18,6 +18,9 @@ from aztec.foundation.extras import BENCH
 if TYPE_CHECKING:
     from aztec.bench.scenarios import Scenario
 
+DEFAULT_REPEATS = 5
+"""Runs of every scenario (``aztec.bench.runner`` is not imported for ``--help``; a test keeps them equal)."""
+
 app = typer.Typer(
     no_args_is_help=True,
     help="Benchmarks from metrics: run scenarios into NDJSON, aggregate them, report against a base.",
@@ -52,22 +55,42 @@ def list_scenarios() -> None:
 
 @app.command()
 def run(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the NDJSON files, one per scenario.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the NDJSON files: repeat-N/<scenario>.ndjson.")],
     scenario: Annotated[
         list[str] | None, typer.Option("--scenario", "-s", help="Scenario to run (repeatable; default: all).")
     ] = None,
     scale: Annotated[
         float, typer.Option("--scale", help="Multiplies every scenario's size, e.g. 0.1 for a quick run.")
     ] = 1.0,
+    repeats: Annotated[
+        int,
+        typer.Option(
+            "--repeats", min=1, help="Runs of every scenario, interleaved; a report needs 2 or more to flag a change."
+        ),
+    ] = DEFAULT_REPEATS,
+    append: Annotated[
+        bool,
+        typer.Option("--append", help="Add the repeats after those already in --out instead of replacing them."),
+    ] = False,
+    prover_scale: Annotated[
+        float | None,
+        typer.Option(
+            "--prover-scale",
+            help="Native prover cost-model scale (default: --scale, at most 1).",
+        ),
+    ] = None,
 ) -> None:
-    """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal."""
+    """Run scenarios with telemetry exporting to NDJSON only; numbers go to the files, not the terminal.
+
+    Put TMPDIR on a tmpfs (TMPDIR=/dev/shm) so that timings measure the node, not the disk."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from aztec.bench.runner import run_scenarios
-    from aztec.bench.scenarios import resolve
+    from aztec.bench.scenarios import RunSettings, resolve
 
     try:
         chosen = resolve(scenario)
+        settings = RunSettings(scale=scale, prover_scale=prover_scale)
         console = _stderr()
         with Progress(
             SpinnerColumn(),
@@ -78,15 +101,17 @@ def run(
             console=console,
             transient=False,
         ) as progress:
-            task = progress.add_task("starting", total=len(chosen))
+            task = progress.add_task("starting", total=len(chosen) * repeats)
 
-            def started(current: Scenario) -> None:
-                progress.update(task, description=current.name)
+            def started(current: Scenario, repeat: int) -> None:
+                progress.update(task, description=f"{current.name} (repeat {repeat})")
 
-            def finished(current: Scenario) -> None:
+            def finished(current: Scenario, repeat: int) -> None:
                 progress.advance(task)
 
-            written = run_scenarios(chosen, out, scale=scale, on_start=started, on_finish=finished)
+            written = run_scenarios(
+                chosen, out, settings=settings, repeats=repeats, append=append, on_start=started, on_finish=finished
+            )
             progress.update(task, description="done")
     except BenchError as error:
         raise _fail(error) from None
@@ -95,31 +120,52 @@ def run(
 
 @app.command()
 def aggregate(
-    directory: Annotated[Path, typer.Argument(help="Directory of NDJSON files written by `aztec bench run`.")],
+    directory: Annotated[
+        Path, typer.Argument(help="Directory written by `aztec bench run` (its repeat-N/ subdirectories).")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the result (bench.json).")],
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="bench: {metric: {bucket: value}}; or github-action-benchmark's list."),
+        typer.Option(
+            "--format",
+            help="bench: bench.json, {metric: {bucket: value}}; github-action-benchmark: its customSmallerIsBetter "
+            "list in --out and its customBiggerIsBetter list in --bigger-out.",
+        ),
     ] = OutputFormat.BENCH,
+    bigger_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--bigger-out",
+            help="With --format github-action-benchmark: where the bigger-is-better list goes "
+            "(default: beside --out, NAME.bigger-is-better.json).",
+        ),
+    ] = None,
     commit: Annotated[
         str | None, typer.Option(help="Commit to record (default: git rev-parse HEAD, or unknown).")
     ] = None,
     timestamp: Annotated[str | None, typer.Option(help="ISO 8601 time to record (default: now, UTC).")] = None,
 ) -> None:
-    """Aggregate NDJSON files: means (and p50, p95 for histograms) per metric and bucket."""
+    """Aggregate a run's NDJSON files: per metric and bucket, every repeat's value, their mean and 99% interval."""
     from aztec.bench.aggregate import aggregate_directory
     from aztec.bench.atomic import write_text_atomic
-    from aztec.bench.schema import dumps_github_benchmark
+    from aztec.bench.github_benchmark import TOOLS, dumps_github_benchmark
 
     try:
         if timestamp is not None:
             _check_timestamp(timestamp)
+        if bigger_out is not None and output_format is not OutputFormat.GITHUB_ACTION_BENCHMARK:
+            raise BenchInputError("--bigger-out goes with --format github-action-benchmark")
         result = aggregate_directory(directory, timestamp=timestamp, commit=commit)
-        text = result.dumps() if output_format is OutputFormat.BENCH else dumps_github_benchmark(result)
-        write_text_atomic(out, text)
+        if output_format is OutputFormat.BENCH:
+            write_text_atomic(out, result.dumps())
+            _stderr().print(f"wrote {escape(str(out))} ({result.repeats} repeats)")
+            return
+        bigger = bigger_out if bigger_out is not None else out.with_name(f"{out.stem}.bigger-is-better{out.suffix}")
+        write_text_atomic(out, dumps_github_benchmark(result, "lower"))
+        write_text_atomic(bigger, dumps_github_benchmark(result, "higher"))
     except BenchError as error:
         raise _fail(error) from None
-    _stderr().print(f"wrote {escape(str(out))}")
+    _stderr().print(f"wrote {escape(str(out))} ({TOOLS['lower']}) and {escape(str(bigger))} ({TOOLS['higher']})")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 AttributeValue = str | int | float | bool
 
@@ -56,6 +57,10 @@ class InstrumentKind(enum.Enum):
     OBSERVABLE_UP_DOWN_COUNTER = "observable_up_down_counter"
 
 
+Better = Literal["lower", "higher"]
+"""Which way a metric improves: ``lower`` for costs (time, bytes, gas), ``higher`` for throughput."""
+
+
 class ValueType(enum.Enum):
     INT = "int"
     DOUBLE = "double"
@@ -74,6 +79,10 @@ class MetricDefinition:
     buckets: tuple[float, ...] | None = None
     semconv: bool = False
     """True for host and runtime metrics that keep OpenTelemetry's semantic-convention names."""
+    better: Better | None = None
+    """Set on performance figures that are not durations: ``higher`` for throughput, ``lower`` for sizes and
+    gas. Durations (unit ``s``) are lower-is-better without it; other metrics without it (heights, counts,
+    configured sizes) are not performance figures, and benchmark comparisons leave them out."""
 
 
 def _define(
@@ -85,8 +94,9 @@ def _define(
     attributes: tuple[AttributeKey, ...],
     buckets: tuple[float, ...] | None = None,
     semconv: bool = False,
+    better: Better | None = None,
 ) -> MetricDefinition:
-    return MetricDefinition(name, unit, description, kind, value_type, attributes, buckets, semconv)
+    return MetricDefinition(name, unit, description, kind, value_type, attributes, buckets, semconv, better)
 
 
 def histogram(
@@ -97,8 +107,9 @@ def histogram(
     attributes: tuple[AttributeKey, ...] = (),
     value_type: ValueType = ValueType.DOUBLE,
     buckets: tuple[float, ...] | None = None,
+    better: Better | None = None,
 ) -> MetricDefinition:
-    return _define(InstrumentKind.HISTOGRAM, name, unit, description, value_type, attributes, buckets)
+    return _define(InstrumentKind.HISTOGRAM, name, unit, description, value_type, attributes, buckets, better=better)
 
 
 def counter(name: str, unit: str, description: str, *, attributes: tuple[AttributeKey, ...] = ()) -> MetricDefinition:
@@ -129,8 +140,9 @@ def observable_gauge(
     *,
     attributes: tuple[AttributeKey, ...] = (),
     value_type: ValueType = ValueType.INT,
+    better: Better | None = None,
 ) -> MetricDefinition:
-    return _define(InstrumentKind.OBSERVABLE_GAUGE, name, unit, description, value_type, attributes)
+    return _define(InstrumentKind.OBSERVABLE_GAUGE, name, unit, description, value_type, attributes, better=better)
 
 
 def semconv_metric(

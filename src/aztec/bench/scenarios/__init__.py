@@ -1,6 +1,6 @@
 """The scenario registry: every scenario ``aztec bench run`` knows, by name.
 
-To add one, write a module here with a ``run(telemetry, scale)`` function and a ``SCENARIO`` constant
+To add one, write a module here with a ``run(telemetry, settings)`` function and a ``SCENARIO`` constant
 (see :mod:`aztec.bench.scenarios.base`), then list it in :data:`SCENARIOS`.
 """
 
@@ -11,7 +11,7 @@ from typing import Final
 
 from aztec.bench.errors import UnknownScenarioError
 from aztec.bench.scenarios import block_building, circuits, node_sync, telemetry, transactions, world_state
-from aztec.bench.scenarios.base import Scenario, ScenarioFunction, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, ScenarioFunction, scaled
 
 SCENARIOS: Final[Mapping[str, Scenario]] = {
     scenario.name: scenario
@@ -38,4 +38,4 @@ def resolve(names: Iterable[str] | None, registry: Mapping[str, Scenario] = SCEN
     return [registry[name] for name in wanted] if wanted else list(registry.values())
 
 
-__all__ = ["SCENARIOS", "Scenario", "ScenarioFunction", "resolve", "scaled"]
+__all__ = ["SCENARIOS", "RunSettings", "Scenario", "ScenarioFunction", "resolve", "scaled"]

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.bench.scenarios.devnet import Devnet, MeasuredTelemetry, block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.telemetry.api import TelemetryClient
@@ -27,7 +27,8 @@ BLOCKS_PER_SIZE: Final = 20
 """Blocks built of each size at scale 1."""
 
 
-async def run(telemetry: TelemetryClient, scale: float) -> None:
+async def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     sizes = block_sizes(scale)
     traffic = TransferTraffic(max(sizes))
     with tempfile.TemporaryDirectory(prefix="aztec-bench-") as directory:

@@ -5,7 +5,8 @@ A sequencer builds a few real blocks of token transfers (a third of them with a 
 a teardown call, so every public kernel runs); the proving orchestrator then proves each block up to its
 root rollup twice: with the :class:`TestCircuitProver` (simulation only) and with the
 :class:`NativeCircuitProver` (:data:`NATIVE_WORKERS` worker processes; its cost model scaled like the run,
-at most 1). Only the provers record, and for the native run its queue and orchestrator too.
+at most 1, or set by ``aztec bench run --prover-scale``). Only the provers record, and for the native run
+its queue and orchestrator too.
 
 Records (bucket keys in brackets, ``circuit/server/prover``): ``aztec.circuit.simulation.duration``,
 ``simulation.input_size`` and ``simulation.output_size`` [circuit/server/test and circuit/server/native],
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.bench.scenarios.devnet import Devnet
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.prover.block_input import BlockProvingInput
@@ -67,10 +68,11 @@ async def prove_blocks(
         queue.close()
 
 
-async def run(telemetry: TelemetryClient, scale: float) -> None:
+async def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     blocks = await build_blocks(scaled(BLOCKS, scale))
     await prove_blocks(blocks, TestCircuitProver(telemetry), NoopTelemetryClient(), NATIVE_WORKERS)
-    cost_model = CircuitCostModel(scale=min(1.0, scale))
+    cost_model = CircuitCostModel(scale=settings.native_prover_scale())
     async with NativeCircuitProver(telemetry, workers=NATIVE_WORKERS, cost_model=cost_model) as native:
         await prove_blocks(blocks, native, telemetry, NATIVE_WORKERS)
     telemetry.flush()

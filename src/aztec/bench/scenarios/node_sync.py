@@ -25,7 +25,7 @@ from typing import Final
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.bench.scenarios.devnet import Devnet, DevnetError
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.foundation.timer import Timer
@@ -68,7 +68,8 @@ async def sync_fresh_follower(
         return seconds, world_state.committed.get_state_reference()
 
 
-async def run(telemetry: TelemetryClient, scale: float) -> None:
+async def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     run_duration = telemetry.get_meter("NodeSyncBenchmark").create_histogram(WORLD_STATE_SYNC_DURATION)
     traffic = TransferTraffic(TXS_PER_BLOCK)
     with tempfile.TemporaryDirectory(prefix="aztec-bench-") as directory:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT, DEMO_OPERATION_DURATION
@@ -35,7 +35,8 @@ def known_duration(index: int) -> float:
     return (index + 1) / 1000
 
 
-def run(telemetry: TelemetryClient, scale: float) -> None:
+def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     operations = scaled(OPERATIONS, scale)
     meter = telemetry.get_meter("TelemetryBenchmark")
     duration = meter.create_histogram(DEMO_OPERATION_DURATION)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.bench.scenarios.devnet import Devnet, MeasuredTelemetry, block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.telemetry.api import TelemetryClient
@@ -26,7 +26,8 @@ BLOCKS_PER_SIZE: Final = 5
 """Blocks of each size at scale 1 (their L1 gas and calldata hardly vary)."""
 
 
-async def run(telemetry: TelemetryClient, scale: float) -> None:
+async def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     sizes = block_sizes(scale)
     traffic = TransferTraffic(max(sizes))
     with tempfile.TemporaryDirectory(prefix="aztec-bench-") as directory:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from aztec.bench.scenarios.base import Scenario, scaled
+from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.foundation.fields import FIELD_MODULUS, Fr
 from aztec.telemetry.api import TelemetryClient
 from aztec.world_state.api import TreeId
@@ -45,7 +45,8 @@ class _Leaves:
         return [self._random.randrange(1, FIELD_MODULUS) for _ in range(count)]
 
 
-def run(telemetry: TelemetryClient, scale: float) -> None:
+def run(telemetry: TelemetryClient, settings: RunSettings) -> None:
+    scale = settings.scale
     sizes = batch_sizes(scale)
     leaves = _Leaves(SEED)
     with (

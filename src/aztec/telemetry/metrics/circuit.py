@@ -39,4 +39,5 @@ CIRCUIT_PROVING_PROOF_SIZE: Final = histogram(
     "Size of a circuit's proof",
     attributes=_CIRCUIT,
     value_type=ValueType.INT,
+    better="lower",
 )

@@ -17,6 +17,7 @@ L1_PUBLISHER_TX_GAS: Final = histogram(
     "{gas}",
     "L1 gas used per transaction, by type (and, for proposals, the L2 block's size class)",
     attributes=_TX_AND_BLOCK_SIZE,
+    better="lower",
 )
 L1_PUBLISHER_TX_CALLDATA_SIZE: Final = histogram(
     "aztec.l1_publisher.tx_calldata_size",
@@ -24,6 +25,7 @@ L1_PUBLISHER_TX_CALLDATA_SIZE: Final = histogram(
     "Calldata bytes per L1 transaction, by type (and, for proposals, the L2 block's size class)",
     attributes=_TX_AND_BLOCK_SIZE,
     value_type=ValueType.INT,
+    better="lower",
 )
 L1_PUBLISHER_GAS_PRICE: Final = histogram(
     "aztec.l1_publisher.gas_price",

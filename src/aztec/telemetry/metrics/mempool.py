@@ -7,7 +7,7 @@ from aztec.telemetry.definitions import ValueType, counter, histogram, observabl
 
 MEMPOOL_PENDING_TXS: Final = observable_gauge("aztec.mempool.pending_txs", "{tx}", "Pending transactions in the pool")
 MEMPOOL_TX_SIZE: Final = histogram(
-    "aztec.mempool.tx_size", "By", "Size of transactions added to the pool", value_type=ValueType.INT
+    "aztec.mempool.tx_size", "By", "Size of transactions added to the pool", value_type=ValueType.INT, better="lower"
 )
 MEMPOOL_TX_ADDED_COUNT: Final = counter("aztec.mempool.tx_added_count", "{tx}", "Transactions added to the pool")
 MEMPOOL_TX_EVICTED_COUNT: Final = counter(

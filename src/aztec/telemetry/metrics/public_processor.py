@@ -24,12 +24,14 @@ PUBLIC_PROCESSOR_TOTAL_GAS: Final = histogram(
     "aztec.public_processor.total_gas",
     "{gas}",
     "Gas used by the transactions of one processing run",
+    better="lower",
 )
 PUBLIC_PROCESSOR_GAS_RATE: Final = histogram(
     "aztec.public_processor.gas_rate",
     "{gas}/s",
     "Gas processed per second in one processing run",
     buckets=(1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9),
+    better="higher",
 )
 PUBLIC_EXECUTOR_SIMULATION_DURATION: Final = histogram(
     "aztec.public_executor.simulation_duration", "s", "Time to execute one public call"

@@ -33,7 +33,7 @@ DB_MAP_SIZE: Final = observable_gauge(
     "aztec.db.map_size", "By", "LMDB map size (the most the database may grow to)", attributes=(a.DB_NAME,)
 )
 DB_USED_SIZE: Final = observable_gauge(
-    "aztec.db.used_size", "By", "LMDB pages in use, in bytes", attributes=(a.DB_NAME,)
+    "aztec.db.used_size", "By", "LMDB pages in use, in bytes", attributes=(a.DB_NAME,), better="lower"
 )
 DB_NUM_ITEMS: Final = observable_gauge(
     "aztec.db.num_items",
