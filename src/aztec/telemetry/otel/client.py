@@ -71,16 +71,17 @@ class OtelTelemetryClient:
         )
         self.prometheus: PrometheusEndpoint | None = None
         if config.prometheus_port is not None:
-            self.prometheus = PrometheusEndpoint(config.prometheus_host, config.prometheus_port)
+            self.prometheus = PrometheusEndpoint(
+                config.prometheus_host, config.prometheus_port, resource=resource, local=self._local
+            )
         readers: list[MetricReader] = [*self._push_readers(config), *extra_readers]
-        if self.prometheus is not None:
-            readers.append(self.prometheus.reader)
         self._provider = MeterProvider(
-            metric_readers=readers,
+            metric_readers=[*readers, *([self.prometheus.reader] if self.prometheus is not None else [])],
             resource=resource,
             shutdown_on_exit=False,
         )
         if self._local is not None:
+            # The scrape endpoint reads the cells itself; the other readers get them as OpenTelemetry data.
             self._local.attach(readers, resource)
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
         if config.otlp_traces_endpoint is not None:
