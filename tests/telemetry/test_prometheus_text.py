@@ -231,7 +231,7 @@ def test_openmetrics_bucket_lines_carry_a_cells_exemplars() -> None:
     assert exemplar_suffix(exemplar) == (
         ' # {trace_id="00000000000000000000000000000abc",span_id="0000000000000def"} 0.2 1700000000.123'
     )
-    labels = _Labels({"service_name": "svc"})
+    labels = _Labels({"service_name": "svc"}, {}, {})
     item = _Histogram(labels, ("0.1", "1.0", "+Inf"), [0, 1, 0], 1, 0.2, [None, exemplar, None])
     family = _Family("x_seconds", "histogram", "X", "seconds", None, histograms=[item])
     text: list[str] = []

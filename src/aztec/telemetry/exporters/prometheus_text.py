@@ -89,29 +89,34 @@ def _help_text(description: str, openmetrics: bool) -> str:
 
 
 class _Labels:
-    """One series' labels (resource labels included), with its label strings built once and kept."""
+    """One series' labels (resource labels included), with its label strings built once and kept.
 
-    __slots__ = ("_padded", "_split", "_text", "pairs", "shape")
+    It keeps no label dictionary of its own (the series' attributes and the resource labels are
+    shared), only the strings a scrape writes and the set of label names (shared between series).
+    """
 
-    def __init__(self, pairs: dict[str, str]) -> None:
-        self.pairs = pairs
-        self.shape = frozenset(pairs)
+    __slots__ = ("_attributes", "_base", "_padded", "_split", "_text", "shape")
+
+    def __init__(self, base: Mapping[str, str], attributes: Mapping[str, Any], shapes: dict[Any, Any]) -> None:
+        self._base = base
+        self._attributes = attributes
+        shape = frozenset(self._pairs())
+        self.shape: frozenset[str] = shapes.setdefault(shape, shape)
         self._text: str | None = None
         self._split: tuple[str, str] | None = None
         self._padded: tuple[frozenset[str], str, tuple[str, str]] | None = None
 
-    @classmethod
-    def of(cls, base: Mapping[str, str], attributes: Mapping[str, Any]) -> _Labels:
-        pairs = dict(base)
-        for key, value in attributes.items():
+    def _pairs(self) -> dict[str, str]:
+        pairs = dict(self._base)
+        for key, value in self._attributes.items():
             pairs[sanitize_attribute(str(key))] = _label_value(value)
-        return cls(pairs)
+        return pairs
 
     def text(self, keys: frozenset[str]) -> str:
         """``a="x",b="y"``, sorted, with an empty value for each of ``keys`` the series lacks."""
         if keys is self.shape or keys == self.shape:
             if self._text is None:
-                self._text = ",".join(f'{k}="{v}"' for k, v in sorted(self.pairs.items()))
+                self._text = ",".join(f'{k}="{v}"' for k, v in sorted(self._pairs().items()))
             return self._text
         return self._padding(keys)[1]
 
@@ -119,13 +124,14 @@ class _Labels:
         """The label string cut where ``le`` sorts in: (labels before it and a comma, a comma and those after)."""
         if keys is self.shape or keys == self.shape:
             if self._split is None:
-                self._split = self._cut(self.pairs)
+                self._split = self._cut(self._pairs())
             return self._split
         return self._padding(keys)[2]
 
     def _padding(self, keys: frozenset[str]) -> tuple[frozenset[str], str, tuple[str, str]]:
         if self._padded is None or self._padded[0] != keys:
-            pairs = {key: self.pairs.get(key, "") for key in keys}
+            own = self._pairs()
+            pairs = {key: own.get(key, "") for key in keys}
             text = ",".join(f'{k}="{v}"' for k, v in sorted(pairs.items()))
             self._padded = (keys, text, self._cut(pairs))
         return self._padded
@@ -178,10 +184,8 @@ class _Histogram:
     exemplars: Sequence[Exemplar | None] | None = None
 
 
-@dataclass(slots=True)
-class _Number:
-    labels: _Labels
-    value: float
+_Number = tuple[_Labels, float]
+"""A counter or gauge sample: its labels and value (a tuple: one is made per sample per scrape)."""
 
 
 @dataclass(slots=True)
@@ -260,7 +264,8 @@ class ScrapeRenderer:
         self._base = {
             sanitize_attribute(k): _label_value(v) for k, v in resource.attributes.items() if resource_labels(k)
         }
-        target = _Labels.of({}, resource.attributes)
+        self._shapes: dict[frozenset[str], frozenset[str]] = {}
+        target = _Labels({}, resource.attributes, {})
         self._target_line = f"target_info{{{target.text(target.shape)}}} 1\n"
         self._local_labels: dict[object, _Labels] = {}
         """Per local series (by identity; series live as long as their metric)."""
@@ -316,6 +321,7 @@ class ScrapeRenderer:
     def _gather_local(self, families: dict[tuple[str, str], _Family], local: LocalAggregation) -> None:
         cache = self._local_labels
         base = self._base
+        shapes = self._shapes
         with local.cumulative(self) as totals:
             for histogram, histogram_series in totals.histograms:
                 if not histogram_series:
@@ -328,7 +334,7 @@ class ScrapeRenderer:
                 for series, state in histogram_series:
                     labels = cache.get(series)
                     if labels is None:
-                        labels = cache[series] = _Labels.of(base, series.attributes)
+                        labels = cache[series] = _Labels(base, series.attributes, shapes)
                     counts = state.bucket_counts
                     family.histograms.append(
                         _Histogram(labels, les, counts, sum(counts), state.sum, _bucket_exemplars(series.cell))
@@ -345,8 +351,8 @@ class ScrapeRenderer:
                 for one_sum, sum_state in sum_series:
                     labels = cache.get(one_sum)
                     if labels is None:
-                        labels = cache[one_sum] = _Labels.of(base, one_sum.attributes)
-                    numbers.append(_Number(labels, sum_state.value))
+                        labels = cache[one_sum] = _Labels(base, one_sum.attributes, shapes)
+                    numbers.append((labels, sum_state.value))
             for gauge, gauge_series in totals.gauges:
                 if not gauge_series:
                     continue
@@ -358,8 +364,8 @@ class ScrapeRenderer:
                 for one_gauge, gauge_state in gauge_series:
                     labels = cache.get(one_gauge)
                     if labels is None:
-                        labels = cache[one_gauge] = _Labels.of(base, one_gauge.attributes)
-                    numbers.append(_Number(labels, gauge_state.value))
+                        labels = cache[one_gauge] = _Labels(base, one_gauge.attributes, shapes)
+                    numbers.append((labels, gauge_state.value))
 
     def _gather_sdk(self, families: dict[tuple[str, str], _Family], collected: MetricsData) -> None:
         if len(self._sdk_labels) > 100_000:  # observable attribute sets that come and go: start over
@@ -391,16 +397,16 @@ class ScrapeRenderer:
                                 _Histogram(labels, les, point.bucket_counts, point.count, point.sum)
                             )
                         elif isinstance(point, NumberDataPoint):
-                            family.numbers.append(_Number(labels, point.value))
+                            family.numbers.append((labels, point.value))
 
     def _sdk_labels_for(self, name: str, attributes: Mapping[str, Any]) -> _Labels:
         try:
             key = (name, tuple(attributes.items()))
             found = self._sdk_labels.get(key)
         except TypeError:  # an unhashable attribute value: no caching
-            return _Labels.of(self._base, attributes)
+            return _Labels(self._base, attributes, self._shapes)
         if found is None:
-            found = self._sdk_labels[key] = _Labels.of(self._base, attributes)
+            found = self._sdk_labels[key] = _Labels(self._base, attributes, self._shapes)
         return found
 
     def _bucket_labels(self, bounds: tuple[float, ...]) -> tuple[str, ...]:
@@ -440,17 +446,18 @@ def _render_family(out: list[str], family: _Family, openmetrics: bool) -> None:
                 for le, running, exemplar in zip(item.les, accumulate(item.bucket_counts), exemplars, strict=True):
                     append(f"{head}{le}{tail}{running}{exemplar_suffix(exemplar)}\n")
             text = item.labels.text(keys)
-            labels = f"{{{text}}}" if text else ""
+            braced = f"{{{text}}}" if text else ""
             append(
-                f"{name}_count{labels} {format_number(definition, item.count)}\n"
-                f"{name}_sum{labels} {format_number(definition, item.sum)}\n"
+                f"{name}_count{braced} {format_number(definition, item.count)}\n"
+                f"{name}_sum{braced} {format_number(definition, item.sum)}\n"
             )
         return
     sample_name = f"{name}_total" if kind == _COUNTER else name
-    keys = _shape(item.labels for item in family.numbers)
-    for number in family.numbers:
-        text = number.labels.text(keys)
+    keys = _shape(labels for labels, _ in family.numbers)
+    for labels, value in family.numbers:
+        text = labels.text(keys)
+        number = format_number(definition, value)
         if text:
-            append(f"{sample_name}{{{text}}} {format_number(definition, number.value)}\n")
+            append(f"{sample_name}{{{text}}} {number}\n")
         else:
-            append(f"{sample_name} {format_number(definition, number.value)}\n")
+            append(f"{sample_name} {number}\n")
