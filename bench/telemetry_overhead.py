@@ -1,0 +1,338 @@
+"""Telemetry overhead: CPU seconds per transaction of the node's pipeline, per telemetry mode, with a 95% CI.
+
+Run: ``uv run python bench/telemetry_overhead.py [--rounds 8] [--blocks 64] [--txs-per-block 32]
+[--modes off,prometheus,otlp]``.
+
+One fixed workload, generated once (signed token transfers from 32 senders, 32 to a block: 2,048
+transfers into 64 blocks by default, after unmeasured funding blocks), is replayed through the node's
+real pipeline in this process, on a fresh data directory per run: pool admission from the tx bytes,
+the sequencer's block building (public processor on a world-state fork, block closing, commit),
+publishing to the development L1, proving with the test prover (every circuit simulated) and submitting
+the proof. There are no wall-clock slots: each block is built as soon as its transactions are in the
+pool, and the development L1 mines as soon as a transaction is sent, so nothing waits on a timer.
+
+Modes (one fresh telemetry client per run, all components recording to it, host metrics on as in the
+node): ``off`` (the no-op client); ``prometheus`` (the scrape endpoint, scraped every second by a
+separate process, as Prometheus does: OpenMetrics, gzip); ``otlp`` (OTLP/HTTP export every second to a
+receiver in a separate process); ``prometheus-sdk`` and ``otlp-sdk`` (the same with local aggregation
+off); ``traces`` (the hook for span export: ``otlp`` plus OTLP/HTTP spans to the receiver). Modes are
+interleaved in rounds (the order rotates each round), so all of them see the same machine load.
+
+CPU is the process's user plus system time (``getrusage``), counted from the first measured block to
+the last: the scraper and the receiver run in other processes and are not counted, the endpoint's
+and the exporter's threads in this one are. Per mode it prints the mean CPU ms per tx with its 95%
+confidence interval, and the overhead against ``off`` from the rounds' paired ratios (mode / off of
+the same round), with its 95% CI (Student's t). Target: at most 1% for ``prometheus`` and ``otlp``,
+with a CI half-width of at most 0.5%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import logging
+import math
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from aztec.bench.scenarios.transfers import TX_GAS_LIMIT, TransferTraffic
+from aztec.l1.dev_chain import DEV_PROVER_ADDRESS, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
+from aztec.l1.publisher import L1Publisher
+from aztec.l1.types import L1TxRequest
+from aztec.p2p.config import TxPoolConfig
+from aztec.p2p.tx_pool import TxPool
+from aztec.prover.block_input import BlockProvingInput
+from aztec.prover.orchestrator import ProvingOrchestrator
+from aztec.prover.queue import ProvingQueue
+from aztec.prover.test_prover import TestCircuitProver
+from aztec.sequencer.config import SequencerConfig
+from aztec.sequencer.fees import l2_base_fee
+from aztec.sequencer.sequencer import Sequencer
+from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.noop import NoopTelemetryClient
+from aztec.telemetry.otel.client import OtelTelemetryClient
+from aztec.world_state.genesis import genesis_archive_root
+from aztec.world_state.world_state import WorldState
+
+SENDERS: Final = 32
+MAX_FEE_PER_GAS: Final = 100_000
+"""Above any L2 base fee a run reaches; fixed, so the workload's bytes are the same in every run."""
+INTERVAL_S: Final = 1.0
+"""Scrape interval, and OTLP export interval."""
+MODES: Final = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "traces")
+
+_HELPER = r"""
+import gzip, sys, threading, time, urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+role, arg = sys.argv[1], sys.argv[2]
+if role == "sink":
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        def log_message(self, *args):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_port, flush=True)
+    server.serve_forever()
+else:
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    print("scraping", flush=True)
+    while True:
+        started = time.monotonic()
+        request = urllib.request.Request(arg, headers={"Accept": accept, "Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            gzip.decompress(response.read())
+        time.sleep(max(0.0, float(sys.argv[3]) - (time.monotonic() - started)))
+"""
+
+
+class _Helper:
+    """The OTLP receiver or the scraper, in its own process (its CPU is not the node's)."""
+
+    def __init__(self, *args: str) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _HELPER, *args], stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+        )
+        assert self._process.stdout is not None
+        self.first_line = self._process.stdout.readline().strip()
+        if not self.first_line:
+            raise RuntimeError(f"helper {args[0]} did not start")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+
+
+class _InstantL1(DevL1Chain):
+    """The development L1 mining as soon as a transaction is sent (automine): publishing waits on no clock."""
+
+    async def send_transaction(self, request: L1TxRequest) -> str:
+        tx_hash = await super().send_transaction(request)
+        self.mine()
+        return tx_hash
+
+
+@dataclass(frozen=True)
+class Workload:
+    funding: list[bytes]
+    blocks: list[list[bytes]]
+
+    @property
+    def txs(self) -> int:
+        return sum(len(block) for block in self.blocks)
+
+    @classmethod
+    def generate(cls, blocks: int, per_block: int) -> Workload:
+        traffic = TransferTraffic(max(SENDERS, per_block))
+        funding = [tx.to_bytes() for tx in traffic.funding_txs(MAX_FEE_PER_GAS)]
+        return cls(
+            funding,
+            [[tx.to_bytes() for tx in traffic.transfers(per_block, MAX_FEE_PER_GAS)] for _ in range(blocks)],
+        )
+
+
+class _Keeper:
+    """The sequencer's BlockProver: hands each published block's proving input to the bench."""
+
+    def __init__(self) -> None:
+        self.published: list[BlockProvingInput] = []
+
+    def block_built(self, job: BlockProvingInput) -> None:
+        """Nothing to persist."""
+
+    def block_discarded(self, block_number: int) -> None:
+        raise RuntimeError(f"block {block_number} was discarded")
+
+    async def block_published(self, job: BlockProvingInput, block: object) -> None:
+        self.published.append(job)
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def replay(workload: Workload, telemetry: TelemetryClient, directory: Path) -> float:
+    """Run the workload on a fresh node in ``directory``: CPU seconds of the measured blocks."""
+    chain = _InstantL1.open(directory / "l1.sqlite", genesis_archive_root(), DevL1Config(block_time_s=3600))
+    per_block = max(len(block) for block in workload.blocks)
+    config = SequencerConfig(
+        max_txs_per_block=max(per_block, 8), block_gas_limit=max(DEFAULT_BLOCK_GAS_LIMIT, per_block * TX_GAS_LIMIT)
+    )
+    with WorldState.open(directory / "world_state", telemetry) as world_state:
+        pool = TxPool.open(directory / "pool", world_state.committed, telemetry, TxPoolConfig(fsync=False))
+        publisher = L1Publisher(chain, DEV_PUBLISHER_ADDRESS, telemetry, poll_interval_s=0.001)
+        proof_publisher = L1Publisher(chain, DEV_PROVER_ADDRESS, telemetry, poll_interval_s=0.001)
+        queue = ProvingQueue(telemetry, concurrency=1, max_retries=0)
+        orchestrator = ProvingOrchestrator(TestCircuitProver(telemetry), queue, telemetry)
+        keeper = _Keeper()
+        sequencer = Sequencer(
+            world_state, pool, publisher, chain, telemetry, config, state_lock=asyncio.Lock(), prover=keeper
+        )
+        try:
+            await _submit(pool, chain, workload.funding)
+            while pool.pending_count:
+                if await sequencer.run_slot() is None:
+                    raise RuntimeError("a funding slot built no block")
+            keeper.published.clear()
+            started = _cpu_s()
+            for txs in workload.blocks:
+                await _submit(pool, chain, txs)
+                block = await sequencer.run_slot()
+                if block is None or len(block.body) != len(txs):
+                    raise RuntimeError(f"expected a block of {len(txs)} txs, got {block and len(block.body)}")
+                job = keeper.published.pop()
+                proven = await orchestrator.prove_block(job)
+                result = await proof_publisher.submit_proof(block.number, proven.outputs, proven.proof)
+                if not result.success:
+                    raise RuntimeError(f"the proof of block {block.number} was refused: {result.error}")
+            return _cpu_s() - started
+        finally:
+            queue.close()
+            publisher.close()
+            proof_publisher.close()
+            pool.close()
+            chain.close()
+
+
+async def _submit(pool: TxPool, chain: DevL1Chain, txs: list[bytes]) -> None:
+    base_fee = l2_base_fee(await chain.get_base_fee())
+    for data in txs:
+        result = pool.add_tx_bytes(data, base_fee_per_gas=base_fee)
+        if not result.ok:
+            raise RuntimeError(f"a workload tx was rejected: {result.reason}: {result.detail}")
+
+
+@contextmanager
+def telemetry_for(mode: str, sink_port: str) -> Iterator[TelemetryClient]:
+    """A fresh client for ``mode`` (and, for the Prometheus modes, the scraper process)."""
+    if mode == "off":
+        yield NoopTelemetryClient()
+        return
+    local = not mode.endswith("-sdk")
+    base = TelemetryConfig(
+        service_name="aztec-node",
+        host_metrics=True,
+        local_aggregation=local,
+        collect_interval_ms=int(INTERVAL_S * 1000),
+    )
+    sink = f"http://127.0.0.1:{sink_port}"
+    if mode.startswith("prometheus"):
+        config = TelemetryConfig(**{**base.__dict__, "prometheus_port": 0})
+    elif mode.startswith("otlp"):
+        config = TelemetryConfig(**{**base.__dict__, "otlp_metrics_endpoint": f"{sink}/v1/metrics"})
+    elif mode == "traces":  # the hook for traces: span export on top of OTLP metrics
+        config = TelemetryConfig(
+            **{**base.__dict__, "otlp_metrics_endpoint": f"{sink}/v1/metrics", "otlp_traces_endpoint": f"{sink}/v1/traces"}
+        )
+    else:
+        raise SystemExit(f"unknown mode {mode!r} (--modes): expected some of {', '.join(MODES)}")
+    client = OtelTelemetryClient(config, probe_otlp=False)
+    scraper = None
+    try:
+        if client.prometheus is not None:
+            scraper = _Helper("scrape", client.prometheus.url, str(INTERVAL_S))
+        yield client
+    finally:
+        if scraper is not None:
+            scraper.stop()
+        client.stop()
+
+
+_T95: Final = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+    11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093,
+    20: 2.086, 25: 2.060, 30: 2.042, 40: 2.021, 60: 2.000,
+}  # fmt: skip
+"""Two-sided 95% quantiles of Student's t by degrees of freedom."""
+
+
+def half_width(values: list[float]) -> float:
+    """The 95% confidence half-width of the mean of ``values`` (Student's t)."""
+    if len(values) < 2:
+        return math.inf
+    df = len(values) - 1
+    t = _T95.get(df) or _T95[max(k for k in _T95 if k <= df)]
+    return t * statistics.stdev(values) / math.sqrt(len(values))
+
+
+def run(modes: list[str], rounds: int, workload: Workload, on_run: Callable[[str, float], None]) -> dict[str, list[float]]:
+    """CPU seconds per tx of every run, by mode, modes interleaved (rotating order) over ``rounds``."""
+    sink = _Helper("sink", "-")
+    per_tx: dict[str, list[float]] = {mode: [] for mode in modes}
+    try:
+        with tempfile.TemporaryDirectory(prefix="aztec-overhead-") as root:
+            for index in range(-1, rounds):  # round -1 warms up (imports, caches) and is not counted
+                order = modes[index % len(modes) :] + modes[: index % len(modes)] if index >= 0 else modes[:1]
+                for mode in order:
+                    directory = Path(root) / f"{index}-{mode}"
+                    with telemetry_for(mode, sink.first_line) as telemetry:
+                        gc.collect()
+                        cpu = asyncio.run(replay(workload, telemetry, directory))
+                    if index >= 0:
+                        per_tx[mode].append(cpu / workload.txs)
+                        on_run(mode, cpu / workload.txs)
+    finally:
+        sink.stop()
+    return per_tx
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--blocks", type=int, default=64)
+    parser.add_argument("--txs-per-block", type=int, default=32)
+    parser.add_argument("--modes", default="off,prometheus,otlp")
+    args = parser.parse_args()
+    modes = args.modes.split(",")
+    if "off" not in modes:
+        raise SystemExit("--modes must include off (the baseline)")
+    for name in ("aztec", "opentelemetry"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    workload = Workload.generate(args.blocks, args.txs_per_block)
+    print(
+        f"Telemetry overhead: {workload.txs:,} transfers in {len(workload.blocks)} blocks per run, "
+        f"{args.rounds} rounds of {', '.join(modes)} (interleaved), scrape / export every {INTERVAL_S:g} s\n",
+        flush=True,
+    )
+    per_tx = run(
+        modes, args.rounds, workload, lambda mode, value: print(f"  {mode}: {value * 1000:.3f} ms/tx", flush=True)
+    )
+    off = per_tx["off"]
+    print("\n| telemetry | CPU ms per tx (95% CI) | overhead vs off (95% CI) | runs |")
+    print("|---|---:|---:|---:|")
+    verdicts = []
+    for mode in modes:
+        values = per_tx[mode]
+        mean = statistics.fmean(values) * 1000
+        cell = f"{mean:.3f} ± {half_width(values) * 1000:.3f}"
+        if mode == "off":
+            print(f"| {mode} | {cell} | - | {len(values)} |")
+            continue
+        ratios = [(value / base - 1) * 100 for value, base in zip(values, off, strict=True)]
+        overhead, width = statistics.fmean(ratios), half_width(ratios)
+        print(f"| {mode} | {cell} | {overhead:+.2f}% ± {width:.2f}% | {len(values)} |")
+        if mode in ("prometheus", "otlp"):
+            met = overhead + width <= 1.0 and width <= 0.5
+            verdicts.append(f"{mode} {overhead:+.2f}% ± {width:.2f}% {'met' if met else 'NOT met'}")
+    if verdicts:
+        print(f"\nTarget: at most 1% CPU per tx, CI half-width at most 0.5%: {'; '.join(verdicts)}.")
+
+
+if __name__ == "__main__":
+    main()
