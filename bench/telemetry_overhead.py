@@ -38,9 +38,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -73,7 +72,7 @@ INTERVAL_S: Final = 1.0
 MODES: Final = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "traces")
 
 _HELPER = r"""
-import gzip, sys, threading, time, urllib.request
+import gzip, sys, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 role, arg = sys.argv[1], sys.argv[2]
@@ -89,15 +88,14 @@ if role == "sink":
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_port, flush=True)
     server.serve_forever()
-else:
+else:  # a scraper: one scrape per line on stdin, as Prometheus asks (OpenMetrics, gzip), then "ok"
     accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
-    print("scraping", flush=True)
-    while True:
-        started = time.monotonic()
+    print("ready", flush=True)
+    for _ in sys.stdin:
         request = urllib.request.Request(arg, headers={"Accept": accept, "Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            gzip.decompress(response.read())
-        time.sleep(max(0.0, float(sys.argv[3]) - (time.monotonic() - started)))
+        with urllib.request.urlopen(request, timeout=30) as response:
+            size = len(gzip.decompress(response.read()))
+        print(f"ok {size}", flush=True)
 """
 
 
@@ -105,13 +103,25 @@ class _Helper:
     """The OTLP receiver or the scraper, in its own process (its CPU is not the node's)."""
 
     def __init__(self, *args: str) -> None:
+        self._role = args[0]
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _HELPER, *args], stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+            [sys.executable, "-c", _HELPER, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
+        self.first_line = self._read()
+
+    def _read(self) -> str:
         assert self._process.stdout is not None
-        self.first_line = self._process.stdout.readline().strip()
-        if not self.first_line:
-            raise RuntimeError(f"helper {args[0]} did not start")
+        line = self._process.stdout.readline().strip()
+        if not line:
+            raise RuntimeError(f"the {self._role} helper process stopped")
+        return line
+
+    def scrape(self) -> None:
+        """One scrape, waited for (the endpoint renders it in this process meanwhile)."""
+        assert self._process.stdin is not None
+        self._process.stdin.write("scrape\n")
+        self._process.stdin.flush()
+        self._read()
 
     def stop(self) -> None:
         self._process.terminate()
@@ -167,47 +177,59 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def replay(workload: Workload, telemetry: TelemetryClient, directory: Path) -> float:
-    """Run the workload on a fresh node in ``directory``: CPU seconds of the measured blocks."""
-    chain = _InstantL1.open(directory / "l1.sqlite", genesis_archive_root(), DevL1Config(block_time_s=3600))
-    per_block = max(len(block) for block in workload.blocks)
-    config = SequencerConfig(
-        max_txs_per_block=max(per_block, 8), block_gas_limit=max(DEFAULT_BLOCK_GAS_LIMIT, per_block * TX_GAS_LIMIT)
-    )
-    with WorldState.open(directory / "world_state", telemetry) as world_state:
-        pool = TxPool.open(directory / "pool", world_state.committed, telemetry, TxPoolConfig(fsync=False))
-        publisher = L1Publisher(chain, DEV_PUBLISHER_ADDRESS, telemetry, poll_interval_s=0.001)
-        proof_publisher = L1Publisher(chain, DEV_PROVER_ADDRESS, telemetry, poll_interval_s=0.001)
-        queue = ProvingQueue(telemetry, concurrency=1, max_retries=0)
-        orchestrator = ProvingOrchestrator(TestCircuitProver(telemetry), queue, telemetry)
-        keeper = _Keeper()
-        sequencer = Sequencer(
-            world_state, pool, publisher, chain, telemetry, config, state_lock=asyncio.Lock(), prover=keeper
+class Pipeline:
+    """One node's pipeline on its own data directory, development L1 and telemetry client."""
+
+    def __init__(self, directory: Path, telemetry: TelemetryClient, per_block: int) -> None:
+        self._chain = _InstantL1.open(directory / "l1.sqlite", genesis_archive_root(), DevL1Config(block_time_s=3600))
+        config = SequencerConfig(
+            max_txs_per_block=max(per_block, 8),
+            block_gas_limit=max(DEFAULT_BLOCK_GAS_LIMIT, per_block * TX_GAS_LIMIT),
         )
-        try:
-            await _submit(pool, chain, workload.funding)
-            while pool.pending_count:
-                if await sequencer.run_slot() is None:
-                    raise RuntimeError("a funding slot built no block")
-            keeper.published.clear()
-            started = _cpu_s()
-            for txs in workload.blocks:
-                await _submit(pool, chain, txs)
-                block = await sequencer.run_slot()
-                if block is None or len(block.body) != len(txs):
-                    raise RuntimeError(f"expected a block of {len(txs)} txs, got {block and len(block.body)}")
-                job = keeper.published.pop()
-                proven = await orchestrator.prove_block(job)
-                result = await proof_publisher.submit_proof(block.number, proven.outputs, proven.proof)
-                if not result.success:
-                    raise RuntimeError(f"the proof of block {block.number} was refused: {result.error}")
-            return _cpu_s() - started
-        finally:
-            queue.close()
-            publisher.close()
-            proof_publisher.close()
-            pool.close()
-            chain.close()
+        self._world_state = WorldState.open(directory / "world_state", telemetry)
+        self._pool = TxPool.open(directory / "pool", self._world_state.committed, telemetry, TxPoolConfig(fsync=False))
+        self._publisher = L1Publisher(self._chain, DEV_PUBLISHER_ADDRESS, telemetry, poll_interval_s=0.001)
+        self._proof_publisher = L1Publisher(self._chain, DEV_PROVER_ADDRESS, telemetry, poll_interval_s=0.001)
+        self._queue = ProvingQueue(telemetry, concurrency=1, max_retries=0)
+        self._orchestrator = ProvingOrchestrator(TestCircuitProver(telemetry), self._queue, telemetry)
+        self._keeper = _Keeper()
+        self._sequencer = Sequencer(
+            self._world_state,
+            self._pool,
+            self._publisher,
+            self._chain,
+            telemetry,
+            config,
+            state_lock=asyncio.Lock(),
+            prover=self._keeper,
+        )
+
+    async def fund(self, funding: list[bytes]) -> None:
+        """The senders' balances, in blocks that are not measured (nor proven)."""
+        await _submit(self._pool, self._chain, funding)
+        while self._pool.pending_count:
+            if await self._sequencer.run_slot() is None:
+                raise RuntimeError("a funding slot built no block")
+        self._keeper.published.clear()
+
+    async def block(self, txs: list[bytes]) -> None:
+        """Admit ``txs``, build, publish and commit their block, prove it and submit the proof."""
+        await _submit(self._pool, self._chain, txs)
+        block = await self._sequencer.run_slot()
+        if block is None or len(block.body) != len(txs):
+            raise RuntimeError(f"expected a block of {len(txs)} txs, got {block and len(block.body)}")
+        proven = await self._orchestrator.prove_block(self._keeper.published.pop())
+        result = await self._proof_publisher.submit_proof(block.number, proven.outputs, proven.proof)
+        if not result.success:
+            raise RuntimeError(f"the proof of block {block.number} was refused: {result.error}")
+
+    def close(self) -> None:
+        self._queue.close()
+        self._publisher.close()
+        self._proof_publisher.close()
+        self._pool.close()
+        self._world_state.close()
+        self._chain.close()
 
 
 async def _submit(pool: TxPool, chain: DevL1Chain, txs: list[bytes]) -> None:
@@ -218,40 +240,65 @@ async def _submit(pool: TxPool, chain: DevL1Chain, txs: list[bytes]) -> None:
             raise RuntimeError(f"a workload tx was rejected: {result.reason}: {result.detail}")
 
 
-@contextmanager
-def telemetry_for(mode: str, sink_port: str) -> Iterator[TelemetryClient]:
-    """A fresh client for ``mode`` (and, for the Prometheus modes, the scraper process)."""
-    if mode == "off":
-        yield NoopTelemetryClient()
-        return
-    local = not mode.endswith("-sdk")
+class Mode:
+    """One telemetry mode in a round: its client, its pipeline, what it costs, and its scrape or export."""
+
+    def __init__(self, name: str, sink_port: str, directory: Path, per_block: int) -> None:
+        self.name = name
+        self.cpu_s = 0.0
+        """CPU of this mode's blocks, their scrapes or exports included."""
+        self.ticks = 0
+        self.tick_cpu_s = 0.0
+        """CPU of the scrapes or exports alone (the endpoint renders in a thread of this process)."""
+        self._scraper: _Helper | None = None
+        self._client: OtelTelemetryClient | None = None
+        self.telemetry: TelemetryClient = NoopTelemetryClient()
+        kind = name.partition("#")[0]  # "off#2": a second run of a mode beside the first (an A/A check)
+        if kind != "off":
+            self._client = OtelTelemetryClient(_config(kind, sink_port), probe_otlp=False)
+            self.telemetry = self._client
+            if self._client.prometheus is not None:
+                self._scraper = _Helper("scrape", self._client.prometheus.url)
+        self.pipeline = Pipeline(directory, self.telemetry, per_block)
+
+    async def step(self, txs: list[bytes]) -> None:
+        """One block, then the scrape or export due by this mode's own CPU clock; all of it counted."""
+        started = _cpu_s()
+        await self.pipeline.block(txs)
+        if self._client is not None and self.cpu_s + _cpu_s() - started >= (self.ticks + 1) * INTERVAL_S:
+            self.ticks += 1
+            tick_started = _cpu_s()
+            if self._scraper is not None:
+                self._scraper.scrape()
+            else:
+                self._client.flush()  # OTLP: collect and export now, in this thread
+            self.tick_cpu_s += _cpu_s() - tick_started
+        self.cpu_s += _cpu_s() - started
+
+    def close(self) -> None:
+        self.pipeline.close()
+        if self._scraper is not None:
+            self._scraper.stop()
+        if self._client is not None:
+            self._client.stop()
+
+
+def _config(mode: str, sink_port: str) -> TelemetryConfig:
+    """The client of a mode: host metrics on as in the node; no timer exports (the bench ticks them)."""
     base = TelemetryConfig(
         service_name="aztec-node",
         host_metrics=True,
-        local_aggregation=local,
-        collect_interval_ms=int(INTERVAL_S * 1000),
+        local_aggregation=not mode.endswith("-sdk"),
+        collect_interval_ms=3_600_000,
     )
     sink = f"http://127.0.0.1:{sink_port}"
     if mode.startswith("prometheus"):
-        config = TelemetryConfig(**{**base.__dict__, "prometheus_port": 0})
-    elif mode.startswith("otlp"):
-        config = TelemetryConfig(**{**base.__dict__, "otlp_metrics_endpoint": f"{sink}/v1/metrics"})
-    elif mode == "traces":  # the hook for traces: span export on top of OTLP metrics
-        config = TelemetryConfig(
-            **{**base.__dict__, "otlp_metrics_endpoint": f"{sink}/v1/metrics", "otlp_traces_endpoint": f"{sink}/v1/traces"}
-        )
-    else:
-        raise SystemExit(f"unknown mode {mode!r} (--modes): expected some of {', '.join(MODES)}")
-    client = OtelTelemetryClient(config, probe_otlp=False)
-    scraper = None
-    try:
-        if client.prometheus is not None:
-            scraper = _Helper("scrape", client.prometheus.url, str(INTERVAL_S))
-        yield client
-    finally:
-        if scraper is not None:
-            scraper.stop()
-        client.stop()
+        return replace(base, prometheus_port=0)
+    if mode.startswith("otlp"):
+        return replace(base, otlp_metrics_endpoint=f"{sink}/v1/metrics")
+    if mode == "traces":  # the hook for traces: span export on top of OTLP metrics (spans batch on their thread)
+        return replace(base, otlp_metrics_endpoint=f"{sink}/v1/metrics", otlp_traces_endpoint=f"{sink}/v1/traces")
+    raise SystemExit(f"unknown mode {mode!r} (--modes): expected some of {', '.join(MODES)}")
 
 
 _T95: Final = {
@@ -271,22 +318,45 @@ def half_width(values: list[float]) -> float:
     return t * statistics.stdev(values) / math.sqrt(len(values))
 
 
-def run(modes: list[str], rounds: int, workload: Workload, on_run: Callable[[str, float], None]) -> dict[str, list[float]]:
-    """CPU seconds per tx of every run, by mode, modes interleaved (rotating order) over ``rounds``."""
+async def run_round(modes: list[str], workload: Workload, sink_port: str, root: Path, first: int) -> dict[str, Mode]:
+    """Every mode's pipeline side by side; block by block, each mode in turn (the order rotates)."""
+    per_block = max(len(block) for block in workload.blocks)
+    ran: dict[str, Mode] = {}
+    try:
+        for name in modes:
+            ran[name] = Mode(name, sink_port, root / name, per_block)
+        for mode in ran.values():
+            await mode.pipeline.fund(workload.funding)
+        order = list(ran.values())
+        gc.collect()
+        gc.disable()  # a collection runs in whichever step crosses the threshold: collect between blocks
+        for index, txs in enumerate(workload.blocks):
+            shift = (first + index) % len(order)
+            for mode in order[shift:] + order[:shift]:
+                await mode.step(txs)
+            gc.collect()
+    finally:
+        gc.enable()
+        for mode in ran.values():
+            mode.close()
+    return ran
+
+
+def run(
+    modes: list[str], rounds: int, workload: Workload, on_round: Callable[[dict[str, Mode]], None]
+) -> dict[str, list[float]]:
+    """CPU seconds per tx of every mode in every round (round -1 warms up and is not counted)."""
     sink = _Helper("sink", "-")
     per_tx: dict[str, list[float]] = {mode: [] for mode in modes}
     try:
-        with tempfile.TemporaryDirectory(prefix="aztec-overhead-") as root:
-            for index in range(-1, rounds):  # round -1 warms up (imports, caches) and is not counted
-                order = modes[index % len(modes) :] + modes[: index % len(modes)] if index >= 0 else modes[:1]
-                for mode in order:
-                    directory = Path(root) / f"{index}-{mode}"
-                    with telemetry_for(mode, sink.first_line) as telemetry:
-                        gc.collect()
-                        cpu = asyncio.run(replay(workload, telemetry, directory))
-                    if index >= 0:
-                        per_tx[mode].append(cpu / workload.txs)
-                        on_run(mode, cpu / workload.txs)
+        for index in range(-1, rounds):
+            with tempfile.TemporaryDirectory(prefix="aztec-overhead-") as root:
+                gc.collect()
+                ran = asyncio.run(run_round(modes, workload, sink.first_line, Path(root), index))
+            if index >= 0:
+                for name, mode in ran.items():
+                    per_tx[name].append(mode.cpu_s / workload.txs)
+                on_round(ran)
     finally:
         sink.stop()
     return per_tx
@@ -310,23 +380,34 @@ def main() -> None:
         f"{args.rounds} rounds of {', '.join(modes)} (interleaved), scrape / export every {INTERVAL_S:g} s\n",
         flush=True,
     )
-    per_tx = run(
-        modes, args.rounds, workload, lambda mode, value: print(f"  {mode}: {value * 1000:.3f} ms/tx", flush=True)
-    )
+
+    tick_cpu: dict[str, list[float]] = {mode: [] for mode in modes}
+
+    def report(ran: dict[str, Mode]) -> None:
+        cells = []
+        for m in ran.values():
+            cells.append(f"{m.name} {m.cpu_s * 1000 / workload.txs:.3f} ms/tx")
+            if m.ticks:
+                tick_cpu[m.name].append(m.tick_cpu_s / m.ticks)
+                cells[-1] += f" ({m.ticks} scrapes/exports, {m.tick_cpu_s * 1000 / m.ticks:.1f} ms each)"
+        print("  round: " + ", ".join(cells), flush=True)
+
+    per_tx = run(modes, args.rounds, workload, report)
     off = per_tx["off"]
-    print("\n| telemetry | CPU ms per tx (95% CI) | overhead vs off (95% CI) | runs |")
-    print("|---|---:|---:|---:|")
+    print("\n| telemetry | CPU ms per tx (95% CI) | overhead vs off (95% CI) | CPU ms per scrape/export | rounds |")
+    print("|---|---:|---:|---:|---:|")
     verdicts = []
     for mode in modes:
         values = per_tx[mode]
         mean = statistics.fmean(values) * 1000
         cell = f"{mean:.3f} ± {half_width(values) * 1000:.3f}"
+        ticks = f"{statistics.fmean(tick_cpu[mode]) * 1000:.1f}" if tick_cpu[mode] else "-"
         if mode == "off":
-            print(f"| {mode} | {cell} | - | {len(values)} |")
+            print(f"| {mode} | {cell} | - | {ticks} | {len(values)} |")
             continue
         ratios = [(value / base - 1) * 100 for value, base in zip(values, off, strict=True)]
         overhead, width = statistics.fmean(ratios), half_width(ratios)
-        print(f"| {mode} | {cell} | {overhead:+.2f}% ± {width:.2f}% | {len(values)} |")
+        print(f"| {mode} | {cell} | {overhead:+.2f}% ± {width:.2f}% | {ticks} | {len(values)} |")
         if mode in ("prometheus", "otlp"):
             met = overhead + width <= 1.0 and width <= 0.5
             verdicts.append(f"{mode} {overhead:+.2f}% ± {width:.2f}% {'met' if met else 'NOT met'}")
