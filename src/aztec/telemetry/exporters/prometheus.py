@@ -98,7 +98,7 @@ class PrometheusEndpoint:
             body, content_type = self.render(environ.get("HTTP_ACCEPT"))
             status, headers = "200 OK", [("Content-Type", content_type)]
             if gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")):
-                body = gzip.compress(body, compresslevel=6)
+                body = gzip.compress(body, compresslevel=1)  # 3x cheaper than 6 (9 before), 20% larger
                 headers.append(("Content-Encoding", "gzip"))
         start_response(status, headers)
         return [body]
