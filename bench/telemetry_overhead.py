@@ -385,7 +385,8 @@ def main() -> None:
     workload = Workload.generate(args.blocks, args.txs_per_block)
     print(
         f"Telemetry overhead: {workload.txs:,} transfers in {len(workload.blocks)} blocks per run, "
-        f"{args.rounds} rounds of {', '.join(modes)} (blocks interleaved), a scrape or export per {INTERVAL_S:g} s of CPU\n",
+        f"{args.rounds} rounds of {', '.join(modes)} (blocks interleaved), "
+        f"a scrape or export per {INTERVAL_S:g} s of CPU\n",
         flush=True,
     )
 
