@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.resources import Resource
 
 from aztec.foundation.http import ConnectionLimits
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
@@ -27,7 +28,7 @@ SLOW_SOCKETS = 200
 
 @pytest.fixture
 def endpoint() -> Iterator[PrometheusEndpoint]:
-    endpoint = PrometheusEndpoint("127.0.0.1", 0, limits=ATTACK_LIMITS)
+    endpoint = PrometheusEndpoint("127.0.0.1", 0, resource=Resource.create({}), limits=ATTACK_LIMITS)
     provider = MeterProvider(metric_readers=[endpoint.reader])
     provider.get_meter("T").create_counter("scrapes_seen").add(1)
     endpoint.start()

@@ -7,7 +7,7 @@ from typing import Literal
 from aztec.circuits.names import CircuitName
 from aztec.foundation.timer import Timer
 from aztec.telemetry import attributes as a
-from aztec.telemetry.api import Histogram, TelemetryClient
+from aztec.telemetry.api import BoundHistogram, Histogram, TelemetryClient
 from aztec.telemetry.definitions import Attributes
 from aztec.telemetry.metrics import circuit as m
 
@@ -17,7 +17,11 @@ SizeMetric = Literal["input_size", "output_size", "proof_size"]
 
 
 class ProverInstrumentation:
-    """Durations and sizes by circuit name, with the circuit type (server) and the prover type."""
+    """Durations and sizes by circuit name, with the circuit type (server) and the prover type.
+
+    Every job records three of them, so each (metric, circuit) series is bound once and kept: a record
+    is then one call on its cell, not an attribute dictionary and a lookup (circuits are a fixed set).
+    """
 
     def __init__(self, telemetry: TelemetryClient, name: str, prover_type: ProverType) -> None:
         meter = telemetry.get_meter(name)
@@ -32,6 +36,7 @@ class ProverInstrumentation:
             "output_size": meter.create_histogram(m.CIRCUIT_SIMULATION_OUTPUT_SIZE),
             "proof_size": meter.create_histogram(m.CIRCUIT_PROVING_PROOF_SIZE),
         }
+        self._bound: dict[tuple[str, CircuitName], BoundHistogram] = {}
 
     def _attributes(self, circuit: CircuitName) -> Attributes:
         return {
@@ -40,9 +45,15 @@ class ProverInstrumentation:
             a.PROVER_TYPE: self._prover_type,
         }
 
+    def _series(self, histogram: Histogram, metric: str, circuit: CircuitName) -> BoundHistogram:
+        bound = self._bound.get((metric, circuit))
+        if bound is None:
+            bound = self._bound[(metric, circuit)] = histogram.bind(self._attributes(circuit))
+        return bound
+
     def record_duration(self, metric: DurationMetric, circuit: CircuitName, timer_or_s: Timer | float) -> None:
         seconds = timer_or_s.s() if isinstance(timer_or_s, Timer) else timer_or_s
-        self._durations[metric].record(seconds, self._attributes(circuit))
+        self._series(self._durations[metric], metric, circuit).record(seconds)
 
     def record_size(self, metric: SizeMetric, circuit: CircuitName, size: int) -> None:
-        self._sizes[metric].record(size, self._attributes(circuit))
+        self._series(self._sizes[metric], metric, circuit).record(size)

@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.api import BatchObservableResult, TelemetryClient
+from aztec.telemetry.api import BatchObservableResult, BoundCounter, BoundHistogram, TelemetryClient
 from aztec.telemetry.definitions import Attributes
 from aztec.telemetry.metrics import proving as m
 
 
 def _job(job_type: str) -> Attributes:
     return {a.PROVING_JOB_TYPE: job_type}
+
+
+class _JobSeries:
+    """One job type's wait, duration and resolved series, bound once (job types are a fixed set)."""
+
+    __slots__ = ("duration", "resolved", "wait")
+
+    def __init__(self, wait: BoundHistogram, duration: BoundHistogram, resolved: BoundCounter) -> None:
+        self.wait = wait
+        self.duration = duration
+        self.resolved = resolved
 
 
 class ProvingQueueInstrumentation:
@@ -27,19 +38,30 @@ class ProvingQueueInstrumentation:
         self._rejected = meter.create_counter(m.PROVING_QUEUE_REJECTED_JOBS)
         self._retried = meter.create_counter(m.PROVING_QUEUE_RETRIED_JOBS)
         self._timed_out = meter.create_counter(m.PROVING_QUEUE_TIMED_OUT_JOBS)
+        self._jobs: dict[str, _JobSeries] = {}
+
+    def _series(self, job_type: str) -> _JobSeries:
+        """Every job records its wait, duration and outcome: bind them once per job type."""
+        found = self._jobs.get(job_type)
+        if found is None:
+            attributes = _job(job_type)
+            found = self._jobs[job_type] = _JobSeries(
+                self._wait.bind(attributes), self._duration.bind(attributes), self._resolved.bind(attributes)
+            )
+        return found
 
     def _observe(self, result: BatchObservableResult) -> None:
         for job_type, size in self._sizes().items():
             result.observe(self._size, size, _job(job_type))
 
     def record_wait(self, job_type: str, seconds: float) -> None:
-        self._wait.record(seconds, _job(job_type))
+        self._series(job_type).wait.record(seconds)
 
     def record_duration(self, job_type: str, seconds: float) -> None:
-        self._duration.record(seconds, _job(job_type))
+        self._series(job_type).duration.record(seconds)
 
     def record_resolved(self, job_type: str) -> None:
-        self._resolved.add(1, _job(job_type))
+        self._series(job_type).resolved.add(1)
 
     def record_rejected(self, job_type: str) -> None:
         self._rejected.add(1, _job(job_type))

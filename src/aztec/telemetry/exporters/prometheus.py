@@ -6,7 +6,9 @@ it sits idle past the idle timeout, and when the table is full the oldest idle o
 makes room for a new one (:mod:`aztec.foundation.http.guard`). So slow or idle clients cannot lock
 Prometheus out. ``/metrics`` serves the exposition (OpenMetrics when the scraper asks for it, gzip
 when it accepts it), ``/`` a pointer to it, anything else 404. The body comes from one call,
-:meth:`PrometheusEndpoint.render`.
+:meth:`PrometheusEndpoint.render`: with local aggregation (the default) :mod:`.prometheus_text` renders
+it straight from the cells; with it off, the OpenTelemetry SDK's ``PrometheusMetricReader`` into a
+private ``prometheus_client`` registry.
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ import asyncio
 import contextlib
 import gzip
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 from aiohttp import web
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.sdk.metrics.export import MetricReader
+from opentelemetry.sdk.resources import Resource
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 
 from aztec.foundation.http import ConnectionLimits, GuardedListener
+from aztec.telemetry.exporters.prometheus_text import ObservableReader, ScrapeRenderer
+from aztec.telemetry.otel.local_aggregation import LocalAggregation
 
 RESOURCE_LABELS = frozenset({"service.name", "service.instance.id"})
 """Resource attributes copied onto every series (as ``service_name``, ``service_instance_id``), the same
@@ -42,13 +49,35 @@ class PrometheusEndpointError(OSError):
 
 
 class PrometheusEndpoint:
-    def __init__(self, host: str, port: int, limits: ConnectionLimits = SCRAPE_LIMITS) -> None:
-        self.registry = CollectorRegistry(auto_describe=False)
-        self.reader = PrometheusMetricReader(
-            scope_info_enabled=False,
-            registry=self.registry,
-            resource_attribute_filter=RESOURCE_LABELS.__contains__,
-        )
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        resource: Resource,
+        local: LocalAggregation | None = None,
+        limits: ConnectionLimits = SCRAPE_LIMITS,
+    ) -> None:
+        """``local``: render the local-aggregation cells directly; None: through the SDK's reader."""
+        self.reader: MetricReader
+        self._render: Callable[[str | None], tuple[bytes, str]]
+        if local is not None:
+            observables = ObservableReader()
+            renderer = ScrapeRenderer(resource, local, observables.collect_now, RESOURCE_LABELS.__contains__)
+            self.reader, self._render = observables, renderer.render
+        else:
+            registry = CollectorRegistry(auto_describe=False)
+            self.reader = PrometheusMetricReader(
+                scope_info_enabled=False,
+                registry=registry,
+                resource_attribute_filter=RESOURCE_LABELS.__contains__,
+            )
+
+            def render(accept_header: str | None) -> tuple[bytes, str]:
+                encoder, content_type = choose_encoder(accept_header or "")
+                return encoder(registry), content_type
+
+            self._render = render
         self.limits = limits
         self._host = host
         self._requested_port = port
@@ -60,8 +89,7 @@ class PrometheusEndpoint:
 
     def render(self, accept_header: str) -> tuple[bytes, str]:
         """The exposition body and its content type for a scraper's Accept header."""
-        encoder, content_type = choose_encoder(accept_header)
-        return encoder(self.registry), content_type
+        return self._render(accept_header)
 
     def start(self) -> None:
         """Listen, on a thread of its own; :class:`PrometheusEndpointError` when it cannot."""

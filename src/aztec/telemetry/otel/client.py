@@ -91,21 +91,26 @@ class OtelTelemetryClient:
         self.resource = resource
         self.prometheus: PrometheusEndpoint | None = None
         if config.prometheus_port is not None:
-            self.prometheus = PrometheusEndpoint(config.prometheus_host, config.prometheus_port)
+            self.prometheus = PrometheusEndpoint(
+                config.prometheus_host, config.prometheus_port, resource=resource, local=self._local
+            )
         readers: list[MetricReader] = [*self._push_readers(config), *extra_readers]
-        if self.prometheus is not None:
-            readers.append(self.prometheus.reader)
         self._provider = MeterProvider(
-            metric_readers=readers,
+            metric_readers=[*readers, *([self.prometheus.reader] if self.prometheus is not None else [])],
             resource=resource,
             shutdown_on_exit=False,
             views=host_metric_views(),
         )
+        # Push readers get the cells as OpenTelemetry data; the scrape endpoint renders the cells itself, and
+        # its reader collects only the SDK's own instruments (observables, host metrics). Every collection
+        # passes the value-type conformance.
         for reader in readers:
             if self._local is not None:
                 self._local.attach(reader)
             produce = self._local.produce if self._local is not None else None
             install_producer(reader, produce, resource, self._conformer.conform)
+        if self.prometheus is not None:
+            install_producer(self.prometheus.reader, None, resource, self._conformer.conform)
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
         if config.otlp_traces is not None:
             self._tracer_provider.add_span_processor(BatchSpanProcessor(build_span_exporter(config.otlp_traces)))

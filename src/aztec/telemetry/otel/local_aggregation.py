@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
@@ -56,7 +58,9 @@ MetricData = Histogram | ExponentialHistogram | Sum | Gauge
 
 
 @dataclass(slots=True)
-class _HistogramState:
+class HistogramState:
+    """A histogram series' totals in one reader's temporality (cumulative: since the series began)."""
+
     start_time_ns: int
     bucket_counts: list[int]
     sum: float = 0.0
@@ -75,14 +79,18 @@ class _HistogramState:
 
 
 @dataclass(slots=True)
-class _SumState:
+class SumState:
+    """A counter or up-down counter series' total in one reader's temporality."""
+
     start_time_ns: int
     value: float = 0
     empty: bool = True
 
 
 @dataclass(slots=True)
-class _GaugeState:
+class GaugeState:
+    """A gauge series' last value, and whether it was set since this reader last collected."""
+
     value: float = 0.0
     fresh: bool = False
 
@@ -93,6 +101,35 @@ class _ExponentialState:
     window: ExponentialWindow | None = None
 
 
+_SYNCHRONOUS_KINDS = (
+    InstrumentKind.HISTOGRAM,
+    InstrumentKind.COUNTER,
+    InstrumentKind.UP_DOWN_COUNTER,
+    InstrumentKind.GAUGE,
+)
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True, slots=True)
+class Cumulative:
+    """Every local metric with its series that have data and their running totals, for one renderer."""
+
+    histograms: list[tuple[LocalMetric[HistogramCell], list[tuple[Series[HistogramCell], HistogramState]]]]
+    sums: list[tuple[LocalMetric[SumCell], list[tuple[Series[SumCell], SumState]]]]
+    gauges: list[tuple[LocalMetric[GaugeCell], list[tuple[Series[GaugeCell], GaugeState]]]]
+
+
+def _present(metric: LocalMetric[C], states: Mapping[Series[C], S]) -> list[tuple[Series[C], S]]:
+    """The metric's series that some collection has seen data for, with their states."""
+    found = []
+    for series in metric.series():
+        state = states.get(series)
+        if state is not None and not getattr(state, "empty", False):
+            found.append((series, state))
+    return found
+
+
 @dataclass
 class _ReaderView:
     """What one reader has been told so far, per series, in its own temporality."""
@@ -100,10 +137,10 @@ class _ReaderView:
     temporality: dict[InstrumentKind, AggregationTemporality]
     exponential: bool = False
     """The reader asked for base-2 exponential histograms."""
-    histograms: dict[Series[HistogramCell], _HistogramState] = field(default_factory=dict)
+    histograms: dict[Series[HistogramCell], HistogramState] = field(default_factory=dict)
     exponentials: dict[Series[HistogramCell], _ExponentialState] = field(default_factory=dict)
-    sums: dict[Series[SumCell], _SumState] = field(default_factory=dict)
-    gauges: dict[Series[GaugeCell], _GaugeState] = field(default_factory=dict)
+    sums: dict[Series[SumCell], SumState] = field(default_factory=dict)
+    gauges: dict[Series[GaugeCell], GaugeState] = field(default_factory=dict)
 
 
 class LocalAggregation:
@@ -117,7 +154,7 @@ class LocalAggregation:
         self._histograms: dict[tuple[str, str], LocalMetric[HistogramCell]] = {}
         self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
         self._gauges: dict[tuple[str, str], LocalMetric[GaugeCell]] = {}
-        self._views: dict[MetricReader, _ReaderView] = {}
+        self._views: dict[object, _ReaderView] = {}
 
     # Instruments. A metric created twice in one scope (two instances of a component) shares its series.
 
@@ -155,6 +192,27 @@ class LocalAggregation:
     def attach(self, reader: MetricReader) -> None:
         """Keep a view for ``reader``, which will call :meth:`produce` at each of its collections."""
         self._views[reader] = _ReaderView(temporalities(reader), exponential=prefers_exponential_histograms(reader))
+
+    def add_cumulative_view(self, key: object) -> None:
+        """Keep running totals for a renderer that reads them directly (the Prometheus endpoint)."""
+        with self._lock:
+            self._views[key] = _ReaderView(dict.fromkeys(_SYNCHRONOUS_KINDS, _CUMULATIVE))
+
+    @contextmanager
+    def cumulative(self, key: object) -> Iterator[Cumulative]:
+        """Drain every cell, then give ``key``'s view (see :meth:`add_cumulative_view`) to read.
+
+        The aggregation stays locked while the caller reads, so no collection changes the totals
+        half-way through; recording is not blocked (it only takes the cells' locks).
+        """
+        with self._lock:
+            self._drain(time.time_ns())
+            view = self._views[key]
+            yield Cumulative(
+                [(metric, _present(metric, view.histograms)) for metric in self._histograms.values()],
+                [(metric, _present(metric, view.sums)) for metric in self._sums.values()],
+                [(metric, _present(metric, view.gauges)) for metric in self._gauges.values()],
+            )
 
     def produce(self, reader: MetricReader) -> list[ScopeMetrics]:
         """Drain every cell into every reader's view, then return ``reader``'s metrics, grouped by scope."""
@@ -207,7 +265,7 @@ class LocalAggregation:
                             continue
                         state = view.histograms.get(series)
                         if state is None:
-                            state = _HistogramState(series.start_time_ns, [0] * len(window.bucket_counts))
+                            state = HistogramState(series.start_time_ns, [0] * len(window.bucket_counts))
                             view.histograms[series] = state
                         state.fold(window)
         for sums in self._sums.values():
@@ -215,7 +273,7 @@ class LocalAggregation:
                 value = sum_series.cell.drain()
                 if value is not None:
                     for view in views:
-                        sum_state = view.sums.setdefault(sum_series, _SumState(sum_series.start_time_ns))
+                        sum_state = view.sums.setdefault(sum_series, SumState(sum_series.start_time_ns))
                         sum_state.value += value
                         sum_state.empty = False
         for gauge in self._gauges.values():
@@ -223,7 +281,7 @@ class LocalAggregation:
                 last = gauge_series.cell.drain()
                 if last is not None:
                     for view in views:
-                        view.gauges[gauge_series] = _GaugeState(last, fresh=True)
+                        view.gauges[gauge_series] = GaugeState(last, fresh=True)
 
     @staticmethod
     def _exponential_data(
@@ -286,7 +344,7 @@ class LocalAggregation:
                 )
             )
             if temporality is _DELTA:
-                view.histograms[series] = _HistogramState(now, [0] * len(state.bucket_counts))
+                view.histograms[series] = HistogramState(now, [0] * len(state.bucket_counts))
         return Histogram(data_points=points, aggregation_temporality=temporality) if points else None
 
     @staticmethod
@@ -299,7 +357,7 @@ class LocalAggregation:
                 continue
             points.append(NumberDataPoint(series.attributes, state.start_time_ns, now, state.value))
             if temporality is _DELTA:
-                view.sums[series] = _SumState(now)
+                view.sums[series] = SumState(now)
         if not points:
             return None
         monotonic = metric.kind is InstrumentKind.COUNTER

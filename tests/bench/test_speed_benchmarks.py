@@ -1,0 +1,40 @@
+"""The speed benchmarks the README runs, at toy sizes: each path runs end to end and measures something."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from bench.scrape_cost import Data
+from bench.telemetry_overhead import Workload
+
+from bench import scrape_cost, telemetry_overhead
+
+
+def test_scrape_cost_measures_every_renderer_on_the_same_samples() -> None:
+    rows = scrape_cost.scrape_rows(Data(4), repeat=1)
+    assert [label.split(" (")[0] for label, _, _ in rows][:2] == ["this endpoint", "this endpoint"]
+    samples = {samples for _, _, samples in rows}
+    assert samples == {4 * scrape_cost.UNIT_SAMPLES + 1, 4 * scrape_cost.UNIT_SAMPLES}  # target_info or not
+    assert all(runs and min(runs) >= 0 for _, runs, _ in rows)
+    assert scrape_cost.memory_per_series(True, Data(4)) > 0
+    exports = scrape_cost.otlp_export_ms(Data(4), repeat=1)
+    assert [label for label, _ in exports] == ["this client (local aggregation)", "OpenTelemetry SDK path"]
+
+
+def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(telemetry_overhead, "INTERVAL_S", 0.0)  # a scrape or an export after every block
+    workload = Workload.generate(blocks=2, per_block=4)
+    sink = telemetry_overhead._Helper("sink", "-")
+    try:
+        ran = asyncio.run(
+            telemetry_overhead.run_round(["off", "prometheus", "otlp"], workload, sink.first_line, tmp_path, 0)
+        )
+    finally:
+        sink.stop()
+    assert all(mode.cpu_s > 0 for mode in ran.values())
+    assert ran["off"].ticks == 0
+    assert ran["prometheus"].ticks == 2 and ran["otlp"].ticks == 2
+    assert ran["prometheus"].tick_cpu_s > 0 and ran["otlp"].tick_cpu_s > 0
+    assert telemetry_overhead.half_width([1.0, 1.0, 1.0]) == 0.0
