@@ -74,9 +74,9 @@ CPU_THRESHOLD = 0.25
 """AztecHighCpu's threshold in the test copy (the real one, 0.9 of a core, is for a production host)."""
 L1_SLOW_THRESHOLD_S = 1
 """AztecL1PublishSlow's threshold in the test copy (the real one is a minute: five Ethereum slots)."""
-FIRE_TIMEOUT_S = 90.0
+FIRE_TIMEOUT_S = 150.0
 INHIBITION = "inhibition: AztecL1Stalled silences AztecNoNewBlocks"
-RESOLVE_TIMEOUT_S = 90.0
+RESOLVE_TIMEOUT_S = 150.0
 
 
 @dataclass
