@@ -25,6 +25,7 @@ from aztec.foundation.config import (
     env_str,
     env_url,
 )
+from aztec.telemetry.trace_settings import TRACE_ENVIRONMENT_VARIABLES, SamplerSettings
 
 OTLP_PROTOCOLS: Final = ("http/protobuf", "grpc")
 DEFAULT_PROMETHEUS_PORT: Final = 9464
@@ -34,6 +35,8 @@ ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
     "For http/protobuf a URL without a path gets /v1/metrics.",
     "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/protobuf (default) or grpc",
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "OTLP/HTTP traces endpoint URL; unset means spans are not exported",
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "OTLP/HTTP logs endpoint URL; unset means logs are not exported",
+    **TRACE_ENVIRONMENT_VARIABLES,
     "OTEL_SERVICE_NAME": "service.name resource attribute (default: the service's own name, e.g. aztec-node)",
     "OTEL_RESOURCE_ATTRIBUTES": "extra resource attributes, k1=v1,k2=v2 (service.instance.id defaults to the host)",
     "OTEL_COLLECT_INTERVAL_MS": "how often push exporters (OTLP, NDJSON, console) collect and send (default 60000)",
@@ -73,6 +76,13 @@ class TelemetryConfig:
     host_metrics: bool = True
     strict: bool = False
     local_aggregation: bool = True
+    # Traces and logs (issue 13): the sampler, and where logs go (endpoint resolution: see from_env).
+    trace_sampler: SamplerSettings = field(default_factory=SamplerSettings)
+    otlp_logs_endpoint: str | None = None
+
+    @property
+    def traces_enabled(self) -> bool:
+        return self.otlp_traces_endpoint is not None
 
     @property
     def has_exporter(self) -> bool:
@@ -81,6 +91,8 @@ class TelemetryConfig:
             or self.prometheus_port is not None
             or self.ndjson_path is not None
             or self.console
+            or self.otlp_traces_endpoint is not None
+            or self.otlp_logs_endpoint is not None
         )
 
     @property
@@ -115,6 +127,8 @@ class TelemetryConfig:
             host_metrics=env_bool(env, "AZTEC_HOST_METRICS", True),
             strict=env_bool(env, "AZTEC_TELEMETRY_STRICT", False),
             local_aggregation=env_bool(env, "AZTEC_TELEMETRY_LOCAL_AGGREGATION", True),
+            trace_sampler=SamplerSettings.from_env(env),
+            otlp_logs_endpoint=env_url(env, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"),
         )
 
 

@@ -20,7 +20,7 @@ from opentelemetry.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from aztec.telemetry import attributes as attrs
@@ -34,11 +34,14 @@ from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.host_metrics import instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
+from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
+from aztec.telemetry.otel.sampling import build_sampler
 from aztec.telemetry.otel.tracer import OtelTracer
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 _log = logging.getLogger("aztec.telemetry")
 _SELF_METER = "aztec.telemetry"
@@ -48,7 +51,12 @@ class OtelTelemetryClient:
     """A ``TelemetryClient`` over the OpenTelemetry SDK, built from a :class:`TelemetryConfig`."""
 
     def __init__(
-        self, config: TelemetryConfig, *, extra_readers: Sequence[MetricReader] = (), probe_otlp: bool = True
+        self,
+        config: TelemetryConfig,
+        *,
+        extra_readers: Sequence[MetricReader] = (),
+        extra_span_processors: Sequence[SpanProcessor] = (),
+        probe_otlp: bool = True,
     ) -> None:
         self.config = config
         self._stopped = False
@@ -82,12 +90,24 @@ class OtelTelemetryClient:
         )
         if self._local is not None:
             self._local.attach(readers, resource)
-        self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        self._tracer_provider = TracerProvider(
+            resource=resource, sampler=build_sampler(config.trace_sampler), shutdown_on_exit=False
+        )
+        self._child_tracing: ChildProcessTracing | None = None
         if config.otlp_traces_endpoint is not None:
             span_exporter = OTLPSpanExporter(
                 endpoint=config.otlp_traces_endpoint, timeout=config.export_timeout_ms / 1000
             )
             self._tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+            self._child_tracing = ChildProcessTracing(
+                config.otlp_traces_endpoint,
+                config.export_timeout_ms,
+                config.trace_sampler,
+                {str(k): str(v) for k, v in resource.attributes.items()},
+            )
+        for processor in extra_span_processors:
+            self._tracer_provider.add_span_processor(processor)
+        self._traces_on = config.traces_enabled or bool(extra_span_processors)
         self._wire_self_metrics()
         if config.host_metrics:
             instrument_host_metrics(self._provider, self._filter)
@@ -177,7 +197,10 @@ class OtelTelemetryClient:
         )
 
     def get_tracer(self, name: str) -> Tracer:
-        return OtelTracer(self._tracer_provider.get_tracer(name))
+        """A tracer over this client's provider; the no-op tracer when traces are off (spans cost nothing)."""
+        if not self._traces_on:
+            return NOOP_TRACER
+        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing)
 
     @property
     def meter_provider(self) -> MeterProvider:
@@ -206,6 +229,9 @@ class OtelTelemetryClient:
                 timeout_ms / 1000,
                 error,
             )
-        self._tracer_provider.shutdown()
+        try:
+            self._tracer_provider.shutdown()
+        except Exception as error:
+            _log.warning("telemetry (%s): span export shutdown failed: %s", self.config.service_name, error)
         if self.prometheus is not None:
             self.prometheus.stop()
