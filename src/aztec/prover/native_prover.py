@@ -22,9 +22,10 @@ from types import TracebackType
 from aztec.circuits.names import CircuitName
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.prover.instrumentation import ProverInstrumentation
-from aztec.prover.native_worker import run_native_job
+from aztec.prover.native_worker import init_worker, run_native_job
 from aztec.prover.proof import Proof
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 
 
@@ -37,6 +38,7 @@ class NativeCircuitProver(SerializingCircuitProver):
         self.workers = workers
         self.cost_model = cost_model or CircuitCostModel()
         self._instrumentation = ProverInstrumentation(telemetry, "NativeCircuitProver", "native")
+        self.tracer = telemetry.get_tracer("NativeCircuitProver")
         self._pool: ProcessPoolExecutor | None = None
         self._stopped = False
 
@@ -44,7 +46,12 @@ class NativeCircuitProver(SerializingCircuitProver):
         if self._stopped:
             raise RuntimeError("the native prover was stopped")
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(self.tracer.child_process_settings(),),
+            )
         return self._pool
 
     async def start(self) -> None:
@@ -56,7 +63,10 @@ class NativeCircuitProver(SerializingCircuitProver):
     async def prove(self, circuit: CircuitName, inputs: bytes) -> CircuitProof:
         cost = self.cost_model.for_circuit(circuit)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self._executor(), run_native_job, circuit, inputs, cost)
+        attributes = {a.PROTOCOL_CIRCUIT_NAME: str(circuit), a.PROVER_TYPE: "native"}
+        async with self.tracer.span("NativeCircuitProver.prove", attributes):
+            carrier = self.tracer.inject() or None  # the worker's span becomes a child of this one
+            result = await loop.run_in_executor(self._executor(), run_native_job, circuit, inputs, cost, carrier)
         instrumentation = self._instrumentation
         instrumentation.record_duration("witgen_duration", circuit, result.witgen_s)
         instrumentation.record_duration("proving_duration", circuit, result.proving_s)

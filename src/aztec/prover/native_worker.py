@@ -1,11 +1,13 @@
 """What a native prover worker process runs: witness generation, then the proof computation.
 
-Kept free of telemetry and asyncio so a spawned worker imports only the circuits.
+Kept free of telemetry and asyncio so a spawned worker imports only the circuits; with traces on, the
+worker imports :mod:`aztec.telemetry.otel.worker_tracing` and exports its own spans.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 
 from aztec.circuits.names import CircuitName
@@ -13,6 +15,7 @@ from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.fields import FIELD_MODULUS
 from aztec.foundation.timer import Timer
 from aztec.prover.cost_model import PROOF_FIELDS, CircuitCost
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,34 @@ def compute_proof(witness: bytes, hashes: int) -> bytes:
     return b"".join(fields)
 
 
-def run_native_job(circuit: CircuitName, inputs: bytes, cost: CircuitCost) -> NativeJobResult:
-    """Generate the witness (simulate the circuit, every check included) and prove it."""
+def init_worker(tracing: ChildProcessTracing | None) -> None:
+    """The pool's initializer: set up the worker's own tracing when the parent has traces on."""
+    if tracing is not None:
+        from aztec.telemetry.otel.worker_tracing import init_worker_tracing
+
+        init_worker_tracing(tracing)
+
+
+def run_native_job(
+    circuit: CircuitName, inputs: bytes, cost: CircuitCost, carrier: dict[str, str] | None = None
+) -> NativeJobResult:
+    """Generate the witness (simulate the circuit, every check included) and prove it.
+
+    With a ``carrier`` (the parent's job span, traces on), the work is a span exported by this worker.
+    """
+    if not carrier:
+        return _run(circuit, inputs, cost)
+    from aztec.telemetry import attributes as a
+    from aztec.telemetry.otel.worker_tracing import worker_span
+
+    attributes = {a.PROTOCOL_CIRCUIT_NAME: str(circuit), a.PROVER_TYPE: "native"}
+    with worker_span("NativeProverWorker.prove", attributes, carrier) as span:
+        result = _run(circuit, inputs, cost)
+        span.set_attribute(a.PROCESS_PID, os.getpid())
+        return result
+
+
+def _run(circuit: CircuitName, inputs: bytes, cost: CircuitCost) -> NativeJobResult:
     timer = Timer()
     outputs = simulate_circuit(circuit, inputs)
     witgen_s = timer.s()

@@ -8,7 +8,7 @@ without touching a call site.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Literal, Protocol
@@ -120,6 +120,10 @@ Carrier = dict[str, str]
 class Span(Protocol):
     def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None: ...
     def set_attributes(self, attributes: Attributes) -> None: ...
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
+        """Link this span to others known only once it runs (a block's span to the txs it included)."""
+        ...
+
     def record_exception(self, error: BaseException) -> None:
         """Record the error on the span and mark it failed (a span left by an exception does it itself)."""
         ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 
@@ -162,6 +162,9 @@ class _NoopSpan:
     def set_attributes(self, attributes: Attributes) -> None:
         pass
 
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
+        pass
+
     def record_exception(self, error: BaseException) -> None:
         pass
 
@@ -170,7 +173,8 @@ class _NoopSpan:
         return None
 
 
-_NOOP_SPAN = _NoopSpan()
+NOOP_SPAN = _NoopSpan()
+_NOOP_SPAN = NOOP_SPAN
 
 
 class _NoopScope:

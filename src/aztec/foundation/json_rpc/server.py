@@ -28,6 +28,7 @@ DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
 DEFAULT_MAX_BATCH_SIZE: Final = 100
 JSON_CONTENT_TYPE: Final = "application/json"
+_TRACE_HEADERS: Final = ("traceparent", "tracestate")
 
 
 class JsonRpcServer:
@@ -54,7 +55,9 @@ class JsonRpcServer:
         self._requested_port = port
         self._shutdown_timeout_s = shutdown_timeout_s
         instrumentation = JsonRpcInstrumentation(telemetry, registry)
-        self._dispatcher = JsonRpcDispatcher(registry, instrumentation, max_batch_size=max_batch_size)
+        self._dispatcher = JsonRpcDispatcher(
+            registry, instrumentation, max_batch_size=max_batch_size, tracer=telemetry.get_tracer("JsonRpcServer")
+        )
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -115,7 +118,8 @@ class JsonRpcServer:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self._too_large(None, timer)
-        response = await self._dispatcher.handle(body)
+        carrier = {k: v for k in _TRACE_HEADERS if (v := request.headers.get(k)) is not None}
+        response = await self._dispatcher.handle(body, carrier)
         if response is None:
             return web.Response(status=204)
         return web.Response(body=response, content_type=JSON_CONTENT_TYPE)

@@ -7,7 +7,7 @@ filter read one ``ContextVar`` instead of walking OpenTelemetry's context API.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from contextvars import Token
 from types import TracebackType
@@ -60,6 +60,11 @@ class _OtelSpan:
 
     def set_attributes(self, attributes: Attributes) -> None:
         self._span.set_attributes(_otel_attributes(attributes))
+
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
+        for ref in refs:
+            link = _link(ref)
+            self._span.add_link(link.context)
 
     def record_exception(self, error: BaseException) -> None:
         self._span.record_exception(error)
