@@ -1,0 +1,140 @@
+"""Traces from the live sandbox, decoded by a real OTLP/HTTP receiver: one sandbox process for the module.
+
+One tx's trace spans the bot and the node; a block's trace has the processor, fork/commit and publish
+spans; the block build span links to the txs' admission spans; a proving trace has a span exported by
+the native prover's worker process (its own resource and process.pid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess
+from tests.support.otlp_receivers import OtlpHttpReceiver, ReceivedSpan
+
+pytestmark = pytest.mark.e2e
+
+SERVER, CLIENT = 2, 3  # OTLP SpanKind values
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[OtlpHttpReceiver]:
+    receiver = OtlpHttpReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox(receiver: OtlpHttpReceiver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    env = {
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": receiver.traces_endpoint,
+        "OTEL_TRACES_SAMPLER": "parentbased_always_on",
+        "OTEL_BSP_SCHEDULE_DELAY": "200",  # the SDK's batch span processor: export every 0.2 s
+    }
+    process = SandboxProcess(tmp_path_factory.mktemp("traces") / "data", *FAST_SANDBOX_ARGS, env=env)
+    process.urls()
+    yield process
+    process.close()
+
+
+def _traces(spans: list[ReceivedSpan]) -> dict[str, list[ReceivedSpan]]:
+    by_trace: dict[str, list[ReceivedSpan]] = {}
+    for span in spans:
+        by_trace.setdefault(span.trace_id, []).append(span)
+    return by_trace
+
+
+def _find_trace(receiver: OtlpHttpReceiver, wanted: set[str], what: str) -> list[ReceivedSpan]:
+    def check() -> list[ReceivedSpan] | None:
+        for spans in _traces(receiver.spans()).values():
+            if wanted <= {s.name for s in spans}:
+                return spans
+        return None
+
+    trace: list[ReceivedSpan] = receiver.wait_for_signal(check, what, timeout_s=60)
+    return trace
+
+
+def test_one_tx_has_one_trace_from_the_bot_through_the_node(
+    sandbox: SandboxProcess, receiver: OtlpHttpReceiver
+) -> None:
+    trace = _find_trace(receiver, {"Bot.send_transfer", "node_sendTx", "TxPool.add_tx"}, "a tx's trace")
+    by_name = {(s.name, s.kind): s for s in trace}
+    send = next(s for s in trace if s.name == "Bot.send_transfer")
+    client = by_name[("node_sendTx", CLIENT)]
+    server = by_name[("node_sendTx", SERVER)]
+    admission = next(s for s in trace if s.name == "TxPool.add_tx")
+    assert send.service == client.service == "aztec-bot"
+    assert server.service == admission.service == "aztec-node"
+    assert client.parent_span_id == send.span_id
+    assert server.parent_span_id == client.span_id
+    assert admission.parent_span_id == server.span_id
+    assert server.attributes["rpc.system"] == "jsonrpc" and server.attributes["rpc.method"] == "node_sendTx"
+    assert admission.attributes["aztec.tx.hash"] == send.attributes["aztec.tx.hash"]
+
+
+def test_a_block_trace_has_processing_fork_commit_and_publish(
+    sandbox: SandboxProcess, receiver: OtlpHttpReceiver
+) -> None:
+    wanted = {
+        "Sequencer.slot",
+        "Sequencer.take_txs",
+        "Sequencer.build_block",
+        "WorldState.fork",
+        "PublicProcessor.process",
+        "PublicProcessor.process_tx",
+        "PublicProcessor.phase",
+        "Sequencer.close_block",
+        "L1Publisher.publish_block",
+        "WorldState.commit",
+    }
+    trace = _find_trace(receiver, wanted, "a block's trace")
+    slot = next(s for s in trace if s.name == "Sequencer.slot")
+    assert slot.parent_span_id == ""  # the root
+    assert slot.attributes["aztec.sequencer.block_outcome"] == "published"
+    build = next(s for s in trace if s.name == "Sequencer.build_block")
+    processing = next(s for s in trace if s.name == "PublicProcessor.process")
+    assert processing.parent_span_id == build.span_id  # in the build thread, the context followed
+    assert next(s for s in trace if s.name == "L1Publisher.publish_block").attributes["aztec.outcome"] == "success"
+
+
+def test_the_block_build_span_links_to_the_admission_spans_of_its_txs(
+    sandbox: SandboxProcess, receiver: OtlpHttpReceiver
+) -> None:
+    def check() -> tuple[ReceivedSpan, set[tuple[str, str]]] | None:
+        spans = receiver.spans()
+        admissions = {(s.trace_id, s.span_id) for s in spans if s.name == "TxPool.add_tx"}
+        for build in (s for s in spans if s.name == "Sequencer.build_block" and s.links):
+            if set(build.links) <= admissions:
+                return build, admissions
+        return None
+
+    build, _ = receiver.wait_for_signal(check, "a block build span linked to its txs", timeout_s=60)
+    assert len(build.links) == build.attributes["aztec.block.tx_count"]
+
+
+def test_a_proving_trace_has_a_span_exported_by_the_worker_process(
+    sandbox: SandboxProcess, receiver: OtlpHttpReceiver
+) -> None:
+    trace = _find_trace(
+        receiver,
+        {"ProverNode.prove_block", "ProvingOrchestrator.prove_block", "ProvingQueue.job", "NativeProverWorker.prove"},
+        "a proving trace with the worker's span",
+    )
+    root = next(s for s in trace if s.name == "ProverNode.prove_block")
+    assert root.parent_span_id == ""
+    assert root.links, "the proving trace links to the sequencer's slot"
+    parents = {s.span_id: s for s in trace}
+    worker = next(s for s in trace if s.name == "NativeProverWorker.prove")
+    parent = parents[worker.parent_span_id]
+    assert parent.name == "NativeCircuitProver.prove"
+    assert (
+        worker.attributes["aztec.circuit.protocol_circuit_name"]
+        == parent.attributes["aztec.circuit.protocol_circuit_name"]
+    )
+    worker_pid = worker.resource["process.pid"]
+    assert worker_pid != sandbox.pid and worker.attributes["process.pid"] == worker_pid
+    assert worker.service == root.service == "aztec-node"
+    assert parents[parent.parent_span_id].name == "ProvingQueue.attempt"
