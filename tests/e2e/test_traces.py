@@ -1,18 +1,20 @@
-"""Traces from the live sandbox, decoded by a real OTLP/HTTP receiver: one sandbox process for the module.
+"""Traces and logs from the live sandbox, decoded by a real OTLP/HTTP receiver: one sandbox for the module.
 
 One tx's trace spans the bot and the node; a block's trace has the processor, fork/commit and publish
 spans; the block build span links to the txs' admission spans; a proving trace has a span exported by
-the native prover's worker process (its own resource and process.pid).
+the native prover's worker process (its own resource and process.pid); log records (OTLP and the
+JSON lines on stdout) carry the trace and span ids of the span they were logged in.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess
-from tests.support.otlp_receivers import OtlpHttpReceiver, ReceivedSpan
+from tests.support.otlp_receivers import OtlpHttpReceiver, ReceivedLog, ReceivedSpan
 
 pytestmark = pytest.mark.e2e
 
@@ -32,8 +34,11 @@ def sandbox(receiver: OtlpHttpReceiver, tmp_path_factory: pytest.TempPathFactory
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": receiver.traces_endpoint,
         "OTEL_TRACES_SAMPLER": "parentbased_always_on",
         "OTEL_BSP_SCHEDULE_DELAY": "200",  # the SDK's batch span processor: export every 0.2 s
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": receiver.logs_endpoint,
+        "OTEL_BLRP_SCHEDULE_DELAY": "200",  # and its batch log record processor
     }
-    process = SandboxProcess(tmp_path_factory.mktemp("traces") / "data", *FAST_SANDBOX_ARGS, env=env)
+    args = (*FAST_SANDBOX_ARGS, "--log-format", "json", "--log-level", "info; debug:p2p")
+    process = SandboxProcess(tmp_path_factory.mktemp("traces") / "data", *args, env=env)
     process.urls()
     yield process
     process.close()
@@ -138,3 +143,23 @@ def test_a_proving_trace_has_a_span_exported_by_the_worker_process(
     assert worker_pid != sandbox.pid and worker.attributes["process.pid"] == worker_pid
     assert worker.service == root.service == "aztec-node"
     assert parents[parent.parent_span_id].name == "ProvingQueue.attempt"
+
+
+def test_log_records_carry_the_trace_of_their_span(sandbox: SandboxProcess, receiver: OtlpHttpReceiver) -> None:
+    def check() -> tuple[ReceivedLog, ReceivedSpan] | None:
+        slots = {s.span_id: s for s in receiver.spans() if s.name == "Sequencer.slot"}
+        for record in receiver.logs():
+            if record.body.startswith("sequencer: published block") and record.span_id in slots:
+                return record, slots[record.span_id]
+        return None
+
+    record, slot = receiver.wait_for_signal(check, "a 'published block' log record in its slot's span", timeout_s=60)
+    assert record.trace_id == slot.trace_id
+    assert record.service == "aztec-node" and record.severity == "INFO"
+    assert record.resource["service.instance.id"] == slot.resource["service.instance.id"]
+    lines = [json.loads(line) for line in sandbox.lines if line.startswith("{")]
+    published = [e for e in lines if e["message"].startswith("sequencer: published block") and "trace_id" in e]
+    assert published and published[0]["service.name"] == "aztec-node" and len(published[0]["span_id"]) == 16
+    debug = {e["logger"] for e in lines if e["level"] == "debug"}
+    assert "aztec.p2p.tx_pool" in debug  # the override: "block N mined M pooled txs"
+    assert all(name.startswith("aztec.p2p") for name in debug), debug

@@ -17,6 +17,9 @@ from aztec.node.config import ProverConfig
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.runner import run
 from aztec.sequencer.config import SequencerConfig
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.log_settings import LogSettings, parse_log_format, parse_log_level
+from aztec.telemetry.log_setup import configure_logging
 
 DEFAULT_DATA_DIR = Path.home() / ".aztec-node"
 
@@ -57,6 +60,10 @@ def start(
     bot_accounts: int = typer.Option(4, envvar="AZTEC_BOT_ACCOUNTS", min=1, help="Bot sender accounts."),
     bot_rpc_url: str = typer.Option("", envvar="AZTEC_BOT_RPC_URL", help="Node the bot sends to (bot-only runs)."),
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
+    log_level: str = typer.Option(
+        "", "--log-level", envvar="AZTEC_LOG_LEVEL", help="Level and per-module overrides: 'info; debug:sequencer'."
+    ),
+    log_format: str = typer.Option("text", "--log-format", envvar="AZTEC_LOG_FORMAT", help="text or json."),
 ) -> None:
     """Start the sandbox (--sandbox) or the roles named by flags, until Ctrl-C."""
     console = Console(highlight=False, soft_wrap=True)
@@ -95,15 +102,26 @@ def start(
         console.print(f"[red]invalid settings:[/red] {error}")
         raise typer.Exit(2) from None
     live = status and sys.stdout.isatty()
-    logging.basicConfig(
-        level=logging.WARNING if live else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        _configure_logging(log_level, log_format, logging.WARNING if live else logging.INFO)
+    except ConfigError as error:
+        console.print(f"[red]invalid settings:[/red] {error}")
+        raise typer.Exit(2) from None
     try:
         asyncio.run(_main(config, console, live))
     except (ConfigError, OSError, ValueError) as error:
         console.print(f"[red]cannot start:[/red] {error}")
         raise typer.Exit(2) from None
+
+
+def _configure_logging(level_spec: str, log_format: str, default_level: int) -> None:
+    """Log lines as ``--log-level`` / ``--log-format`` say, stamped with the node's identity and trace ids."""
+    level, overrides = (
+        (default_level, {}) if not level_spec.strip() else parse_log_level(level_spec, "AZTEC_LOG_LEVEL / --log-level")
+    )
+    settings = LogSettings(level, overrides, parse_log_format(log_format, "AZTEC_LOG_FORMAT / --log-format"))
+    telemetry = TelemetryConfig.from_env()
+    configure_logging(settings, service_name=telemetry.service_name, service_instance_id=telemetry.service_instance_id)
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:

@@ -81,8 +81,8 @@ SERVER_PORT: Final = AttributeKey("server.port", "Port a client connects to (sem
 GC_GENERATION: Final = AttributeKey("cpython.gc.generation", "CPython GC generation (semantic convention)")
 TELEMETRY_EXPORTER: Final = AttributeKey(
     "aztec.telemetry.exporter",
-    "A metric exporter of the telemetry client",
-    values=("otlp_http", "otlp_grpc", "ndjson", "console"),
+    "An exporter of the telemetry client (otlp_http_traces and otlp_http_logs export spans and logs)",
+    values=("otlp_http", "otlp_grpc", "ndjson", "console", "otlp_http_traces", "otlp_http_logs"),
 )
 TELEMETRY_METRIC: Final = AttributeKey(
     "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GrpcExporter
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter as HttpExporter
@@ -32,13 +32,20 @@ def build_otlp_exporter(endpoint: str, protocol: str, timeout_ms: int) -> Metric
     timeout_s = timeout_ms / 1000.0
     if protocol == "grpc":
         return GrpcExporter(endpoint=endpoint, insecure=endpoint.startswith("http://"), timeout=timeout_s)
-    exporter = HttpExporter(endpoint=endpoint, timeout=timeout_s)
+    return keep_http_results(HttpExporter(endpoint=endpoint, timeout=timeout_s))
+
+
+E = TypeVar("E")
+
+
+def keep_http_results(exporter: E) -> E:
+    """Make an OTLP/HTTP exporter (metrics, spans or logs) keep its last result for :func:`failure_reason`."""
     if hasattr(exporter, "_client"):
-        exporter._client = _RecordingHttpClient(exporter._client)  # type: ignore[assignment]
+        exporter._client = _RecordingHttpClient(exporter._client)
     return exporter
 
 
-def failure_reason(exporter: MetricExporter) -> str | None:
+def failure_reason(exporter: object) -> str | None:
     """The status or error of an OTLP/HTTP exporter's last failed request, if it kept one."""
     client = getattr(exporter, "_client", None)
     result = client.last if isinstance(client, _RecordingHttpClient) else None

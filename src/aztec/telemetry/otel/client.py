@@ -11,7 +11,6 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
@@ -31,12 +30,14 @@ from aztec.telemetry.exporters.health import ExportHealth, HealthCheckedExporter
 from aztec.telemetry.exporters.ndjson import NdjsonMetricExporter
 from aztec.telemetry.exporters.otlp import build_otlp_exporter, exporter_kind
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
+from aztec.telemetry.exporters.signals import LOGS_EXPORTER, TRACES_EXPORTER, HealthCheckedSpanExporter
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.host_metrics import instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.log_export import OtlpLogExport
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
 from aztec.telemetry.otel.sampling import build_sampler
@@ -95,10 +96,12 @@ class OtelTelemetryClient:
         )
         self._child_tracing: ChildProcessTracing | None = None
         if config.otlp_traces_endpoint is not None:
-            span_exporter = OTLPSpanExporter(
-                endpoint=config.otlp_traces_endpoint, timeout=config.export_timeout_ms / 1000
+            span_exporter = HealthCheckedSpanExporter(
+                config.otlp_traces_endpoint, config.export_timeout_ms, self.health
             )
-            self._tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+            self._tracer_provider.add_span_processor(
+                BatchSpanProcessor(span_exporter, export_timeout_millis=config.export_timeout_ms)
+            )
             self._child_tracing = ChildProcessTracing(
                 config.otlp_traces_endpoint,
                 config.export_timeout_ms,
@@ -108,6 +111,10 @@ class OtelTelemetryClient:
         for processor in extra_span_processors:
             self._tracer_provider.add_span_processor(processor)
         self._traces_on = config.traces_enabled or bool(extra_span_processors)
+        self._logs: OtlpLogExport | None = None
+        if config.otlp_logs_endpoint is not None:
+            self._logs = OtlpLogExport(resource, config.otlp_logs_endpoint, config.export_timeout_ms, self.health)
+            self._logs.attach()
         self._wire_self_metrics()
         if config.host_metrics:
             instrument_host_metrics(self._provider, self._filter)
@@ -133,6 +140,12 @@ class OtelTelemetryClient:
             lines.append(f"NDJSON file {config.ndjson_path} {every}")
         if config.console:
             lines.append(f"console {every}")
+        if config.otlp_traces_endpoint is not None:
+            lines.append(
+                f"traces: OTLP push to {config.otlp_traces_endpoint}, sampler {config.trace_sampler.description}"
+            )
+        if self._logs is not None and self._logs.attached:
+            lines.append(f"logs: OTLP push to {config.otlp_logs_endpoint}")
         return lines
 
     def _probe_otlp(self) -> None:
@@ -177,7 +190,7 @@ class OtelTelemetryClient:
         exports = meter.create_counter(TELEMETRY_EXPORT_COUNT)
         bound = {
             (kind, ok): exports.bind({attrs.TELEMETRY_EXPORTER: kind, attrs.OUTCOME: "success" if ok else "failure"})
-            for kind in ("otlp_http", "otlp_grpc", "ndjson", "console")
+            for kind in ("otlp_http", "otlp_grpc", "ndjson", "console", TRACES_EXPORTER, LOGS_EXPORTER)
             for ok in (True, False)
         }
         self.health.set_counter(lambda kind, ok: bound[(kind, ok)].add(1))
@@ -210,7 +223,11 @@ class OtelTelemetryClient:
         if self._stopped:
             return True
         timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
-        return bool(self._provider.force_flush(timeout_millis=timeout_ms))
+        flushed = bool(self._provider.force_flush(timeout_millis=timeout_ms))
+        flushed = bool(self._tracer_provider.force_flush(int(timeout_ms))) and flushed
+        if self._logs is not None:
+            flushed = self._logs.flush(timeout_ms) and flushed
+        return flushed
 
     def stop(self) -> None:
         """Export what is pending, then shut down within the export timeout. Idempotent."""
@@ -231,7 +248,9 @@ class OtelTelemetryClient:
             )
         try:
             self._tracer_provider.shutdown()
+            if self._logs is not None:
+                self._logs.shutdown()
         except Exception as error:
-            _log.warning("telemetry (%s): span export shutdown failed: %s", self.config.service_name, error)
+            _log.warning("telemetry (%s): span or log export shutdown failed: %s", self.config.service_name, error)
         if self.prometheus is not None:
             self.prometheus.stop()
