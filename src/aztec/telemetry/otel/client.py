@@ -65,7 +65,8 @@ class OtelTelemetryClient:
         self._filter = MetricFilter(config.include_metrics, config.exclude_metrics)
         self._guard = AttributeGuard(strict=config.strict)
         self._observables: dict[tuple[str, str], OtelObservable] = {}
-        self._local = LocalAggregation(self._guard) if config.local_aggregation else None
+        traces_on = config.traces_enabled or bool(extra_span_processors)
+        self._local = LocalAggregation(self._guard, exemplars=traces_on) if config.local_aggregation else None
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0), service_name=config.service_name
         )
@@ -110,7 +111,7 @@ class OtelTelemetryClient:
             )
         for processor in extra_span_processors:
             self._tracer_provider.add_span_processor(processor)
-        self._traces_on = config.traces_enabled or bool(extra_span_processors)
+        self._traces_on = traces_on
         self._logs: OtlpLogExport | None = None
         if config.otlp_logs_endpoint is not None:
             self._logs = OtlpLogExport(resource, config.otlp_logs_endpoint, config.export_timeout_ms, self.health)

@@ -1,8 +1,9 @@
 """Spans over an OpenTelemetry SDK tracer owned by the client (exported only when configured).
 
-The current span lives in :data:`aztec.telemetry.span_context.ACTIVE_SPAN`, not in OpenTelemetry's
-global context: this client never touches OpenTelemetry's globals, and the metric cells and the log
-filter read one ``ContextVar`` instead of walking OpenTelemetry's context API.
+The current span lives in :data:`aztec.telemetry.span_context.ACTIVE_SPAN`, which the metric cells and
+the log filter read (one ``ContextVar.get`` instead of OpenTelemetry's context API). It is also made
+OpenTelemetry's current context while the span runs, so that the SDK's own trace-based exemplar filter
+sees it; no global provider is ever set.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextvars import Token
 from types import TracebackType
 from typing import Final
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -74,7 +76,7 @@ class _OtelSpan:
 class _OtelScope:
     """Starts the span on entry (making it current), ends it on exit, recording an escaping error."""
 
-    __slots__ = ("_attributes", "_kind", "_links", "_name", "_parent", "_span", "_token", "_tracer")
+    __slots__ = ("_attributes", "_kind", "_links", "_name", "_otel_token", "_parent", "_span", "_token", "_tracer")
 
     def __init__(
         self,
@@ -93,6 +95,7 @@ class _OtelScope:
         self._parent = parent
         self._span: _OtelSpan | None = None
         self._token: Token[ActiveSpan | None] | None = None
+        self._otel_token: object = None
 
     def __enter__(self) -> Span:
         if self._parent is not None:
@@ -111,6 +114,8 @@ class _OtelScope:
         )
         ref = ref_of(span)
         self._token = ACTIVE_SPAN.set(ActiveSpan(ref, span))
+        # OpenTelemetry's own context too, for the SDK's trace-based exemplar filter (local aggregation off).
+        self._otel_token = otel_context.attach(trace.set_span_in_context(span, Context()))
         self._span = _OtelSpan(span, ref)
         return self._span
 
@@ -123,6 +128,7 @@ class _OtelScope:
         if exc is not None:
             span.record_exception(exc)
         span._span.end()
+        otel_context.detach(self._otel_token)  # type: ignore[arg-type]
         ACTIVE_SPAN.reset(token)
 
     async def __aenter__(self) -> Span:
