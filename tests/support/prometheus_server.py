@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,13 @@ def free_port() -> int:
 
 
 class PrometheusServer:
-    def __init__(self, config_text: str, workdir: Path, extra_files: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        config_text: str,
+        workdir: Path,
+        extra_files: dict[str, str] | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> None:
         binary = require_binary("prometheus")
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +61,7 @@ class PrometheusServer:
                 f"--storage.tsdb.path={workdir / 'data'}",
                 f"--web.listen-address=127.0.0.1:{self.port}",
                 "--web.enable-lifecycle",
+                *extra_args,
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -91,7 +91,9 @@ class _L1Observables:
             ):
                 by_role[role] = observation
         for role, observation in by_role.items():
-            result.observe(self._balance, observation.balance, {a.L1_SENDER: role})
+            # A float: OTLP integer points are int64 and a balance in wei (1e21 at genesis) does not fit, which
+            # made the whole OTLP metric export of the node fail to encode.
+            result.observe(self._balance, float(observation.balance), {a.L1_SENDER: role})
         if by_role:
             latest = max(by_role.values(), key=lambda observation: observation.block_number)
             result.observe(self._height, latest.block_number)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 
 from aztec.block.l2_block import L2Block
@@ -101,11 +102,14 @@ class ProverNode:
         if self._next_to_submit is None or number < self._next_to_submit:
             self._next_to_submit = number
         origin = current_span_ref()  # the sequencer's slot: the proving trace links to it
+        # Empty contexts: the tasks outlive the slot that started them and must not stay in its trace.
         self._proofs[number] = asyncio.get_running_loop().create_task(
-            self._prove(job, origin), name=f"prove-block-{number}"
+            self._prove(job, origin), name=f"prove-block-{number}", context=contextvars.Context()
         )
         if self._submitter is None:
-            self._submitter = asyncio.get_running_loop().create_task(self._submit_in_order(), name="proof-submitter")
+            self._submitter = asyncio.get_running_loop().create_task(
+                self._submit_in_order(), name="proof-submitter", context=contextvars.Context()
+            )
         self._new_proof.set()
 
     async def _prove(self, job: BlockProvingInput, origin: SpanRef | None = None) -> ProvenBlock | None:
