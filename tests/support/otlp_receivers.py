@@ -54,6 +54,7 @@ class ReceivedSpan:
     links: list[tuple[str, str]]
     """(trace id, span id) of each link, hex."""
     status_code: int
+    start_time_unix_nano: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class _SignalStore:
                                 attributes_of(span.attributes),
                                 [(link.trace_id.hex(), link.span_id.hex()) for link in span.links],
                                 span.status.code,
+                                span.start_time_unix_nano,
                             )
                         )
         return found
