@@ -179,3 +179,18 @@ def test_sampler_settings_follow_the_specification(env: dict[str, str], expected
 def test_bad_sampler_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         TelemetryConfig.from_env(env)
+
+
+def test_children_of_an_unsampled_span_cost_no_sdk_span_and_propagate_the_decision() -> None:
+    client, exporter = _sampled_client(SamplerSettings("parentbased_traceidratio", 0.0))
+    try:
+        tracer = client.get_tracer("T")
+        with tracer.span("root") as root, tracer.span("child") as child:
+            assert root.ref is not None and not root.ref.sampled
+            assert child.ref == root.ref  # the parent stays current: nothing was started
+            carrier = tracer.inject()
+        assert carrier["traceparent"].startswith(f"00-{root.ref.trace_id_hex}-{root.ref.span_id_hex}-")
+        assert not int(carrier["traceparent"][-2:], 16) & 1  # not sampled
+        assert exporter.get_finished_spans() == ()
+    finally:
+        client.stop()

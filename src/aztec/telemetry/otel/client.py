@@ -214,7 +214,8 @@ class OtelTelemetryClient:
         """A tracer over this client's provider; the no-op tracer when traces are off (spans cost nothing)."""
         if not self._traces_on:
             return NOOP_TRACER
-        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing)
+        parent_based = self.config.trace_sampler.name.startswith("parentbased")
+        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing, parent_based=parent_based)
 
     @property
     def meter_provider(self) -> MeterProvider:

@@ -73,10 +73,43 @@ class _OtelSpan:
         self._span.set_status(trace.Status(trace.StatusCode.ERROR, f"{type(error).__name__}: {error}"))
 
 
+class _UnsampledChild:
+    """The span of a child of an unsampled span under a parent-based sampler: it would not be sampled either,
+    so the SDK is not asked (about 0.3 us instead of 4 us); the parent stays current and is propagated."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, parent: SpanRef) -> None:
+        self.ref: SpanRef | None = parent
+
+    def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None:
+        pass
+
+    def set_attributes(self, attributes: Attributes) -> None:
+        pass
+
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
+        pass
+
+    def record_exception(self, error: BaseException) -> None:
+        pass
+
+
 class _OtelScope:
     """Starts the span on entry (making it current), ends it on exit, recording an escaping error."""
 
-    __slots__ = ("_attributes", "_kind", "_links", "_name", "_otel_token", "_parent", "_span", "_token", "_tracer")
+    __slots__ = (
+        "_attributes",
+        "_kind",
+        "_links",
+        "_name",
+        "_otel_token",
+        "_parent",
+        "_parent_based",
+        "_span",
+        "_token",
+        "_tracer",
+    )
 
     def __init__(
         self,
@@ -86,7 +119,9 @@ class _OtelScope:
         kind: SpanKind,
         links: Sequence[SpanRef | None],
         parent: Carrier | None,
+        parent_based: bool,
     ) -> None:
+        self._parent_based = parent_based
         self._tracer = tracer
         self._name = name
         self._attributes = attributes
@@ -102,6 +137,8 @@ class _OtelScope:
             context = PROPAGATOR.extract(self._parent, context=Context())
         else:
             active = ACTIVE_SPAN.get()
+            if active is not None and self._parent_based and not active.ref.sampled:
+                return _UnsampledChild(active.ref)
             context = Context() if active is None else trace.set_span_in_context(active.span, Context())
         span = self._tracer.start_span(
             self._name,
@@ -141,9 +178,13 @@ class _OtelScope:
 
 
 class OtelTracer:
-    def __init__(self, tracer: trace.Tracer, child_process: ChildProcessTracing | None = None) -> None:
+    def __init__(
+        self, tracer: trace.Tracer, child_process: ChildProcessTracing | None = None, *, parent_based: bool = True
+    ) -> None:
+        """``parent_based``: the sampler follows the parent's decision (children of unsampled spans are skipped)."""
         self._tracer = tracer
         self._child_process = child_process
+        self._parent_based = parent_based
 
     @property
     def enabled(self) -> bool:
@@ -158,10 +199,10 @@ class OtelTracer:
         links: Sequence[SpanRef | None] = (),
         parent: Carrier | None = None,
     ) -> SpanScope:
-        return _OtelScope(self._tracer, name, attributes, kind, links, parent)
+        return _OtelScope(self._tracer, name, attributes, kind, links, parent, self._parent_based)
 
     def start_span(self, name: str, attributes: Attributes | None = None) -> AbstractContextManager[Span]:
-        return _OtelScope(self._tracer, name, attributes, "internal", (), None)
+        return _OtelScope(self._tracer, name, attributes, "internal", (), None, self._parent_based)
 
     def inject(self) -> Carrier:
         return inject_current()

@@ -40,7 +40,8 @@ def init_worker_tracing(settings: ChildProcessTracing | None) -> None:
     provider = TracerProvider(resource=resource, sampler=build_sampler(settings.sampler), shutdown_on_exit=True)
     exporter = OTLPSpanExporter(endpoint=settings.endpoint, timeout=settings.export_timeout_ms / 1000)
     provider.add_span_processor(BatchSpanProcessor(exporter))
-    _state = (provider, OtelTracer(provider.get_tracer("NativeProverWorker")))
+    parent_based = settings.sampler.name.startswith("parentbased")
+    _state = (provider, OtelTracer(provider.get_tracer("NativeProverWorker"), parent_based=parent_based))
 
 
 @contextmanager
