@@ -46,3 +46,10 @@ async def test_an_unregistered_method_gets_a_bounded_span_name(
             await client.call("no_such_method_12345")
     (span,) = [s for s in telemetry.finished_spans() if s.kind is SpanKind.SERVER]
     assert span.name == "unknown"
+
+
+async def test_a_batch_is_one_server_span(server: JsonRpcServer, telemetry: InMemoryTelemetryClient) -> None:
+    async with JsonRpcClient(server.url) as client:
+        assert await client.batch([("add", [1, 2]), ("add", [3, 4])]) == [3, 7]
+    spans = [s for s in telemetry.finished_spans() if s.kind is SpanKind.SERVER]
+    assert [s.name for s in spans] == ["batch"]
