@@ -147,7 +147,7 @@ def test_a_proving_trace_has_a_span_exported_by_the_worker_process(
     worker_pid = worker.resource["process.pid"]
     assert worker_pid != sandbox.pid and worker.attributes["process.pid"] == worker_pid
     assert worker.service == root.service == "aztec-node"
-    assert parents[parent.parent_span_id].name == "ProvingQueue.attempt"
+    assert parents[parent.parent_span_id].name == "ProvingQueue.job"
 
 
 def test_log_records_carry_the_trace_of_their_span(sandbox: SandboxProcess, receiver: OtlpHttpReceiver) -> None:

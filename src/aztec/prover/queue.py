@@ -115,7 +115,9 @@ class ProvingQueue:
             attempts += 1
             span.set_attribute(a.PROVING_ATTEMPT, attempts)
             try:
-                async with self.tracer.span("ProvingQueue.attempt", {a.PROVING_ATTEMPT: attempts}):
+                if attempts == 1:  # the job's span covers the first attempt; each retry gets its own span
+                    return await self._attempt(job_type, run, limit_s)
+                async with self.tracer.span("ProvingQueue.retry", {a.PROVING_ATTEMPT: attempts}):
                     return await self._attempt(job_type, run, limit_s)
             except asyncio.CancelledError:
                 raise
