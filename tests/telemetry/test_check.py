@@ -77,3 +77,21 @@ def test_cli_exit_codes(monkeypatch: object) -> None:
     assert failed.exit_code == 1 and "FAIL" in failed.output and down in failed.output
     bad = runner.invoke(app, ["telemetry", "check"], env={"OTEL_COLLECT_INTERVAL_MS": "soon"})
     assert bad.exit_code == 2 and "OTEL_COLLECT_INTERVAL_MS='soon'" in bad.output
+
+
+def test_trace_and_log_endpoints_are_checked_too() -> None:
+    receiver, refusing = OtlpHttpReceiver(), OtlpHttpReceiver(status=503)
+    try:
+        results = check_exporters(
+            TelemetryConfig(otlp_traces_endpoint=receiver.traces_endpoint, otlp_logs_endpoint=refusing.logs_endpoint),
+            timeout_s=2,
+        )
+        assert [(r.exporter, r.target, r.ok) for r in results] == [
+            ("otlp_http_traces", receiver.traces_endpoint, True),
+            ("otlp_http_logs", refusing.logs_endpoint, False),
+        ]
+        assert "HTTP 503" in results[1].detail
+        assert receiver.trace_requests  # the probe was a real, decodable export request
+    finally:
+        receiver.close()
+        refusing.close()
