@@ -5,13 +5,16 @@ A process pool's initializer calls :func:`init_worker_tracing` with the parent's
 :func:`worker_span` under the carrier the parent injected, so the worker's span is a child of the
 parent's job span in one trace. The worker's resource is the parent's with its own ``process.pid``.
 A worker of a process pool ends without running ``atexit`` hooks, so the spans of a sampled job are
-exported when the job ends (one OTLP request per sampled job); an export failure is logged, never raised.
+exported when the job ends (one OTLP request per sampled job), waiting at most :data:`FLUSH_WAIT_MS`. Once a
+flush has not finished in that time (a collector down or black-holed), jobs stop waiting for their spans: the
+batch processor still sends them on its schedule, and a proof is never held up by its telemetry.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +32,9 @@ from aztec.telemetry.trace_settings import ChildProcessTracing
 
 _log = logging.getLogger("aztec.telemetry")
 _state: tuple[TracerProvider, Tracer] | None = None
+FLUSH_WAIT_MS = 200
+_flushing = True
+"""False once a flush did not finish in time: later jobs do not wait for their spans' export."""
 
 
 def init_worker_tracing(settings: ChildProcessTracing | None) -> None:
@@ -44,6 +50,13 @@ def init_worker_tracing(settings: ChildProcessTracing | None) -> None:
     _state = (provider, OtelTracer(provider.get_tracer("NativeProverWorker"), parent_based=parent_based))
 
 
+def _flush(provider: TracerProvider) -> None:
+    try:
+        provider.force_flush()
+    except Exception as error:  # a collector down must not fail the proof
+        _log.debug("telemetry: worker span flush failed: %s", error)
+
+
 @contextmanager
 def worker_span(name: str, attributes: Attributes, carrier: Carrier | None) -> Iterator[Span]:
     """A span of this worker, child of the parent's span in ``carrier``; exported when it ends if sampled."""
@@ -53,8 +66,18 @@ def worker_span(name: str, attributes: Attributes, carrier: Carrier | None) -> I
     provider, tracer = _state
     with tracer.span(name, attributes, parent=carrier) as span:
         yield span
-    if span.ref is not None and span.ref.sampled:
-        try:
-            provider.force_flush()
-        except Exception as error:  # a collector down must not fail the proof
-            _log.warning("telemetry: the prover worker (pid %d) could not export its spans: %s", os.getpid(), error)
+    global _flushing
+    if _flushing and span.ref is not None and span.ref.sampled:
+        # The SDK's force_flush exports in the calling thread and may take the whole export timeout: wait for it
+        # in a thread of its own, at most FLUSH_WAIT_MS.
+        flush = threading.Thread(target=_flush, args=(provider,), name="worker-span-flush", daemon=True)
+        flush.start()
+        flush.join(FLUSH_WAIT_MS / 1000)
+        _flushing = not flush.is_alive()
+        if not _flushing:
+            _log.warning(
+                "telemetry: the prover worker (pid %d) could not export its spans within %d ms; it sends them "
+                "in the background from now on",
+                os.getpid(),
+                FLUSH_WAIT_MS,
+            )
