@@ -21,7 +21,7 @@ from aztec.telemetry.metrics.telemetry import TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.telemetry.trace_settings import SamplerSettings
-from tests.support.otlp_receivers import OtlpHttpReceiver
+from tests.support.otlp_receivers import BlackHole, OtlpHttpReceiver
 
 
 @pytest.fixture
@@ -184,3 +184,27 @@ def test_a_refusing_log_collector_is_counted_and_reported(
         receiver.close()
     failing = [r.getMessage() for r in caplog.records if "otlp_http_logs export to" in r.getMessage()]
     assert failing and receiver.logs_endpoint in failing[0] and "Service Unavailable" in failing[0]
+
+
+def test_black_holed_trace_and_log_collectors_do_not_hold_up_flush_or_stop(restore_logging: None) -> None:
+    hole = BlackHole()
+    endpoint = hole.endpoint.replace("/v1/metrics", "")
+    client = OtelTelemetryClient(
+        TelemetryConfig(
+            otlp_traces_endpoint=f"{endpoint}/v1/traces",
+            otlp_logs_endpoint=f"{endpoint}/v1/logs",
+            trace_sampler=SamplerSettings("always_on", 1.0),
+            export_timeout_ms=1000,
+            host_metrics=False,
+        )
+    )
+    try:
+        with client.get_tracer("T").span("x"):
+            logging.getLogger("aztec.sequencer").warning("to a black hole")
+        started = time.monotonic()
+        assert not client.flush(0.5)  # not everything went out, and it says so
+        client.stop()
+        assert time.monotonic() - started < 3.0  # flush 0.5 s + stop within its 1 s timeout, with slack
+    finally:
+        client.stop()
+        hole.close()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
@@ -225,11 +226,34 @@ class OtelTelemetryClient:
         if self._stopped:
             return True
         timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
+        signals = self._in_background("flush", self._flush_signals, timeout_ms)
         flushed = bool(self._provider.force_flush(timeout_millis=timeout_ms))
-        flushed = bool(self._tracer_provider.force_flush(int(timeout_ms))) and flushed
+        signals.join(timeout_ms / 1000)
+        return flushed and not signals.is_alive()
+
+    def _flush_signals(self, timeout_ms: float) -> None:
+        self._tracer_provider.force_flush(int(timeout_ms))
         if self._logs is not None:
-            flushed = self._logs.flush(timeout_ms) and flushed
-        return flushed
+            self._logs.flush(timeout_ms)
+
+    def _shutdown_signals(self, timeout_ms: float) -> None:
+        self._tracer_provider.shutdown()
+        if self._logs is not None:
+            self._logs.shutdown()
+
+    def _in_background(self, what: str, work: Callable[[float], None], timeout_ms: float) -> threading.Thread:
+        """Span and log export in a thread of its own: the SDK's span and log processors export in the caller
+        and may take the exporter's whole timeout, so they run beside the metric readers' under one deadline."""
+
+        def run() -> None:
+            try:
+                work(timeout_ms)
+            except Exception as error:
+                _log.warning("telemetry (%s): span or log %s failed: %s", self.config.service_name, what, error)
+
+        thread = threading.Thread(target=run, name=f"telemetry-{what}", daemon=True)
+        thread.start()
+        return thread
 
     def stop(self) -> None:
         """Export what is pending, then shut down within the export timeout. Idempotent."""
@@ -238,6 +262,8 @@ class OtelTelemetryClient:
                 return
             self._stopped = True
         timeout_ms = self.config.export_timeout_ms
+        deadline = time.monotonic() + timeout_ms / 1000
+        signals = self._in_background("shutdown", self._shutdown_signals, timeout_ms)
         try:
             self._provider.shutdown(timeout_millis=timeout_ms)
         except Exception as error:
@@ -248,11 +274,12 @@ class OtelTelemetryClient:
                 timeout_ms / 1000,
                 error,
             )
-        try:
-            self._tracer_provider.shutdown()
-            if self._logs is not None:
-                self._logs.shutdown()
-        except Exception as error:
-            _log.warning("telemetry (%s): span or log export shutdown failed: %s", self.config.service_name, error)
+        signals.join(max(0.0, deadline - time.monotonic()))
+        if signals.is_alive():
+            _log.warning(
+                "telemetry (%s): span and log export did not finish within %g s; those not yet sent are dropped",
+                self.config.service_name,
+                timeout_ms / 1000,
+            )
         if self.prometheus is not None:
             self.prometheus.stop()
