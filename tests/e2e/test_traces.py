@@ -215,7 +215,7 @@ def test_prometheus_scrapes_block_build_exemplars_whose_traces_were_received(
         found = receiver.wait_for_signal(
             lambda: exemplar_trace_ids() & ({s.trace_id for s in receiver.spans()} | received),
             "Prometheus exemplars naming received traces",
-            timeout_s=15,
+            timeout_s=10,
         )
         assert found
     finally:
