@@ -7,7 +7,9 @@ process's CPU time per mined tx, and the bot's p50/p99 send-to-mined latency per
 cost of each telemetry mode at the highest rate (target: at most 3% of throughput). Node, prover and bot
 share one process, so at saturation throughput is the inverse of CPU per tx; the CPU column measures the
 same cost below saturation too, and with less noise. The ``-sdk`` modes record through the OpenTelemetry
-SDK instead of local aggregation (``AZTEC_TELEMETRY_LOCAL_AGGREGATION=false``), for comparison.
+SDK instead of local aggregation (``AZTEC_TELEMETRY_LOCAL_AGGREGATION=false``), for comparison. The
+``traces-*`` modes are ``prometheus`` plus spans exported over OTLP, at the default sampling
+(parentbased_traceidratio 0.1) and at 100% (always_on); their cost is also given against ``prometheus``.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ from aztec.node.service import AztecNodeService
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemetry_client
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
+from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.world_state.genesis import genesis_archive_root
 
-MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk")
+MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "traces-default", "traces-100")
 DEFAULT_MODES = "off,prometheus,otlp"
 WARM_UP_S = 3.0
 """Sending before the measured window starts (the pool and the block size settle)."""
@@ -103,7 +106,16 @@ def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClie
     if mode == "off":
         return NoopTelemetryClient(), NoopTelemetryClient()
     local = not mode.endswith("-sdk")
-    if mode.startswith("prometheus"):
+    if mode.startswith("traces"):
+        sampler = SamplerSettings() if mode == "traces-default" else SamplerSettings("always_on", 1.0)
+        node = TelemetryConfig(
+            service_name="aztec-node",
+            prometheus_port=0,
+            otlp_traces=OtlpExport(sink.endpoint.replace("/v1/metrics", "/v1/traces")),
+            trace_sampler=sampler,
+        )
+        bot = replace(node, service_name="aztec-bot")
+    elif mode.startswith("prometheus"):
         node = TelemetryConfig(service_name="aztec-node", prometheus_port=0, local_aggregation=local)
         bot = replace(node, service_name="aztec-bot")
     else:
@@ -220,7 +232,10 @@ def main(argv: list[str] | None = None) -> None:
     for rate in rates:
         cpu = {mode: statistics.median(r.cpu_ms_per_tx for r in runs[(rate, mode)]) for mode in modes}
         for mode in modes[1:]:
-            print(f"CPU cost per tx of {mode} at {rate:g} tx/s: {(cpu[mode] / cpu['off'] - 1) * 100:+.1f}%")
+            line = f"CPU cost per tx of {mode} at {rate:g} tx/s: {(cpu[mode] / cpu['off'] - 1) * 100:+.1f}%"
+            if mode.startswith("traces") and "prometheus" in cpu:
+                line += f" ({(cpu[mode] / cpu['prometheus'] - 1) * 100:+.1f}% against prometheus, traces off)"
+            print(line)
     top = max(rates)
     at_top = {r.mode: r.mined_per_s for r in results if r.rate == top}
     for mode in modes[1:]:

@@ -11,11 +11,13 @@ import random
 import statistics
 import time
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from prometheus_client import CollectorRegistry
 from prometheus_client import Histogram as PromHistogram
 
@@ -25,11 +27,17 @@ from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.node import JSON_RPC_REQUEST_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from aztec.telemetry.trace_settings import SamplerSettings
 
 NUMBER = 50_000
 REPEAT = 7
 ATTRS = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "native"}
 COUNTER_ATTRS = {a.RPC_METHOD: "node_getTxReceipt", a.RPC_STATUS: "ok"}
+
+
+class _DroppingSpanExporter(SpanExporter):
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
 
 
 class _Plain:
@@ -41,6 +49,17 @@ def ns_per_call(statement: str, namespace: dict[str, Any]) -> float:
     """Best of REPEAT runs of NUMBER calls, in ns per call (timeit's loop overhead included alike)."""
     runs = timeit.repeat(statement, globals=namespace, number=NUMBER, repeat=REPEAT)
     return min(runs) / NUMBER * 1e9
+
+
+def interleaved_ns(statements: list[str], namespace: dict[str, Any], rounds: int = 40) -> list[float]:
+    """The statements timed in alternation, best round of each: on a loaded machine a few percent between
+    two paths only shows when both are measured under the same load."""
+    best = [float("inf")] * len(statements)
+    number = NUMBER // 5
+    for _ in range(rounds):
+        for i, statement in enumerate(statements):
+            best[i] = min(best[i], timeit.timeit(statement, globals=namespace, number=number) / number * 1e9)
+    return best
 
 
 def _black_hole_endpoint() -> tuple[str, Callable[[], None]]:
@@ -69,6 +88,13 @@ def measure() -> list[tuple[str, float]]:
         probe_otlp=False,
     )
     holed = holed_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
+    # Traces on (spans dropped, not exported): histogram cells then keep exemplars.
+    traced_client = OtelTelemetryClient(
+        TelemetryConfig(host_metrics=False, trace_sampler=SamplerSettings("always_on", 1.0)),
+        extra_span_processors=[BatchSpanProcessor(_DroppingSpanExporter())],
+    )
+    traced = traced_client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION)
+    traced_tracer = traced_client.get_tracer("bench")
     # One reader, as our client has: with none the SDK skips aggregation and the comparison is unfair.
     sdk_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
     sdk = sdk_provider.get_meter("bench").create_histogram("sdk.histogram", unit="s")
@@ -86,6 +112,7 @@ def measure() -> list[tuple[str, float]]:
         "via_sdk": via_sdk,
         "via_sdk_bound": via_sdk.bind(ATTRS),
         "holed_bound": holed.bind(ATTRS),
+        "traced_bound": traced.bind(ATTRS),
         "sdk": sdk,
         "prom_child": prom_child,
         "attrs": ATTRS,
@@ -99,6 +126,7 @@ def measure() -> list[tuple[str, float]]:
         ("this client's histogram, 2 attributes", "ours.record(0.5, attrs)"),
         ("this client's bound histogram (2 attributes)", "ours_bound.record(0.5)"),
         ("this client's bound histogram, OTLP endpoint black-holed", "holed_bound.record(0.5)"),
+        ("this client's bound histogram, traces on, outside a span", "traced_bound.record(0.5)"),
         ("this client's counter, 2 attributes", "ours_counter.add(1, counter_attrs)"),
         ("this client through the SDK (local aggregation off), 2 attributes", "via_sdk.record(0.5, attrs)"),
         ("this client through the SDK (local aggregation off), bound", "via_sdk_bound.record(0.5)"),
@@ -106,11 +134,19 @@ def measure() -> list[tuple[str, float]]:
         ("prometheus_client bound histogram child .observe", "prom_child.observe(0.5)"),
     ]
     try:
-        return [(label, ns_per_call(stmt, ns)) for label, stmt in rows]
+        results = [(label, ns_per_call(stmt, ns)) for label, stmt in rows]
+        with traced_tracer.span("sampled"):  # timeit runs in this thread's context: inside the span
+            inside = ns_per_call("traced_bound.record(0.5)", ns)
+        results.insert(8, ("this client's bound histogram, traces on, in a sampled span (keeps an exemplar)", inside))
+        off, on = interleaved_ns(["ours_bound.record(0.5)", "traced_bound.record(0.5)"], ns)
+        results.append(("interleaved: bound histogram, traces off", off))
+        results.append(("interleaved: bound histogram, traces on, outside a span", on))
+        return results
     finally:
         ours_client.stop()
         via_sdk_client.stop()
         holed_client.stop()
+        traced_client.stop()
         sdk_provider.shutdown()
         close_hole()
 
@@ -156,6 +192,13 @@ def main() -> None:
     print(f"Target: local aggregation at least 5x cheaper than the SDK: {through_sdk / local:.1f}x, {verdict}.")
     bound, holed = results[5][1], results[6][1]
     print(f"Black-holed OTLP endpoint vs none (bound): {holed / bound:.2f}x (recording does not wait on export).")
+    off = by_label["interleaved: bound histogram, traces off"]
+    outside = by_label["interleaved: bound histogram, traces on, outside a span"]
+    verdict = "met" if outside <= 1.10 * off else "NOT met"
+    print(
+        f"Target: traces on, a record outside a sampled span at most 10% dearer than traces off: "
+        f"{outside / off - 1:+.1%} (interleaved rounds), {verdict}."
+    )
     print(f"Median of all paths: {statistics.median(v for _, v in results):,.0f} ns")
     client = OtelTelemetryClient(TelemetryConfig(host_metrics=False))
     cold_bound = client.get_meter("bench").create_histogram(CIRCUIT_SIMULATION_DURATION).bind(ATTRS)

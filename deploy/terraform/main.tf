@@ -1,6 +1,7 @@
 # The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector, Prometheus (with
-# its Alertmanager) and Grafana from their Helm charts, with the repository's collector config, alert rules,
-# Alertmanager config and generated dashboards (the rules and dashboards as ConfigMaps). tests/deploy/test_terraform.py parses this module,
+# its Alertmanager), Grafana and Jaeger (all-in-one, in-memory traces) from their Helm charts, with the repository's
+# collector config, alert rules, Alertmanager config and generated dashboards (the rules and dashboards as
+# ConfigMaps). tests/deploy/test_terraform.py parses this module,
 # checks the files it reads exist, and runs checkov.
 
 locals {
@@ -16,7 +17,20 @@ locals {
 
   collector_release = "otel-collector"
   collector_host    = "${local.collector_release}-opentelemetry-collector.${local.namespace}.svc.cluster.local"
-  collector_config  = yamldecode(file("${local.deploy_dir}/otel-collector/config.yaml"))
+  compose_collector = yamldecode(file("${local.deploy_dir}/otel-collector/config.yaml"))
+
+  # Jaeger's chart in all-in-one mode serves OTLP on <release>-collector and its UI/API on <release>-query;
+  # the compose config's traces exporter (jaeger:4317) is pointed there, the rest is used as is.
+  jaeger_release        = "jaeger"
+  jaeger_collector_host = "${local.jaeger_release}-collector.${local.namespace}.svc.cluster.local"
+  jaeger_query_url      = "http://${local.jaeger_release}-query.${local.namespace}.svc.cluster.local:16686"
+  collector_config = merge(local.compose_collector, {
+    exporters = merge(local.compose_collector.exporters, {
+      "otlp/jaeger" = merge(local.compose_collector.exporters["otlp/jaeger"], {
+        endpoint = "${local.jaeger_collector_host}:4317"
+      })
+    })
+  })
 
   # The compose Alertmanager's config (routing, grouping, inhibition, receivers), for the chart's Alertmanager.
   alertmanager_config = yamldecode(file("${local.deploy_dir}/alertmanager/alertmanager.yml"))
@@ -114,8 +128,10 @@ resource "helm_release" "prometheus" {
     "prometheus-node-exporter" = { enabled = false }
     "prometheus-pushgateway"   = { enabled = false }
     server = {
-      image     = { tag = var.image_tags.prometheus }
-      retention = var.prometheus_retention
+      image = { tag = var.image_tags.prometheus }
+      # Keeps the exemplars of the collector's OpenMetrics endpoint (links from latency panels to traces).
+      extraFlags = ["web.enable-lifecycle", "enable-feature=exemplar-storage"]
+      retention  = var.prometheus_retention
       persistentVolume = {
         enabled      = true
         size         = var.prometheus_storage_size
@@ -166,7 +182,16 @@ resource "helm_release" "grafana" {
             access    = "proxy"
             url       = local.prometheus_url
             isDefault = true
-            jsonData  = { timeInterval = "15s" }
+            jsonData = {
+              timeInterval                = "15s"
+              exemplarTraceIdDestinations = [{ name = "trace_id", datasourceUid = "jaeger" }]
+            }
+            }, {
+            name   = "Jaeger"
+            uid    = "jaeger"
+            type   = "jaeger"
+            access = "proxy"
+            url    = local.jaeger_query_url
           }]
         }
       }
@@ -184,4 +209,27 @@ resource "helm_release" "grafana" {
   ))]
 
   depends_on = [kubernetes_config_map.dashboards]
+}
+
+resource "helm_release" "jaeger" {
+  name       = local.jaeger_release
+  namespace  = local.namespace
+  repository = "https://jaegertracing.github.io/helm-charts"
+  chart      = "jaeger"
+  version    = var.chart_versions.jaeger
+
+  values = [yamlencode({
+    # One pod keeping traces in memory, as in compose; for production, the chart's collector/query with a
+    # storage back end.
+    allInOne = {
+      enabled  = true
+      image    = { repository = "jaegertracing/all-in-one", tag = var.image_tags.jaeger }
+      extraEnv = [{ name = "COLLECTOR_OTLP_ENABLED", value = "true" }]
+    }
+    storage            = { type = "memory" }
+    provisionDataStore = { cassandra = false, elasticsearch = false, kafka = false }
+    agent              = { enabled = false }
+    collector          = { enabled = false }
+    query              = { enabled = false }
+  })]
 }

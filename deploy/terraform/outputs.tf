@@ -17,3 +17,18 @@ output "grafana_service" {
   description = "Grafana's service (kubectl port-forward svc/grafana 3000:80 -n <namespace>)."
   value       = "grafana.${local.namespace}.svc.cluster.local"
 }
+
+output "collector_otlp_traces_endpoint" {
+  description = "Set the nodes' OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to this (spans go on to Jaeger)."
+  value       = "http://${local.collector_host}:4318/v1/traces"
+}
+
+output "collector_otlp_logs_endpoint" {
+  description = "Set the nodes' OTEL_EXPORTER_OTLP_LOGS_ENDPOINT to this."
+  value       = "http://${local.collector_host}:4318/v1/logs"
+}
+
+output "jaeger_query_url" {
+  description = "In-cluster URL of Jaeger's UI and API (Grafana's Jaeger data source)."
+  value       = local.jaeger_query_url
+}

@@ -64,11 +64,13 @@ variable "chart_versions" {
     opentelemetry_collector = string
     prometheus              = string
     grafana                 = string
+    jaeger                  = string
   })
   default = {
     opentelemetry_collector = "0.122.5"
     prometheus              = "27.11.0"
     grafana                 = "8.11.4"
+    jaeger                  = "3.4.1"
   }
 }
 
@@ -79,11 +81,13 @@ variable "image_tags" {
     prometheus   = string
     alertmanager = string
     grafana      = string
+    jaeger       = string
   })
   default = {
     collector    = "0.123.0"
     prometheus   = "v2.53.4"
     alertmanager = "v0.27.0"
     grafana      = "11.6.0"
+    jaeger       = "1.62.0"
   }
 }

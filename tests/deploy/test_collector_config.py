@@ -30,6 +30,17 @@ def test_ports(config: dict[str, Any]) -> None:
     }
 
 
+def test_traces_go_to_jaeger_and_logs_to_the_debug_exporter(config: dict[str, Any]) -> None:
+    pipelines = config["service"]["pipelines"]
+    assert pipelines["traces"] == {
+        "receivers": ["otlp"],
+        "processors": ["memory_limiter", "batch"],
+        "exporters": ["otlp/jaeger"],
+    }
+    assert config["exporters"]["otlp/jaeger"] == {"endpoint": "jaeger:4317", "tls": {"insecure": True}}
+    assert pipelines["logs"]["exporters"] == ["debug/logs"]
+
+
 def test_pipeline_order_and_exporter_settings(config: dict[str, Any]) -> None:
     metrics = config["service"]["pipelines"]["metrics"]
     assert metrics["processors"][0] == "memory_limiter" and metrics["processors"][-1] == "batch"
@@ -73,6 +84,10 @@ def _broken(config: dict[str, Any], path: list[Any], value: Any) -> dict[str, An
         (["processors", "transform/service_labels", "metric_statements"], [], "does not copy service.name"),
         (["receivers", "otlp", "protocols", "grpc"], None, "no grpc protocol"),
         (["processors", "batchh"], {}, "unknown component type 'batchh'"),
+        (["service", "pipelines", "traces"], None, "no traces pipeline"),
+        (["service", "pipelines", "logs"], None, "no logs pipeline"),
+        (["service", "pipelines", "traces", "exporters"], ["debug/logs"], "needs an otlp exporter"),
+        (["exporters", "prometheus", "enable_open_metrics"], None, "enable_open_metrics must be true"),
     ],
 )
 def test_a_broken_config_is_reported(config: dict[str, Any], path: list[Any], value: Any, problem: str) -> None:

@@ -173,6 +173,48 @@ def _set(path: list[str | int], value: Any) -> Callable[[Any], None]:
             "grafana: no provisioned Prometheus data source at http://prometheus:9090",
         ),
         (
+            "docker-compose.yml",
+            _set(
+                ["services", "node", "environment", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"], "http://otel-collector:4318"
+            ),
+            "its OTLP traces endpoint 'http://otel-collector:4318' is not the collector's",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "node", "environment", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"], "http://jaeger:4318/v1/logs"),
+            "its OTLP logs endpoint 'http://jaeger:4318/v1/logs' is not the collector's",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "jaeger", "image"], "jaegertracing/all-in-one:latest"),
+            "jaeger: image 'jaegertracing/all-in-one:latest' is not pinned",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "jaeger", "profiles"], ["traces"]),
+            "jaeger: profiles must be [metrics]",
+        ),
+        (
+            "docker-compose.yml",
+            _set(["services", "prometheus", "command", 4], "--storage.tsdb.retention.size=1GB"),
+            "--enable-feature=exemplar-storage is missing",
+        ),
+        (
+            "otel-collector/config.yaml",
+            _set(["exporters", "otlp/jaeger", "endpoint"], "tempo:4317"),
+            "the traces pipeline exports to 'tempo:4317', not to Jaeger's OTLP receiver",
+        ),
+        (
+            "grafana/provisioning/datasources/prometheus.yml",
+            _set(["datasources", 1, "url"], "http://jaeger:16687"),
+            "no provisioned Jaeger data source at http://jaeger:16686",
+        ),
+        (
+            "grafana/provisioning/datasources/prometheus.yml",
+            _set(["datasources", 0, "jsonData", "exemplarTraceIdDestinations"], []),
+            "exemplars (trace_id) do not link to the Jaeger data source 'jaeger'",
+        ),
+        (
             "grafana/provisioning/dashboards/aztec.yml",
             _set(["providers", 0, "options", "path"], "/var/lib/grafana/dashboards"),
             "grafana: provider aztec reads /var/lib/grafana/dashboards",

@@ -206,3 +206,17 @@ def test_the_node_variable_filters(prometheus_with_every_metric: PrometheusServe
 
 def test_no_committed_dashboard_file_is_hand_made() -> None:
     assert {p.name for p in DASHBOARDS_DIR.glob("*.json")} == {d.file_name for d in DASHBOARDS}
+
+
+def test_latency_panels_show_exemplars_of_their_p95() -> None:
+    overview = json.loads((DASHBOARDS_DIR / "node-overview.json").read_text())
+    panels = [p for p in overview["panels"] if p.get("type") == "timeseries"]
+    with_exemplars = [p for p in panels if any(t.get("exemplar") for t in p.get("targets", []))]
+    titles = {p["title"] for p in with_exemplars}
+    assert len(with_exemplars) >= 8, titles
+    for panel in with_exemplars:
+        assert panel["fieldConfig"]["defaults"]["unit"] == "s", panel["title"]
+        exemplar_targets = [t for t in panel["targets"] if t.get("exemplar")]
+        assert all("histogram_quantile(0.95" in t["expr"] for t in exemplar_targets), panel["title"]
+    build = SEQUENCER_BLOCK_BUILD_DURATION.name.replace(".", "_")
+    assert any(build in t["expr"] for p in with_exemplars for t in p["targets"] if t.get("exemplar"))

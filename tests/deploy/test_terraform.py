@@ -39,10 +39,15 @@ def test_the_module_parses_and_has_the_documented_interface() -> None:
     assert variables["prometheus_retention"]["default"] == ["15d"]
     assert "collector_otlp_http_endpoint" in _blocks("output")
     resources = _blocks("resource")
-    assert set(resources["helm_release"]) == {"otel_collector", "prometheus", "grafana"}
+    assert set(resources["helm_release"]) == {"otel_collector", "prometheus", "grafana", "jaeger"}
     assert set(resources["kubernetes_config_map"]) == {"alert_rules", "dashboards"}
     charts = {name: r["chart"][0] for name, r in resources["helm_release"].items()}
-    assert charts == {"otel_collector": "opentelemetry-collector", "prometheus": "prometheus", "grafana": "grafana"}
+    assert charts == {
+        "otel_collector": "opentelemetry-collector",
+        "prometheus": "prometheus",
+        "grafana": "grafana",
+        "jaeger": "jaeger",
+    }
 
 
 def test_every_file_the_module_reads_exists() -> None:
@@ -72,6 +77,7 @@ def test_images_and_versions_are_pinned_and_match_compose() -> None:
     assert images["prometheus"].endswith(f":{tags['prometheus']}")
     assert images["grafana"].endswith(f":{tags['grafana']}")
     assert images["alertmanager"].endswith(f":{tags['alertmanager']}")
+    assert images["jaeger"] == f"jaegertracing/all-in-one:{tags['jaeger']}"
 
 
 def test_alertmanager_is_enabled_with_the_compose_config() -> None:
@@ -86,6 +92,17 @@ def test_alertmanager_is_enabled_with_the_compose_config() -> None:
     assert "alertmanager/alertmanager.yml" in str(local_exprs["alertmanager_config"])
     compose = load_yaml(COMPOSE_FILE)["services"]["alertmanager"]
     assert "./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro" in compose["volumes"]
+
+
+def test_traces_go_to_the_in_cluster_jaeger_and_grafana_links_exemplars_to_it() -> None:
+    text = (TERRAFORM_DIR / "main.tf").read_text()
+    releases = _blocks("resource")["helm_release"]
+    assert "jaeger" in releases
+    # The compose collector config is reused with only its Jaeger exporter endpoint changed.
+    assert '"otlp/jaeger" = merge(local.compose_collector.exporters["otlp/jaeger"]' in text
+    assert 'endpoint = "${local.jaeger_collector_host}:4317"' in text
+    assert 'exemplarTraceIdDestinations = [{ name = "trace_id", datasourceUid = "jaeger" }]' in text
+    assert '"enable-feature=exemplar-storage"' in text
 
 
 def test_dashboards_and_rules_come_from_the_repository() -> None:

@@ -63,6 +63,12 @@ async def test_failed_attempts_are_retried_until_one_succeeds(telemetry: InMemor
     assert telemetry.counter_value(m.PROVING_QUEUE_RETRIED_JOBS, JOB) == 2
     assert telemetry.counter_value(m.PROVING_QUEUE_REJECTED_JOBS, JOB) == 0
     assert telemetry.histogram(m.PROVING_QUEUE_JOB_DURATION, JOB).count == 3
+    (span,) = telemetry.finished_spans("ProvingQueue.job")
+    retries = telemetry.finished_spans("ProvingQueue.retry")
+    assert span.attributes is not None and span.attributes["aztec.proving.attempt"] == 3
+    assert [r.attributes["aztec.proving.attempt"] for r in retries if r.attributes] == [2, 3]
+    assert all(r.parent is not None and r.parent.span_id == span.context.span_id for r in retries)
+    assert retries[0].status.status_code.name == "ERROR"  # the second attempt failed too
 
 
 async def test_a_job_failing_every_attempt_is_rejected_after_the_retries(telemetry: InMemoryTelemetryClient) -> None:

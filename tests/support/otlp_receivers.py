@@ -1,4 +1,7 @@
-"""OTLP metric receivers for tests: real HTTP and gRPC servers on 127.0.0.1 decoding with opentelemetry-proto."""
+"""OTLP receivers for tests: real HTTP and gRPC servers on 127.0.0.1 decoding with opentelemetry-proto.
+
+The HTTP receiver takes metrics (``/v1/metrics``), spans (``/v1/traces``) and logs (``/v1/logs``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import grpc
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
@@ -39,6 +44,115 @@ def _value(value: AnyValue) -> Any:
 
 def attributes_of(key_values: Any) -> dict[str, Any]:
     return {kv.key: _value(kv.value) for kv in key_values if isinstance(kv, KeyValue)}
+
+
+@dataclass(frozen=True)
+class ReceivedSpan:
+    service: str
+    resource: dict[str, Any]
+    name: str
+    trace_id: str
+    span_id: str
+    parent_span_id: str
+    kind: int
+    attributes: dict[str, Any]
+    links: list[tuple[str, str]]
+    """(trace id, span id) of each link, hex."""
+    status_code: int
+    start_time_unix_nano: int = 0
+
+
+@dataclass(frozen=True)
+class ReceivedLog:
+    service: str
+    resource: dict[str, Any]
+    severity: str
+    body: str
+    trace_id: str
+    span_id: str
+    attributes: dict[str, Any]
+
+
+class _SignalStore:
+    """Decoded trace and log export requests, with polling waits."""
+
+    def __init__(self) -> None:
+        self.trace_requests: list[Any] = []
+        self.log_requests: list[Any] = []
+        self._signal_condition = threading.Condition()
+
+    def add_signal(self, path: str, body: bytes) -> None:
+        if path.endswith("/v1/traces"):
+            request: Any = trace_service_pb2.ExportTraceServiceRequest()
+            target = self.trace_requests
+        else:
+            request = logs_service_pb2.ExportLogsServiceRequest()
+            target = self.log_requests
+        request.ParseFromString(body)
+        with self._signal_condition:
+            target.append(request)
+            self._signal_condition.notify_all()
+
+    def spans(self) -> list[ReceivedSpan]:
+        with self._signal_condition:
+            requests = list(self.trace_requests)
+        found = []
+        for request in requests:
+            for rs in request.resource_spans:
+                resource = attributes_of(rs.resource.attributes)
+                for ss in rs.scope_spans:
+                    for span in ss.spans:
+                        found.append(
+                            ReceivedSpan(
+                                str(resource.get("service.name", "")),
+                                resource,
+                                span.name,
+                                span.trace_id.hex(),
+                                span.span_id.hex(),
+                                span.parent_span_id.hex(),
+                                span.kind,
+                                attributes_of(span.attributes),
+                                [(link.trace_id.hex(), link.span_id.hex()) for link in span.links],
+                                span.status.code,
+                                span.start_time_unix_nano,
+                            )
+                        )
+        return found
+
+    def logs(self) -> list[ReceivedLog]:
+        with self._signal_condition:
+            requests = list(self.log_requests)
+        found = []
+        for request in requests:
+            for rl in request.resource_logs:
+                resource = attributes_of(rl.resource.attributes)
+                for sl in rl.scope_logs:
+                    for record in sl.log_records:
+                        found.append(
+                            ReceivedLog(
+                                str(resource.get("service.name", "")),
+                                resource,
+                                record.severity_text,
+                                str(_value(record.body)),
+                                record.trace_id.hex(),
+                                record.span_id.hex(),
+                                attributes_of(record.attributes),
+                            )
+                        )
+        return found
+
+    def wait_for_signal(self, check: Callable[[], Any], what: str, timeout_s: float = 30.0) -> Any:
+        """Poll ``check`` (on every new request, at least every 0.2 s) until it returns something truthy."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            result = check()
+            if result:
+                return result
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{what} did not arrive within {timeout_s} s")
+            with self._signal_condition:
+                self._signal_condition.wait(timeout=min(remaining, 0.2))
 
 
 class _Store:
@@ -92,12 +206,14 @@ class _Store:
                 self._condition.wait(timeout=min(remaining, 0.2))
 
 
-class OtlpHttpReceiver(_Store):
-    """POST /v1/metrics with a protobuf body; answers with ``status`` (200 unless told otherwise)."""
+class OtlpHttpReceiver(_Store, _SignalStore):
+    """POST /v1/metrics, /v1/traces or /v1/logs with a protobuf body; answers with ``status`` (200 unless
+    told otherwise)."""
 
     def __init__(self, status: int = 200, delay_s: float = 0.0) -> None:
         """``delay_s``: wait that long before answering (a slow collector)."""
-        super().__init__()
+        _Store.__init__(self)
+        _SignalStore.__init__(self)
         self.status = status
         self.delay_s = delay_s
         self.attempts = 0
@@ -111,11 +227,14 @@ class OtlpHttpReceiver(_Store):
                 receiver.headers.append(dict(self.headers.items()))
                 if receiver.delay_s:
                     time.sleep(receiver.delay_s)
-                if receiver.status == 200:
+                signal = self.path.endswith(("/v1/traces", "/v1/logs"))
+                if receiver.status == 200 and signal:
+                    receiver.add_signal(self.path, body)
+                elif receiver.status == 200:
                     request = ExportRequest()
                     request.ParseFromString(body)
                     receiver.add(request)
-                reply = metrics_service_pb2.ExportMetricsServiceResponse().SerializeToString()
+                reply = b""  # an empty Export*ServiceResponse
                 self.send_response(receiver.status)
                 self.send_header("Content-Type", "application/x-protobuf")
                 self.send_header("Content-Length", str(len(reply)))
@@ -132,6 +251,18 @@ class OtlpHttpReceiver(_Store):
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    @property
+    def traces_endpoint(self) -> str:
+        return f"{self.base_url}/v1/traces"
+
+    @property
+    def logs_endpoint(self) -> str:
+        return f"{self.base_url}/v1/logs"
 
     def close(self) -> None:
         self._server.shutdown()

@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ class PrometheusServer:
         config_text: str,
         workdir: Path,
         extra_files: dict[str, str] | None = None,
-        extra_args: tuple[str, ...] = (),
+        extra_args: Sequence[str] = (),
     ) -> None:
         binary = require_binary("prometheus")
         self.workdir = workdir

@@ -103,3 +103,23 @@ def test_check_names_what_it_checks_and_checks_a_running_node_s_scrape_endpoint(
     )
     quiet = check_scrape(down, 1.0, required=False)
     assert quiet.ok and quiet.informational and quiet.detail.startswith("no node serving here")
+
+
+def test_trace_and_log_endpoints_are_checked_too() -> None:
+    receiver, refusing = OtlpHttpReceiver(), OtlpHttpReceiver(status=503)
+    try:
+        results = check_exporters(
+            TelemetryConfig(
+                otlp_traces=OtlpExport(receiver.traces_endpoint), otlp_logs=OtlpExport(refusing.logs_endpoint)
+            ),
+            timeout_s=2,
+        )
+        assert [(r.exporter, r.target, r.ok) for r in results] == [
+            ("otlp_http_traces", receiver.traces_endpoint, True),
+            ("otlp_http_logs", refusing.logs_endpoint, False),
+        ]
+        assert "HTTP 503" in results[1].detail
+        assert receiver.trace_requests  # the probe was a real, decodable export request
+    finally:
+        receiver.close()
+        refusing.close()

@@ -18,7 +18,9 @@ from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.rollup import decode_propose
+from aztec.l1.types import L2BlockProposed
 from aztec.telemetry import TelemetryClient
+from aztec.telemetry import attributes as a
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Archiver:
         self._listeners: list[BlockListener] = []
         self._loop = BackgroundTask("archiver", self._run)
         self._changed = asyncio.Condition()
+        self.tracer = telemetry.get_tracer("Archiver")
         self._instrumentation = ArchiverInstrumentation(telemetry, self._heights, store.stats)
 
     def _heights(self) -> tuple[int, int, int]:
@@ -62,17 +65,11 @@ class Archiver:
         stored = 0
         if start <= latest_l1:
             events = await self._l1.get_proposed_blocks(start, latest_l1)
-            for event in events:
-                if event.l2_block_number <= self.store.latest_block_number():
-                    continue
-                timer = Timer()
-                block = await self._fetch(event.l1_tx_hash, event.l2_block_number, event.archive_root)
-                # Later proposals may share this L1 block: only the blocks before it are fully read.
-                self.store.add_block(block, event.l1_block_number - 1)
-                self._instrumentation.record_block(timer.s(), len(block.body))
-                stored += 1
-                for listener in self._listeners:
-                    await listener(block)
+            new = [event for event in events if event.l2_block_number > self.store.latest_block_number()]
+            if new:  # a span only for a sync that found blocks: polls that find nothing are not traced
+                async with self.tracer.span("Archiver.sync", {a.L1_BLOCK_NUMBER: latest_l1}) as span:
+                    stored = await self._store_blocks(new)
+                    span.set_attribute(a.BLOCK_NUMBER, self.store.latest_block_number())
             self.store.set_l1_synced(latest_l1)
         proven = await self._l1.get_proven_block_number()
         if proven != self.store.proven_block_number():
@@ -80,6 +77,22 @@ class Archiver:
         if stored or proven:
             async with self._changed:
                 self._changed.notify_all()
+        return stored
+
+    async def _store_blocks(self, events: list[L2BlockProposed]) -> int:
+        stored = 0
+        for event in events:
+            if event.l2_block_number <= self.store.latest_block_number():
+                continue
+            timer = Timer()
+            async with self.tracer.span("Archiver.store_block", {a.BLOCK_NUMBER: event.l2_block_number}):
+                block = await self._fetch(event.l1_tx_hash, event.l2_block_number, event.archive_root)
+                # Later proposals may share this L1 block: only the blocks before it are fully read.
+                self.store.add_block(block, event.l1_block_number - 1)
+            self._instrumentation.record_block(timer.s(), len(block.body))
+            stored += 1
+            for listener in self._listeners:
+                await listener(block)
         return stored
 
     async def _fetch(self, l1_tx_hash: str, number: int, archive_root: Fr) -> L2Block:

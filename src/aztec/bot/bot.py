@@ -29,6 +29,7 @@ from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
 from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
 from aztec.node.json_rpc_api import NodeRpcClient
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ class Bot:
 
     def __init__(self, rpc_url: str, telemetry: TelemetryClient, config: BotConfig | None = None) -> None:
         self.config = config or BotConfig()
-        self._client = NodeRpcClient(rpc_url)
+        self.tracer = telemetry.get_tracer("Bot")
+        self._client = NodeRpcClient(rpc_url, tracer=self.tracer)
         self._instrumentation = BotInstrumentation(telemetry)
         self._records = BotRecords()
         self._accounts = [BotAccount() for _ in range(self.config.accounts)]
@@ -186,7 +188,8 @@ class Bot:
         entry = _OpenTx(tx.tx_hash, time.monotonic())
         self._open[tx.tx_hash] = entry
         try:
-            await self._client.send_tx(tx)
+            async with self.tracer.span("Bot.send_transfer", {a.TX_HASH: f"{tx.tx_hash:#x}"}):
+                await self._client.send_tx(tx)
         except TxRejectedError as error:
             if error.reason not in NONCE_USED_REASONS:
                 sender.nonces.release(nonce)

@@ -97,6 +97,10 @@ def start(
         help="Node the bot sends to (default: this process's sequencer, else http://RPC-HOST:RPC-PORT/).",
     ),
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
+    log_level: str = typer.Option(
+        "", "--log-level", envvar="AZTEC_LOG_LEVEL", help="Level and per-module overrides: 'info; debug:sequencer'."
+    ),
+    log_format: str = typer.Option("text", "--log-format", envvar="AZTEC_LOG_FORMAT", help="text or json."),
 ) -> None:
     """Start the sandbox (--sandbox) or the roles named by flags, until Ctrl-C."""
     # Imported here, not at the top: `aztec start --help` must not load the node (tests/cli/test_startup.py).
@@ -104,7 +108,6 @@ def start(
     from rich.markup import escape
 
     from aztec.foundation.config import ConfigError
-    from aztec.foundation.logs import configure_logging
     from aztec.sandbox.roles import Roles
     from aztec.sandbox.validation import StartArgs, validate_start
 
@@ -151,7 +154,11 @@ def start(
         console.print(f"[red]cannot start:[/red] {escape(str(error))}")
         raise typer.Exit(2) from None
     live = status and sys.stdout.isatty()
-    configure_logging(logging.WARNING if live else logging.INFO)
+    try:
+        _configure_logging(log_level, log_format, logging.WARNING if live else logging.INFO)
+    except ConfigError as error:
+        console.print(f"[red]cannot start:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from None
     from aztec.sandbox.runner import StartFailedError  # the node's modules, once the settings are known good
 
     try:
@@ -161,6 +168,25 @@ def start(
     except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed: no traceback either
         console.print("interrupted")
         raise typer.Exit(130) from None
+
+
+def _configure_logging(level_spec: str, log_format: str, default_level: int) -> None:
+    """Log lines as ``--log-level`` / ``--log-format`` say, stamped with the node's identity and trace ids,
+    repeats rate-limited and no traceback below ERROR (:mod:`aztec.foundation.logs`)."""
+    from aztec.foundation.logs import add_filters
+    from aztec.telemetry.config import TelemetryConfig
+    from aztec.telemetry.log_settings import LogSettings, parse_log_format, parse_log_level
+    from aztec.telemetry.log_setup import configure_logging
+
+    level, overrides = (
+        (default_level, {}) if not level_spec.strip() else parse_log_level(level_spec, "AZTEC_LOG_LEVEL / --log-level")
+    )
+    settings = LogSettings(level, overrides, parse_log_format(log_format, "AZTEC_LOG_FORMAT / --log-format"))
+    telemetry = TelemetryConfig.from_env()
+    handler = configure_logging(
+        settings, service_name=telemetry.service_name, service_instance_id=telemetry.service_instance_id
+    )
+    add_filters(handler)
 
 
 async def _main(config: StartConfig, console: Console, live: bool) -> None:

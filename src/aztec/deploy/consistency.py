@@ -22,8 +22,10 @@ from aztec.telemetry.config import TelemetryConfig
 DEFAULT_SERVICES: Final = frozenset({"node"})
 METRICS_PROFILE: Final = "metrics"
 METRICS_SERVICES: Final = frozenset(
-    {"otel-collector", "otel-collector-health", "prometheus", "alertmanager", "grafana"}
+    {"otel-collector", "otel-collector-health", "prometheus", "alertmanager", "grafana", "jaeger"}
 )
+JAEGER_OTLP_GRPC_PORT: Final = 4317
+JAEGER_QUERY_PORT: Final = 16686
 NODE_JOB: Final = "aztec-node"
 BOT_JOB: Final = "aztec-bot"
 SANDBOX_METRICS_PORTS: Final = {NODE_JOB: (0, 2), BOT_JOB: (1,)}
@@ -87,8 +89,14 @@ def collector_problems(config: Yaml) -> list[str]:
                 problems.append(f"{kind}: unknown component type {name.split('/')[0]!r} in {name!r}")
             if name not in used[kind]:
                 problems.append(f"{kind}: {name} is defined but no pipeline uses it")
-    if "metrics" not in (service.get("pipelines") or {}):
-        problems.append("service: no metrics pipeline")
+    pipelines = service.get("pipelines") or {}
+    problems += [
+        f"service: no {signal} pipeline" for signal in ("metrics", "traces", "logs") if signal not in pipelines
+    ]
+    if "traces" in pipelines and not any(
+        e.split("/")[0] in ("otlp", "otlphttp") for e in pipelines["traces"].get("exporters") or []
+    ):
+        problems.append("pipeline traces: needs an otlp exporter to the trace back end")
     protocols = ((config.get("receivers") or {}).get("otlp") or {}).get("protocols") or {}
     problems += [f"receivers.otlp: no {p} protocol" for p in ("grpc", "http") if p not in protocols]
     exporter = (config.get("exporters") or {}).get("prometheus") or {}
@@ -102,9 +110,21 @@ def collector_problems(config: Yaml) -> list[str]:
     for attribute in ("service.name", "service.instance.id"):
         if f'datapoint.attributes["{attribute}"]' not in statements:
             problems.append(f"processors.transform/service_labels: does not copy {attribute} onto every point")
+    if not exporter.get("enable_open_metrics"):
+        problems.append("exporters.prometheus: enable_open_metrics must be true (exemplars reach Prometheus only so)")
     if "health_check" not in used["extensions"]:
         problems.append("service.extensions: health_check is not enabled")
     return problems
+
+
+def trace_exporter_endpoint(config: Yaml) -> str | None:
+    """The endpoint of the traces pipeline's OTLP exporter (``host:port`` or a URL)."""
+    pipeline = ((config.get("service") or {}).get("pipelines") or {}).get("traces") or {}
+    for name in pipeline.get("exporters") or []:
+        if name.split("/")[0] in ("otlp", "otlphttp"):
+            endpoint = ((config.get("exporters") or {}).get(name) or {}).get("endpoint")
+            return None if endpoint is None else str(endpoint)
+    return None
 
 
 def collector_ports(config: Yaml) -> dict[str, int]:
@@ -323,6 +343,19 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
             f"receiver http://{collector.name}:{expected_port}{expected_path}"
         )
     problems += _collector_health_problems(services, ports["health_check"])
+    resolved = TelemetryConfig.from_env(env)
+    for signal, signal_export in (("traces", resolved.otlp_traces), ("logs", resolved.otlp_logs)):
+        expected = f"http://{collector.name}:{ports['otlp_http']}/v1/{signal}"
+        got = signal_export.endpoint if signal_export is not None else None
+        if got != expected:
+            problems.append(f"node: its OTLP {signal} endpoint {got!r} is not the collector's {expected}")
+    trace_endpoint = trace_exporter_endpoint(collector_config) or ""
+    jaeger_target = trace_endpoint.split("//")[-1]
+    if jaeger_target != f"{services['jaeger'].name}:{JAEGER_OTLP_GRPC_PORT}":
+        problems.append(
+            f"otel-collector: the traces pipeline exports to {trace_endpoint!r}, not to Jaeger's OTLP receiver "
+            f"jaeger:{JAEGER_OTLP_GRPC_PORT}"
+        )
     if env.get("AZTEC_PROMETHEUS_HOST") != "0.0.0.0":
         problems.append("node: AZTEC_PROMETHEUS_HOST must be 0.0.0.0 inside the container")
     node_metrics_port = int(env.get("AZTEC_PROMETHEUS_PORT", "0"))
@@ -361,8 +394,11 @@ def _wiring_problems(services: dict[str, Service]) -> list[str]:
     problems += [f"prometheus: {p}" for p in prometheus_problems(prometheus_file, collector_job="otel-collector")]
 
     problems += _alertmanager_problems(services["alertmanager"], prometheus_config)
+    if "exemplar-storage" not in (prometheus.flag("enable-feature") or "").split(","):
+        problems.append("prometheus: --enable-feature=exemplar-storage is missing (exemplars would be dropped)")
     listen_port = _port(prometheus.flag("web.listen-address") or ":9090")
     problems += _grafana_problems(grafana, f"http://{prometheus.name}:{listen_port}")
+    problems += _grafana_trace_problems(grafana, f"http://{services['jaeger'].name}:{JAEGER_QUERY_PORT}")
     return problems
 
 
@@ -412,6 +448,29 @@ def _grafana_problems(grafana: Service, prometheus_url: str) -> list[str]:
                     "which holds no mounted dashboard"
                 )
     return problems
+
+
+def _grafana_trace_problems(grafana: Service, jaeger_url: str) -> list[str]:
+    """A Jaeger data source at ``jaeger_url``, and the Prometheus data source's exemplars link to it."""
+    datasources_dir = grafana.repo_path("/etc/grafana/provisioning/datasources")
+    if datasources_dir is None:
+        return []
+    sources = [ds for path in sorted(datasources_dir.glob("*.yml")) for ds in load_yaml(path).get("datasources") or []]
+    jaeger = [ds for ds in sources if ds.get("type") == "jaeger" and ds.get("url") == jaeger_url]
+    if not jaeger:
+        return [f"grafana: no provisioned Jaeger data source at {jaeger_url}"]
+    uid = jaeger[0].get("uid")
+    links = [
+        link
+        for ds in sources
+        if ds.get("type") == "prometheus"
+        for link in (ds.get("jsonData") or {}).get("exemplarTraceIdDestinations") or []
+    ]
+    if not any(link.get("name") == "trace_id" and link.get("datasourceUid") == uid for link in links):
+        return [
+            f"grafana: the Prometheus data source's exemplars (trace_id) do not link to the Jaeger data source {uid!r}"
+        ]
+    return []
 
 
 def collector_config_problems(path: Path = COLLECTOR_CONFIG) -> list[str]:

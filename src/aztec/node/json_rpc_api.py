@@ -49,7 +49,8 @@ from aztec.node.json_rpc_codec import (
 )
 from aztec.node.json_rpc_methods import TX_REJECTED_CODE, declarations
 from aztec.simulator.tx import Tx
-from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.api import TelemetryClient, Tracer
+from aztec.telemetry.noop import NOOP_TRACER
 
 T = TypeVar("T")
 
@@ -243,8 +244,9 @@ class NodeRpcClient:
         timeout_s: float = 30.0,
         max_connections: int = 100,
         batch_limit: int = DEFAULT_MAX_BATCH_SIZE,
+        tracer: Tracer = NOOP_TRACER,
     ) -> None:
-        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections)
+        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, tracer=tracer)
         self.batch_limit = batch_limit
 
     @property

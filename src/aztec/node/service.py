@@ -74,7 +74,9 @@ class AztecNodeService:
         self.archiver = archiver
         self.publisher = publisher
         self._lock = asyncio.Lock()
-        self.synchronizer = WorldStateSynchronizer(world_state, archiver, self._lock)
+        self.synchronizer = WorldStateSynchronizer(
+            world_state, archiver, self._lock, telemetry.get_tracer("WorldStateSynchronizer")
+        )
         archiver.on_block(self._on_archived_block)
         self._instrumentation = NodeInstrumentation(telemetry)
         self.sequencer: Sequencer | None = None
@@ -153,7 +155,13 @@ class AztecNodeService:
         queue = ProvingQueue(self.telemetry, concurrency=max(1, prover_config.workers), max_retries=2)
         orchestrator = ProvingOrchestrator(prover, queue, self.telemetry)
         store = ProvingJobStore(self.config.data_dir / "prover_jobs")
-        node = ProverNode(orchestrator, publisher, store, max_concurrent_blocks=prover_config.max_concurrent_blocks)
+        node = ProverNode(
+            orchestrator,
+            publisher,
+            store,
+            max_concurrent_blocks=prover_config.max_concurrent_blocks,
+            tracer=self.telemetry.get_tracer("ProverNode"),
+        )
         return _Prover(prover, queue, node, native, publisher)
 
     async def stop(self) -> None:

@@ -25,7 +25,9 @@ from aztec.p2p.store import PendingRecord, TxPoolStore, TxPoolStoreError, TxPool
 from aztec.simulator.outcomes import TxRejectionReason
 from aztec.simulator.tx import Tx
 from aztec.simulator.tx_validator import TxValidationResult, TxValidator
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.span_context import SpanRef
 from aztec.world_state.api import WorldStateView
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,9 @@ class TxPool:
         self._dropped = DroppedHistory(config.dropped_history)
         self._next_seq = 0
         self._instrumentation = TxPoolInstrumentation(telemetry, self._stats)
+        self.tracer = telemetry.get_tracer("TxPool")
+        self._span_refs: dict[Fr, SpanRef] = {}
+        """The admission span of each pending tx (not persisted), for the block's span links."""
         try:
             self._load()
         except BaseException:
@@ -96,7 +101,23 @@ class TxPool:
 
     def add_tx(self, tx: Tx, *, base_fee_per_gas: int) -> AddTxResult:
         """Validate ``tx`` and add it; a rejection is a result with a reason, never an exception."""
-        return self._admit(self._validator.validate(tx, base_fee_per_gas=base_fee_per_gas))
+        with self.tracer.span("TxPool.add_tx", {a.TX_HASH: f"{tx.tx_hash:#x}"}) as span:
+            result = self._admit(self._validator.validate(tx, base_fee_per_gas=base_fee_per_gas))
+            if result.reason is not None:
+                span.set_attributes({a.OUTCOME: "rejected", a.REASON: str(result.reason)})
+            else:
+                span.set_attribute(a.OUTCOME, "added")
+                ref = span.ref
+                if ref is not None and ref.sampled:
+                    with self._lock:
+                        if tx.tx_hash in self._index:
+                            self._span_refs[tx.tx_hash] = ref
+            return result
+
+    def span_refs(self, tx_hashes: Iterable[Fr]) -> list[SpanRef]:
+        """The admission spans of those pending txs that have one (sampled), to link a block to them."""
+        with self._lock:
+            return [ref for tx_hash in tx_hashes if (ref := self._span_refs.get(tx_hash)) is not None]
 
     def add_tx_bytes(self, data: bytes, *, base_fee_per_gas: int) -> AddTxResult:
         """Decode, validate and add a transaction as received from the network."""
@@ -135,6 +156,7 @@ class TxPool:
             self._next_seq += 1
             if victim is not None:
                 self._index.remove(victim.tx.tx_hash)
+                self._span_refs.pop(victim.tx.tx_hash, None)
                 self._dropped.add(victim.tx.tx_hash, EvictionReason.LOW_FEE.value)
             self._index.add(record)
         self._instrumentation.record_added(tx.size)
@@ -250,6 +272,7 @@ class TxPool:
                     writer.add_dropped(tx_hash, dropped_reason)
         records: list[PendingRecord] = []
         for tx_hash in present:
+            self._span_refs.pop(tx_hash, None)
             record = self._index.remove(tx_hash)
             if record is not None:
                 records.append(record)

@@ -30,6 +30,7 @@ from aztec.prover.instrumentation import ProverInstrumentation
 from aztec.prover.native_worker import init_worker, run_native_job
 from aztec.prover.proof import Proof
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 
 
@@ -42,6 +43,7 @@ class NativeCircuitProver(SerializingCircuitProver):
         self.workers = workers
         self.cost_model = cost_model or CircuitCostModel()
         self._instrumentation = ProverInstrumentation(telemetry, "NativeCircuitProver", "native")
+        self.tracer = telemetry.get_tracer("NativeCircuitProver")
         self._pool: ProcessPoolExecutor | None = None
         self._stopped = False
 
@@ -53,7 +55,7 @@ class NativeCircuitProver(SerializingCircuitProver):
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self.tracer.child_process_settings()),
             )
         return self._pool
 
@@ -66,15 +68,18 @@ class NativeCircuitProver(SerializingCircuitProver):
     async def prove(self, circuit: CircuitName, inputs: bytes) -> CircuitProof:
         cost = self.cost_model.for_circuit(circuit)
         loop = asyncio.get_running_loop()
-        pool = self._executor()
-        try:
-            result = await loop.run_in_executor(pool, run_native_job, circuit, inputs, cost)
-        except BrokenProcessPool as error:
-            # A worker died (killed, out of memory): this job fails, the next one gets a new pool.
-            if self._pool is pool:
-                self._pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise RuntimeError(f"{circuit}: a native prover worker died ({error})") from error
+        attributes = {a.PROTOCOL_CIRCUIT_NAME: str(circuit), a.PROVER_TYPE: "native"}
+        async with self.tracer.span("NativeCircuitProver.prove", attributes):
+            carrier = self.tracer.inject() or None  # the worker's span becomes a child of this one
+            pool = self._executor()
+            try:
+                result = await loop.run_in_executor(pool, run_native_job, circuit, inputs, cost, carrier)
+            except BrokenProcessPool as error:
+                # A worker died (killed, out of memory): this job fails, the next one gets a new pool.
+                if self._pool is pool:
+                    self._pool = None
+                    pool.shutdown(wait=False, cancel_futures=True)
+                raise RuntimeError(f"{circuit}: a native prover worker died ({error})") from error
         instrumentation = self._instrumentation
         instrumentation.record_duration("witgen_duration", circuit, result.witgen_s)
         instrumentation.record_duration("proving_duration", circuit, result.proving_s)

@@ -1,6 +1,7 @@
 """What a native prover worker process runs: witness generation, then the proof computation.
 
-Kept free of telemetry and asyncio so a spawned worker imports only the circuits. A worker ignores
+Kept free of telemetry and asyncio so a spawned worker imports only the circuits; with traces on, the
+worker imports :mod:`aztec.telemetry.otel.worker_tracing` and exports its own spans. A worker ignores
 SIGINT (a terminal's Ctrl-C reaches the whole process group; the node stops the pool itself) and exits
 within about :data:`PARENT_POLL_S` once the node that spawned it is gone, even after a SIGKILL.
 """
@@ -20,14 +21,20 @@ from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.fields import FIELD_MODULUS
 from aztec.foundation.timer import Timer
 from aztec.prover.cost_model import PROOF_FIELDS, CircuitCost
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 PARENT_POLL_S: Final = 0.25
 
 
-def init_worker(parent_pid: int) -> None:
-    """The pool's initializer: ignore Ctrl-C, and die with the parent (a daemon thread watches it)."""
+def init_worker(parent_pid: int, tracing: ChildProcessTracing | None = None) -> None:
+    """The pool's initializer: ignore Ctrl-C, die with the parent (a daemon thread watches it), and set up
+    the worker's own tracing when the parent has traces on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+    if tracing is not None:
+        from aztec.telemetry.otel.worker_tracing import init_worker_tracing
+
+        init_worker_tracing(tracing)
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -64,8 +71,26 @@ def compute_proof(witness: bytes, hashes: int) -> bytes:
     return b"".join(fields)
 
 
-def run_native_job(circuit: CircuitName, inputs: bytes, cost: CircuitCost) -> NativeJobResult:
-    """Generate the witness (simulate the circuit, every check included) and prove it."""
+def run_native_job(
+    circuit: CircuitName, inputs: bytes, cost: CircuitCost, carrier: dict[str, str] | None = None
+) -> NativeJobResult:
+    """Generate the witness (simulate the circuit, every check included) and prove it.
+
+    With a ``carrier`` (the parent's job span, traces on), the work is a span exported by this worker.
+    """
+    if not carrier:
+        return _run(circuit, inputs, cost)
+    from aztec.telemetry import attributes as a
+    from aztec.telemetry.otel.worker_tracing import worker_span
+
+    attributes = {a.PROTOCOL_CIRCUIT_NAME: str(circuit), a.PROVER_TYPE: "native"}
+    with worker_span("NativeProverWorker.prove", attributes, carrier) as span:
+        result = _run(circuit, inputs, cost)
+        span.set_attribute(a.PROCESS_PID, os.getpid())
+        return result
+
+
+def _run(circuit: CircuitName, inputs: bytes, cost: CircuitCost) -> NativeJobResult:
     timer = Timer()
     outputs = simulate_circuit(circuit, inputs)
     witgen_s = timer.s()

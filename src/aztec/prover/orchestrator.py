@@ -41,6 +41,7 @@ from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import ServerCircuitProver
 from aztec.simulator.processed_tx import ProcessedTx
 from aztec.simulator.tx import Tx, TxDecodeError
+from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 
 S = TypeVar("S", bound=Serializable)
@@ -63,6 +64,7 @@ class ProvingOrchestrator:
         self.prover = prover
         self.queue = queue
         self._instrumentation = ProvingOrchestratorInstrumentation(telemetry)
+        self.tracer = telemetry.get_tracer("ProvingOrchestrator")
 
     async def prove_block(self, block: BlockProvingInput) -> ProvenBlock:
         """Prove ``block``; its root rollup's header must be ``block.header``.
@@ -70,8 +72,13 @@ class ProvingOrchestrator:
         Raises :class:`BlockProvingError` when a job is rejected or the proven header differs.
         """
         timer = Timer()
+        attributes = {
+            a.BLOCK_NUMBER: block.header.global_variables.block_number,
+            a.BLOCK_TX_COUNT: len(block.txs),
+        }
         try:
-            proven = await _BlockProof(self.prover, self.queue, block).run()
+            async with self.tracer.span("ProvingOrchestrator.prove_block", attributes):
+                proven = await _BlockProof(self.prover, self.queue, block).run()
         except BaseException:
             self._instrumentation.record_block(timer.s(), "failure")
             raise

@@ -17,7 +17,8 @@ from typing import TypeVar
 from aztec.circuits.errors import CircuitError
 from aztec.foundation.timer import Timer
 from aztec.prover.queue_instrumentation import ProvingQueueInstrumentation
-from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import Span, TelemetryClient
 
 T = TypeVar("T")
 
@@ -82,6 +83,7 @@ class ProvingQueue:
         self._retried: Counter[str] = Counter()
         self._timed_out: Counter[str] = Counter()
         self._instrumentation = ProvingQueueInstrumentation(telemetry, self.sizes)
+        self.tracer = telemetry.get_tracer("ProvingQueue")
 
     def sizes(self) -> dict[str, int]:
         """Jobs waiting or running, by job type (types seen before with 0)."""
@@ -102,22 +104,30 @@ class ProvingQueue:
         timeout = self.timeout_s if timeout_s is None else timeout_s
         self._sizes[job_type] += 1
         try:
-            attempts = 0
-            while True:
-                attempts += 1
-                try:
-                    return await self._attempt(job_type, run, timeout)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    if attempts > self.max_retries or not self._retryable(error):
-                        self._rejected[job_type] += 1
-                        self._instrumentation.record_rejected(job_type)
-                        raise ProvingJobRejectedError(job_type, attempts, str(error)) from error
-                    self._retried[job_type] += 1
-                    self._instrumentation.record_retried(job_type)
+            async with self.tracer.span("ProvingQueue.job", {a.PROVING_JOB_TYPE: job_type}) as span:
+                return await self._submit(job_type, run, timeout, span)
         finally:
             self._sizes[job_type] -= 1
+
+    async def _submit(self, job_type: str, run: Callable[[], Awaitable[T]], limit_s: float | None, span: Span) -> T:
+        attempts = 0
+        while True:
+            attempts += 1
+            span.set_attribute(a.PROVING_ATTEMPT, attempts)
+            try:
+                if attempts == 1:  # the job's span covers the first attempt; each retry gets its own span
+                    return await self._attempt(job_type, run, limit_s)
+                async with self.tracer.span("ProvingQueue.retry", {a.PROVING_ATTEMPT: attempts}):
+                    return await self._attempt(job_type, run, limit_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if attempts > self.max_retries or not self._retryable(error):
+                    self._rejected[job_type] += 1
+                    self._instrumentation.record_rejected(job_type)
+                    raise ProvingJobRejectedError(job_type, attempts, str(error)) from error
+                self._retried[job_type] += 1
+                self._instrumentation.record_retried(job_type)
 
     async def _attempt(self, job_type: str, run: Callable[[], Awaitable[T]], limit_s: float | None) -> T:
         waited = Timer()

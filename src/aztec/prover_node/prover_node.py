@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 
 from aztec.block.l2_block import L2Block
@@ -23,6 +24,10 @@ from aztec.l1.publisher import L1Publisher
 from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator import ProvenBlock, ProvingOrchestrator
 from aztec.prover_node.job_store import ProvingJobStore
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import Tracer
+from aztec.telemetry.noop import NOOP_TRACER
+from aztec.telemetry.span_context import SpanRef, current_span_ref
 
 _log = logging.getLogger(__name__)
 
@@ -37,7 +42,9 @@ class ProverNode:
         max_concurrent_blocks: int = 2,
         retry_delay_s: float = 1.0,
         max_retry_delay_s: float = 60.0,
+        tracer: Tracer = NOOP_TRACER,
     ) -> None:
+        self.tracer = tracer
         self._orchestrator = orchestrator
         self._retry_delay_s = retry_delay_s
         self._max_retry_delay_s = max_retry_delay_s
@@ -94,16 +101,26 @@ class ProverNode:
         self._jobs[number] = job
         if self._next_to_submit is None or number < self._next_to_submit:
             self._next_to_submit = number
-        self._proofs[number] = asyncio.get_running_loop().create_task(self._prove(job), name=f"prove-block-{number}")
+        origin = current_span_ref()  # the sequencer's slot: the proving trace links to it
+        # Empty contexts: the tasks outlive the slot that started them and must not stay in its trace.
+        self._proofs[number] = asyncio.get_running_loop().create_task(
+            self._prove(job, origin), name=f"prove-block-{number}", context=contextvars.Context()
+        )
         if self._submitter is None:
-            self._submitter = asyncio.get_running_loop().create_task(self._submit_in_order(), name="proof-submitter")
+            self._submitter = asyncio.get_running_loop().create_task(
+                self._submit_in_order(), name="proof-submitter", context=contextvars.Context()
+            )
         self._new_proof.set()
 
-    async def _prove(self, job: BlockProvingInput) -> ProvenBlock | None:
+    async def _prove(self, job: BlockProvingInput, origin: SpanRef | None = None) -> ProvenBlock | None:
+        """Prove the block in a trace of its own (``parent={}``: a root span), linked to ``origin``."""
         number = job.header.global_variables.block_number
         async with self._slots:
             try:
-                return await self._orchestrator.prove_block(job)
+                async with self.tracer.span(
+                    "ProverNode.prove_block", {a.BLOCK_NUMBER: number}, links=[origin], parent={}
+                ):
+                    return await self._orchestrator.prove_block(job)
             except Exception as error:
                 self.failed += 1
                 _log.error("prover node: proving block %d failed: %s", number, error)
@@ -153,7 +170,9 @@ class ProverNode:
     async def _submit(self, number: int, proven: ProvenBlock) -> None:
         attempt = 0
         while True:
-            result = await self._publisher.submit_proof(number, proven.outputs, proven.proof)
+            async with self.tracer.span("L1Publisher.submit_proof", {a.BLOCK_NUMBER: number}, parent={}) as span:
+                result = await self._publisher.submit_proof(number, proven.outputs, proven.proof)
+                span.set_attribute(a.OUTCOME, result.outcome)
             if result.success:
                 self.proven += 1
                 _log.info("prover node: block %d proven on L1", number)

@@ -32,6 +32,7 @@ from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import ProcessResult, PublicProcessor
 from aztec.simulator.tx import Tx
 from aztec.telemetry import TelemetryClient
+from aztec.telemetry import attributes as a
 from aztec.world_state.api import TreeId
 from aztec.world_state.fork import Fork
 from aztec.world_state.world_state import WorldState
@@ -98,7 +99,7 @@ class Sequencer:
         self._in_flight: _InFlight | None = None
         self._started_at = time.monotonic()
         self._loop = BackgroundTask("sequencer", self._run)
-        self._tracer = telemetry.get_tracer("Sequencer")
+        self.tracer = telemetry.get_tracer("Sequencer")
         self._telemetry = telemetry
         self._instrumentation = SequencerInstrumentation(telemetry, lambda: self._state, config.slot_duration_s)
         self.blocks_published = 0
@@ -143,21 +144,28 @@ class Sequencer:
             self._state = SequencerState.IDLE
             return None
         self._state = SequencerState.PROPOSER_CHECK  # a single development sequencer is always the proposer
-        txs = self._take_txs()
-        if not txs:
-            self._instrumentation.record_empty()
-            self._state = SequencerState.IDLE
-            return None
-        self._state = SequencerState.CREATING_BLOCK
-        timer = Timer()
-        base_fee = l2_base_fee(await self._l1.get_base_fee())
-        async with self._lock:
-            built = await run_in_thread(self._build, txs, base_fee)
-            if built is None:
+        async with self.tracer.span("Sequencer.slot", {a.BLOCK_NUMBER: pending_on_l1 + 1}) as slot:
+            with self.tracer.span("Sequencer.take_txs") as take:
+                txs = self._take_txs()
+                take.set_attribute(a.BLOCK_TX_COUNT, len(txs))
+            if not txs:
+                slot.set_attribute(a.BLOCK_OUTCOME, "empty")
                 self._instrumentation.record_empty()
                 self._state = SequencerState.IDLE
                 return None
-            return await self._publish(built, timer)
+            self._state = SequencerState.CREATING_BLOCK
+            timer = Timer()
+            base_fee = l2_base_fee(await self._l1.get_base_fee())
+            async with self._lock:
+                built = await run_in_thread(self._build, txs, base_fee)
+                if built is None:
+                    slot.set_attribute(a.BLOCK_OUTCOME, "empty")
+                    self._instrumentation.record_empty()
+                    self._state = SequencerState.IDLE
+                    return None
+                block = await self._publish(built, timer)
+                slot.set_attribute(a.BLOCK_OUTCOME, "failed" if block is None else "published")
+                return block
 
     async def _settle_in_flight(self, in_flight: _InFlight) -> bool:
         """Whether the timed-out proposal's fate is known. Until it is, no other block is built (that would
@@ -185,9 +193,19 @@ class Sequencer:
         return pending
 
     def _build(self, txs: list[Tx], base_fee: int) -> _Built | None:
+        """Runs in a thread; its span (and the processor's) is a child of the slot's (the context follows)."""
         number = self._world_state.committed_block_number + 1
+        with self.tracer.span("Sequencer.build_block", {a.BLOCK_NUMBER: number}) as span:
+            built = self._build_on_fork(number, txs, base_fee)
+            if built is not None:
+                span.add_links(self._pool.span_refs(effect.tx_hash for effect in built.block.body))
+                span.set_attribute(a.BLOCK_TX_COUNT, len(built.block.body))
+            return built
+
+    def _build_on_fork(self, number: int, txs: list[Tx], base_fee: int) -> _Built | None:
         global_variables = GlobalVariables(number, int(time.time()), base_fee)
-        fork = self._world_state.fork()
+        with self.tracer.span("WorldState.fork", {a.BLOCK_NUMBER: number}):
+            fork = self._world_state.fork()
         try:
             processor = PublicProcessor(
                 fork,
@@ -202,7 +220,8 @@ class Sequencer:
             if not result.processed:
                 fork.rollback()
                 return None
-            proving_input = close_block(fork, global_variables, result.processed)
+            with self.tracer.span("Sequencer.close_block", {a.BLOCK_NUMBER: number}):
+                proving_input = close_block(fork, global_variables, result.processed)
             archive_root = fork.get_snapshot(TreeId.ARCHIVE).root
             block = L2Block(proving_input.header, archive_root, tuple(tx.effect for tx in result.processed))
             return _Built(fork, block, proving_input, result)
@@ -216,7 +235,11 @@ class Sequencer:
         self._state = SequencerState.PUBLISHING
         if self._prover is not None:
             self._prover.block_built(built.proving_input)
-        outcome = await self._publisher.publish_block(block)
+        async with self.tracer.span("L1Publisher.publish_block", {a.BLOCK_NUMBER: block.number}) as span:
+            outcome = await self._publisher.publish_block(block)
+            span.set_attribute(a.OUTCOME, outcome.outcome)
+            if outcome.tx_hash is not None:
+                span.set_attribute(a.L1_TX_HASH, outcome.tx_hash)
         if not outcome.success:
             built.fork.rollback()
             if outcome.outcome == "timeout" and outcome.tx_hash is not None:
@@ -227,7 +250,8 @@ class Sequencer:
             _log.error("sequencer: publishing block %d failed: %s", block.number, outcome.error)
             self._state = SequencerState.IDLE
             return None
-        await run_in_thread(built.fork.commit, block.number)
+        async with self.tracer.span("WorldState.commit", {a.BLOCK_NUMBER: block.number}):
+            await run_in_thread(built.fork.commit, block.number)
         mined = [effect.tx_hash for effect in block.body]
         self._pool.mark_mined(mined, block.number)
         spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]

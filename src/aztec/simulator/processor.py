@@ -108,11 +108,14 @@ class PublicProcessor:
     def process_tx(self, tx: Tx) -> ProcessedTx | FailedTx:
         """Execute one transaction and insert its effects into the fork (or nothing, if it fails)."""
         timer = Timer()
-        result = self._process(tx)
-        if isinstance(result, FailedTx):
-            outcome = TxOutcome.FAILED
-        else:
-            outcome = TxOutcome.REVERTED if result.effect.reverted else TxOutcome.SUCCESS
+        with self._tracer.span("PublicProcessor.process_tx", {a.TX_HASH: f"{tx.tx_hash:#x}"}) as span:
+            result = self._process(tx)
+            if isinstance(result, FailedTx):
+                outcome = TxOutcome.FAILED
+                span.set_attribute(a.REASON, str(result.reason))
+            else:
+                outcome = TxOutcome.REVERTED if result.effect.reverted else TxOutcome.SUCCESS
+            span.set_attribute(a.OUTCOME, str(outcome))
         self._instrumentation.record_tx(outcome, timer.s())
         return result
 
@@ -168,7 +171,11 @@ class PublicProcessor:
     def _run_phase(self, phase: Phase, tx: Tx, journal: PublicStateJournal, gas: GasMeter) -> PhaseResult:
         calls = tx.calls(phase)
         timer = Timer()
-        result = self._executor.run_phase(phase, calls, sender=tx.address, journal=journal, gas=gas)
-        if calls:
-            self._instrumentation.record_phase(phase, timer.s())
+        if not calls:
+            return self._executor.run_phase(phase, calls, sender=tx.address, journal=journal, gas=gas)
+        with self._tracer.span("PublicProcessor.phase", {a.TX_PHASE_NAME: str(phase)}) as span:
+            result = self._executor.run_phase(phase, calls, sender=tx.address, journal=journal, gas=gas)
+            if result.reverted:
+                span.set_attribute(a.OUTCOME, "reverted")
+        self._instrumentation.record_phase(phase, timer.s())
         return result

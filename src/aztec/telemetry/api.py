@@ -8,11 +8,14 @@ without touching a call site.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from types import TracebackType
+from typing import Literal, Protocol
 
 from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue, MetricDefinition
+from aztec.telemetry.span_context import SpanRef
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 
 class BoundHistogram(Protocol):
@@ -109,13 +112,72 @@ class Meter(Protocol):
     ) -> None: ...
 
 
+SpanKind = Literal["internal", "server", "client", "producer", "consumer"]
+Carrier = dict[str, str]
+"""W3C trace context headers (``traceparent``, ``tracestate``): a context crossing a thread or a process."""
+
+
 class Span(Protocol):
     def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None: ...
-    def record_exception(self, error: BaseException) -> None: ...
+    def set_attributes(self, attributes: Attributes) -> None: ...
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
+        """Link this span to others known only once it runs (a block's span to the txs it included)."""
+        ...
+
+    def record_exception(self, error: BaseException) -> None:
+        """Record the error on the span and mark it failed (a span left by an exception does it itself)."""
+        ...
+
+    @property
+    def ref(self) -> SpanRef | None:
+        """The span's identity, to link to it later; None with traces off."""
+        ...
+
+
+class SpanScope(Protocol):
+    """A span's lifetime as a ``with`` or ``async with`` block; the span is current inside it."""
+
+    def __enter__(self) -> Span: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def __aenter__(self) -> Span: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 class Tracer(Protocol):
-    def start_span(self, name: str, attributes: Attributes | None = None) -> AbstractContextManager[Span]: ...
+    """Creates spans; named after the class it traces. With traces off every span is a no-op."""
+
+    @property
+    def enabled(self) -> bool: ...
+    def span(
+        self,
+        name: str,
+        attributes: Attributes | None = None,
+        *,
+        kind: SpanKind = "internal",
+        links: Sequence[SpanRef | None] = (),
+        parent: Carrier | None = None,
+    ) -> SpanScope:
+        """A span, child of the current one, or of ``parent`` (a carrier from :meth:`inject`) when given.
+
+        ``links`` point at other spans (a block's build span at its txs' spans); None entries are ignored.
+        """
+        ...
+
+    def start_span(self, name: str, attributes: Attributes | None = None) -> AbstractContextManager[Span]:
+        """The same as :meth:`span` without options."""
+        ...
+
+    def inject(self) -> Carrier:
+        """The current span's context as W3C headers, to hand to another thread or process ({} if none)."""
+        ...
+
+    def child_process_settings(self) -> ChildProcessTracing | None:
+        """What a worker process needs to export its own spans under this service, or None (traces off)."""
+        ...
 
 
 class TelemetryClient(Protocol):

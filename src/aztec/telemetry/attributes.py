@@ -71,11 +71,18 @@ RPC_METHOD: Final = AttributeKey(
 RPC_STATUS: Final = AttributeKey(
     "aztec.json_rpc.status", "JSON-RPC outcome: ok or the error's name (parse_error, invalid_params, ...)"
 )
+RPC_SYSTEM: Final = AttributeKey("rpc.system", "RPC system (semantic convention): jsonrpc", values=("jsonrpc",))
+RPC_JSONRPC_VERSION: Final = AttributeKey(
+    "rpc.jsonrpc.version", "JSON-RPC protocol version (semantic convention)", values=("2.0",)
+)
+RPC_JSONRPC_ERROR_CODE: Final = AttributeKey("rpc.jsonrpc.error_code", "JSON-RPC error code (semantic convention)")
+SERVER_ADDRESS: Final = AttributeKey("server.address", "Host a client connects to (semantic convention)")
+SERVER_PORT: Final = AttributeKey("server.port", "Port a client connects to (semantic convention)")
 GC_GENERATION: Final = AttributeKey("cpython.gc.generation", "CPython GC generation (semantic convention)")
 TELEMETRY_EXPORTER: Final = AttributeKey(
     "aztec.telemetry.exporter",
-    "A metric exporter of the telemetry client",
-    values=("otlp_http", "otlp_grpc", "ndjson", "console"),
+    "An exporter of the telemetry client (otlp_http_traces and otlp_http_logs export spans and logs)",
+    values=("otlp_http", "otlp_grpc", "ndjson", "console", "otlp_http_traces", "otlp_http_logs"),
 )
 TELEMETRY_METRIC: Final = AttributeKey(
     "aztec.telemetry.metric_name", "A registry metric's name (bounded by the registry)"
@@ -112,6 +119,12 @@ PEER_ID: Final = AttributeKey("aztec.p2p.peer_id", "A peer's id", unbounded=True
 TARGET_ADDRESS: Final = AttributeKey("aztec.address", "A contract or account address", unbounded=True)
 MANA_USED: Final = AttributeKey("aztec.mana.used", "Mana (gas) used", unbounded=True)
 L1_TX_HASH: Final = AttributeKey("aztec.l1.tx_hash", "An L1 transaction hash", unbounded=True)
+L1_BLOCK_NUMBER: Final = AttributeKey("aztec.l1.block_number", "An L1 block number", unbounded=True)
+RPC_JSONRPC_REQUEST_ID: Final = AttributeKey(
+    "rpc.jsonrpc.request_id", "JSON-RPC request id (semantic convention)", unbounded=True
+)
+PROVING_ATTEMPT: Final = AttributeKey("aztec.proving.attempt", "Which attempt at a proving job, from 1", unbounded=True)
+PROCESS_PID: Final = AttributeKey("process.pid", "Process id (semantic convention)", unbounded=True)
 
 # --- semantic-convention attributes emitted by OpenTelemetry's system-metrics instrumentation ------
 

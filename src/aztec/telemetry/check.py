@@ -14,7 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import grpc
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from aztec.telemetry.config import TelemetryConfig
 
@@ -42,27 +44,42 @@ def check_exporters(config: TelemetryConfig, timeout_s: float = 5.0) -> list[Che
         results.append(check_file(config.ndjson_path))
     if config.console:
         results.append(CheckResult("console", "stdout", True, "writes to standard output"))
+    traces = config.otlp_traces
+    if traces is not None and traces.protocol != "grpc":
+        body = trace_service_pb2.ExportTraceServiceRequest().SerializeToString()
+        results.append(_post_otlp(traces.endpoint, body, "otlp_http_traces", timeout_s, traces.headers))
+    logs = config.otlp_logs
+    if logs is not None and logs.protocol != "grpc":
+        body = logs_service_pb2.ExportLogsServiceRequest().SerializeToString()
+        results.append(_post_otlp(logs.endpoint, body, "otlp_http_logs", timeout_s, logs.headers))
     return results
 
 
 def check_otlp_http(endpoint: str, timeout_s: float, headers: Mapping[str, str] | None = None) -> CheckResult:
     """POST an empty ExportMetricsServiceRequest, as the exporter would, with its headers."""
     body = metrics_service_pb2.ExportMetricsServiceRequest().SerializeToString()
+    return _post_otlp(endpoint, body, "otlp_http", timeout_s, headers)
+
+
+def _post_otlp(
+    endpoint: str, body: bytes, exporter: str, timeout_s: float, headers: Mapping[str, str] | None = None
+) -> CheckResult:
+    """POST an empty export request of one signal (metrics, spans or logs) to an OTLP/HTTP endpoint."""
     request = urllib.request.Request(
         endpoint, data=body, method="POST", headers={**(headers or {}), "Content-Type": "application/x-protobuf"}
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return CheckResult("otlp_http", endpoint, True, f"reachable, accepted an export (HTTP {response.status})")
+            return CheckResult(exporter, endpoint, True, f"reachable, accepted an export (HTTP {response.status})")
     except urllib.error.HTTPError as error:
         text = error.read(200).decode("utf-8", "replace").strip()
-        return CheckResult("otlp_http", endpoint, False, f"refused the export: HTTP {error.code} {text}".strip())
+        return CheckResult(exporter, endpoint, False, f"refused the export: HTTP {error.code} {text}".strip())
     except urllib.error.URLError as error:
-        return CheckResult("otlp_http", endpoint, False, f"unreachable: {_reason(error.reason)}")
+        return CheckResult(exporter, endpoint, False, f"unreachable: {_reason(error.reason)}")
     except TimeoutError:
-        return CheckResult("otlp_http", endpoint, False, f"no answer within {timeout_s:g} s")
+        return CheckResult(exporter, endpoint, False, f"no answer within {timeout_s:g} s")
     except OSError as error:
-        return CheckResult("otlp_http", endpoint, False, f"unreachable: {_reason(error)}")
+        return CheckResult(exporter, endpoint, False, f"unreachable: {_reason(error)}")
 
 
 def check_otlp_grpc(endpoint: str, timeout_s: float, headers: Mapping[str, str] | None = None) -> CheckResult:

@@ -30,6 +30,7 @@ from aztec.foundation.config import (
     parse_int,
 )
 from aztec.telemetry.standard_variables import unsupported_settings
+from aztec.telemetry.trace_settings import SamplerSettings
 
 OTLP_PROTOCOLS: Final = ("http/protobuf", "grpc")
 OTLP_COMPRESSIONS: Final = ("gzip", "none")
@@ -108,8 +109,18 @@ class TelemetryConfig:
     local_aggregation: bool = True
     sdk_disabled: bool = False
     sdk_log_level: str | None = None
+    trace_sampler: SamplerSettings = field(default_factory=SamplerSettings)
+    """``OTEL_TRACES_SAMPLER`` / ``OTEL_TRACES_SAMPLER_ARG`` (see :mod:`aztec.telemetry.trace_settings`)."""
     notices: tuple[str, ...] = ()
     """Warnings for start-up: standard variables set but not supported, aliases that disagree."""
+
+    @property
+    def traces_enabled(self) -> bool:
+        return self.otlp_traces is not None and not self.sdk_disabled
+
+    @property
+    def otlp_logs_endpoint(self) -> str | None:
+        return None if self.otlp_logs is None or self.sdk_disabled else self.otlp_logs.endpoint
 
     @property
     def has_exporter(self) -> bool:
@@ -121,6 +132,8 @@ class TelemetryConfig:
             or self.prometheus_port is not None
             or self.ndjson_path is not None
             or self.console
+            or self.otlp_traces_endpoint is not None
+            or self.otlp_logs_endpoint is not None
         )
 
     @property
@@ -178,6 +191,7 @@ class TelemetryConfig:
             local_aggregation=env_bool(env, "AZTEC_TELEMETRY_LOCAL_AGGREGATION", True),
             sdk_disabled=env_bool(env, "OTEL_SDK_DISABLED", False),
             sdk_log_level=env_choice(env, "OTEL_LOG_LEVEL", "", ("", *SDK_LOG_LEVELS)) or None,
+            trace_sampler=SamplerSettings.from_env(env),
             notices=tuple(notices),
         )
 

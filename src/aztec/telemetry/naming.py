@@ -29,7 +29,7 @@ _NON_BASE_UNITS = {
     "GiBy": "By",
     "%": "1",
 }
-_SEMCONV_ATTRIBUTE_PREFIXES = ("rpc.", "cpython.", "error.", "http.", "server.", "service.")
+_SEMCONV_ATTRIBUTE_PREFIXES = ("rpc.", "cpython.", "error.", "http.", "server.", "service.", "process.")
 _SEMCONV_PLAIN_ATTRIBUTES = frozenset({"cpu", "state", "device", "direction", "type", "generation"})
 _HISTOGRAM_KINDS = frozenset({InstrumentKind.HISTOGRAM})
 

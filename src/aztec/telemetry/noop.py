@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
 
 from aztec.telemetry.api import (
     BatchObservableCallback,
@@ -11,6 +12,7 @@ from aztec.telemetry.api import (
     BoundGauge,
     BoundHistogram,
     BoundUpDownCounter,
+    Carrier,
     Counter,
     Gauge,
     Histogram,
@@ -18,10 +20,14 @@ from aztec.telemetry.api import (
     ObservableCallback,
     ObservableInstrument,
     Span,
+    SpanKind,
+    SpanScope,
     Tracer,
     UpDownCounter,
 )
 from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue, MetricDefinition
+from aztec.telemetry.span_context import SpanRef
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 
 class NoopHistogram:
@@ -148,24 +154,83 @@ class _NoopUpDownCounter:
 
 
 class _NoopSpan:
+    __slots__ = ()
+
     def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None:
+        pass
+
+    def set_attributes(self, attributes: Attributes) -> None:
+        pass
+
+    def add_links(self, refs: Iterable[SpanRef]) -> None:
         pass
 
     def record_exception(self, error: BaseException) -> None:
         pass
 
+    @property
+    def ref(self) -> SpanRef | None:
+        return None
 
-_NOOP_SPAN = _NoopSpan()
+
+NOOP_SPAN = _NoopSpan()
+_NOOP_SPAN = NOOP_SPAN
+
+
+class _NoopScope:
+    """One object serves every no-op span: entering it costs a method call."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> Span:
+        return _NOOP_SPAN
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+    async def __aenter__(self) -> Span:
+        return _NOOP_SPAN
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+
+NOOP_SCOPE = _NoopScope()
 
 
 class NoopTracer:
+    __slots__ = ()
+
+    @property
+    def enabled(self) -> bool:
+        return False
+
+    def span(
+        self,
+        name: str,
+        attributes: Attributes | None = None,
+        *,
+        kind: SpanKind = "internal",
+        links: Sequence[SpanRef | None] = (),
+        parent: Carrier | None = None,
+    ) -> SpanScope:
+        return NOOP_SCOPE
+
     def start_span(self, name: str, attributes: Attributes | None = None) -> AbstractContextManager[Span]:
-        return _noop_span()
+        return NOOP_SCOPE
+
+    def inject(self) -> Carrier:
+        return {}
+
+    def child_process_settings(self) -> ChildProcessTracing | None:
+        return None
 
 
-@contextmanager
-def _noop_span() -> Iterator[Span]:
-    yield _NOOP_SPAN
+NOOP_TRACER = NoopTracer()
 
 
 class NoopTelemetryClient:
@@ -178,7 +243,7 @@ class NoopTelemetryClient:
         return NoopMeter(name)
 
     def get_tracer(self, name: str) -> Tracer:
-        return NoopTracer()
+        return NOOP_TRACER
 
     def flush(self, timeout_s: float | None = None) -> bool:
         return True

@@ -17,10 +17,14 @@ from opentelemetry.sdk.metrics.export import Gauge as GaugeData
 from opentelemetry.sdk.metrics.export import Histogram as HistogramData
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricsData
 from opentelemetry.sdk.metrics.export import Sum as SumData
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import Attributes, MetricDefinition
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from aztec.telemetry.trace_settings import SamplerSettings
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,19 @@ class MissingSeriesError(AssertionError):
 class InMemoryTelemetryClient(OtelTelemetryClient):
     def __init__(self, config: TelemetryConfig | None = None, *, strict: bool = True) -> None:
         self.reader = InMemoryMetricReader()
-        base = config or TelemetryConfig(service_name="test", host_metrics=False)
-        super().__init__(replace(base, strict=strict), extra_readers=[self.reader])
+        self.spans = InMemorySpanExporter()
+        base = config or TelemetryConfig(
+            service_name="test", host_metrics=False, trace_sampler=SamplerSettings("always_on", 1.0)
+        )
+        super().__init__(
+            replace(base, strict=strict),
+            extra_readers=[self.reader],
+            extra_span_processors=[SimpleSpanProcessor(self.spans)],
+        )
+
+    def finished_spans(self, name: str | None = None) -> list[ReadableSpan]:
+        """The spans ended so far, those named ``name`` only when given."""
+        return [s for s in self.spans.get_finished_spans() if name is None or s.name == name]
 
     def collect(self) -> MetricsData:
         return self.reader.get_metrics_data() or MetricsData(resource_metrics=[])

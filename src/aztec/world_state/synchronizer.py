@@ -17,6 +17,9 @@ import logging
 from aztec.archiver.archiver import Archiver
 from aztec.block.l2_block import L2Block
 from aztec.foundation.threads import run_in_thread
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import Tracer
+from aztec.telemetry.noop import NOOP_TRACER
 from aztec.world_state.errors import BlockMismatchError
 from aztec.world_state.world_state import WorldState
 
@@ -28,7 +31,10 @@ class WorldStateDivergedError(RuntimeError):
 
 
 class WorldStateSynchronizer:
-    def __init__(self, world_state: WorldState, archiver: Archiver, state_lock: asyncio.Lock) -> None:
+    def __init__(
+        self, world_state: WorldState, archiver: Archiver, state_lock: asyncio.Lock, tracer: Tracer = NOOP_TRACER
+    ) -> None:
+        self.tracer = tracer
         self._world_state = world_state
         self._archiver = archiver
         self._lock = state_lock
@@ -74,6 +80,12 @@ class WorldStateSynchronizer:
             await self._apply(block)
 
     async def _apply(self, block: L2Block) -> None:
+        attributes = {a.BLOCK_NUMBER: block.number, a.BLOCK_TX_COUNT: len(block.body)}
+        async with self.tracer.span("WorldStateSynchronizer.apply_block", attributes):
+            await self._apply_in_thread(block)
+        _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))
+
+    async def _apply_in_thread(self, block: L2Block) -> None:
         try:
             await run_in_thread(
                 self._world_state.apply_block,
@@ -85,4 +97,3 @@ class WorldStateSynchronizer:
             )
         except BlockMismatchError as error:
             raise WorldStateDivergedError(str(error)) from error
-        _log.info("world state: synced block %d (%d txs)", block.number, len(block.body))

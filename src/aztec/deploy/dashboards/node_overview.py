@@ -12,9 +12,15 @@ from aztec.telemetry.metrics import world_state as ws
 
 
 def _quantiles(definition: MetricDefinition, *by: AttributeKey) -> tuple[Target, ...]:
-    """p50 and p95 of a histogram, per node and per ``by`` attribute."""
+    """p50 and p95 of a histogram, per node and per ``by`` attribute; latencies (unit s) show exemplars on the
+    p95, each a link to the trace of a slow record."""
     return tuple(
-        Target(quantile(definition, q, by=(NODE, *by)), f"p{int(q * 100)} " + legend(NODE, *by)) for q in (0.5, 0.95)
+        Target(
+            quantile(definition, q, by=(NODE, *by)),
+            f"p{int(q * 100)} " + legend(NODE, *by),
+            exemplars=definition.unit == "s" and q == 0.95,
+        )
+        for q in (0.5, 0.95)
     )
 
 

@@ -57,9 +57,10 @@ def _panel(panel: Panel, panel_id: int) -> gts.Panel | gstat.Panel:
         .height(panel.height)
     )
     for ref, target in zip(string.ascii_uppercase, panel.targets, strict=False):
-        builder = builder.with_target(
-            gp.Dataquery().expr(target.expr).legend_format(target.legend or "__auto").ref_id(ref).range()
-        )
+        query = gp.Dataquery().expr(target.expr).legend_format(target.legend or "__auto").ref_id(ref).range()
+        if target.exemplars:
+            query = query.exemplar(True)
+        builder = builder.with_target(query)
     return builder
 
 

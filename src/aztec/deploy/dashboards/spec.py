@@ -21,6 +21,8 @@ class Target:
     legend: str = ""
     sparse: bool = False
     """True when a healthy node may legitimately have no data for this query (see :attr:`Panel.sparse`)."""
+    exemplars: bool = False
+    """Show the exemplars of the histogram behind the query (points linking to their traces)."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ from aztec.foundation.json_rpc.instrumentation import STATUS_OK, JsonRpcInstrume
 from aztec.foundation.json_rpc.registry import MethodRegistry
 from aztec.foundation.json_rpc.types import JsonFloat, JsonNumberText
 from aztec.foundation.timer import Timer
+from aztec.telemetry import attributes as a
+from aztec.telemetry.api import Carrier, Span, Tracer
+from aztec.telemetry.noop import NOOP_TRACER
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +90,18 @@ class JsonRpcDispatcher:
     """Runs the calls of a request body against ``registry`` and records each in ``instrumentation``."""
 
     def __init__(
-        self, registry: MethodRegistry, instrumentation: JsonRpcInstrumentation, *, max_batch_size: int
+        self,
+        registry: MethodRegistry,
+        instrumentation: JsonRpcInstrumentation,
+        *,
+        max_batch_size: int,
+        tracer: Tracer = NOOP_TRACER,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
         self._registry = registry
         self._instrumentation = instrumentation
+        self._tracer = tracer
         self.max_batch_size = max_batch_size
 
     def reject(self, error: JsonRpcError, duration_s: float) -> bytes:
@@ -100,15 +109,18 @@ class JsonRpcDispatcher:
         self._instrumentation.record_call(None, error.name, duration_s)
         return _error_response(None, error).encode()
 
-    async def handle(self, body: bytes) -> bytes | None:
-        """The response body, or None when there is nothing to answer (notifications only)."""
+    async def handle(self, body: bytes, carrier: Carrier | None = None) -> bytes | None:
+        """The response body, or None when there is nothing to answer (notifications only).
+
+        ``carrier`` holds the request's W3C trace headers: each call's span is a child of the caller's.
+        """
         timer = Timer()
         try:
             payload = parse_body(body)
         except ParseError as error:
             return self.reject(error, timer.s())
         if not isinstance(payload, list):
-            response = await self._call(payload, timer)
+            response = await self._traced_call(payload, timer, carrier)
             return None if response is None else response.encode()
         if not payload:
             return self.reject(InvalidRequestError("Invalid request: empty batch"), timer.s())
@@ -116,11 +128,31 @@ class JsonRpcDispatcher:
             message = f"Invalid request: batch of {len(payload)} calls, the limit is {self.max_batch_size}"
             return self.reject(InvalidRequestError(message, {"limit": self.max_batch_size}), timer.s())
         self._instrumentation.record_batch(len(payload))
-        responses = await asyncio.gather(*(self._call(entry, Timer()) for entry in payload))
+        responses = await self._traced_batch(payload, carrier)
         answered = [r for r in responses if r is not None]
         return f"[{','.join(answered)}]".encode() if answered else None
 
-    async def _call(self, request: Any, timer: Timer) -> str | None:
+    async def _traced_batch(self, payload: list[Any], carrier: Carrier | None) -> list[str | None]:
+        """A batch's calls in one server span (``batch``): a span per entry would multiply polling traffic."""
+        calls = (self._call(entry, Timer(), None) for entry in payload)
+        if self._tracer is NOOP_TRACER:
+            return await asyncio.gather(*calls)
+        attributes = {a.RPC_SYSTEM: "jsonrpc", a.RPC_JSONRPC_VERSION: JSONRPC_VERSION}
+        async with self._tracer.span("batch", attributes, kind="server", parent=carrier or None):
+            return await asyncio.gather(*calls)
+
+    async def _traced_call(self, request: Any, timer: Timer, carrier: Carrier | None) -> str | None:
+        """One call in a server span named after its method (semantic conventions for JSON-RPC)."""
+        if self._tracer is NOOP_TRACER:
+            return await self._call(request, timer, None)
+        method = self._instrumentation.method_label(request.get("method") if isinstance(request, dict) else None)
+        attributes = {a.RPC_SYSTEM: "jsonrpc", a.RPC_METHOD: method, a.RPC_JSONRPC_VERSION: JSONRPC_VERSION}
+        if isinstance(request, dict) and _valid_id(request.get("id")) and request.get("id") is not None:
+            attributes[a.RPC_JSONRPC_REQUEST_ID] = str(request["id"])
+        async with self._tracer.span(method, attributes, kind="server", parent=carrier or None) as span:
+            return await self._call(request, timer, span)
+
+    async def _call(self, request: Any, timer: Timer, span: Span | None) -> str | None:
         """One call's encoded response (None for a notification), recorded with its status."""
         request_id: Any = None
         method: Any = None
@@ -149,9 +181,14 @@ class JsonRpcDispatcher:
             status = STATUS_OK
         except JsonRpcError as error:
             response, status = _error_response(request_id, error), error.name
-        except Exception:  # the node's own fault, never the client's
+            if span is not None:
+                span.set_attribute(a.RPC_JSONRPC_ERROR_CODE, error.code)
+        except Exception as error:  # the node's own fault, never the client's
             log.exception("JSON-RPC method %s failed", method if method in self._registry else "(unregistered)")
             internal = InternalError("Internal error")
             response, status = _error_response(request_id, internal), internal.name
+            if span is not None:
+                span.set_attribute(a.RPC_JSONRPC_ERROR_CODE, internal.code)
+                span.record_exception(error)
         self._instrumentation.record_call(method, status, timer.s())
         return None if notification else response

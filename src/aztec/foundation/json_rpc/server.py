@@ -58,6 +58,7 @@ ACCEPTED_CONTENT_TYPES: Final = frozenset({"application/json", "application/json
 
 Readiness = Callable[[], Awaitable[Mapping[str, bool]]]
 """Named readiness checks; ready when every one is true."""
+_TRACE_HEADERS: Final = ("traceparent", "tracestate")
 
 
 class JsonRpcServer:
@@ -92,7 +93,9 @@ class JsonRpcServer:
         self._requested_port = port
         self._shutdown_timeout_s = shutdown_timeout_s
         instrumentation = JsonRpcInstrumentation(telemetry, registry)
-        self._dispatcher = JsonRpcDispatcher(registry, instrumentation, max_batch_size=max_batch_size)
+        self._dispatcher = JsonRpcDispatcher(
+            registry, instrumentation, max_batch_size=max_batch_size, tracer=telemetry.get_tracer("JsonRpcServer")
+        )
         self._listener: GuardedListener | None = None
 
     @property
@@ -185,7 +188,8 @@ class JsonRpcServer:
             response = self._refusal(408, RequestTimeoutError(f"Invalid request: {error}"), timer)
             response.force_close()
             return response
-        response_body = await self._dispatcher.handle(body)
+        carrier = {k: v for k in _TRACE_HEADERS if (v := request.headers.get(k)) is not None}
+        response_body = await self._dispatcher.handle(body, carrier)
         if response_body is None:
             return web.Response(status=204)
         return web.Response(body=response_body, content_type=JSON_CONTENT_TYPE)

@@ -26,6 +26,8 @@ OTLP_LOGGERS = (
     "opentelemetry.exporter.otlp.proto.grpc.exporter",
     "opentelemetry.exporter.otlp.proto.grpc.metric_exporter",
     "opentelemetry.exporter.otlp.common.http",
+    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+    "opentelemetry.exporter.otlp.proto.http._log_exporter",
 )
 
 
@@ -57,6 +59,11 @@ class _ExporterLogCapture(logging.Filter):
 _CAPTURE = _ExporterLogCapture()
 _installed = False
 _install_lock = threading.Lock()
+
+
+def take_captured() -> str | None:
+    """What the OTLP exporters logged on this thread since the last call (for span and log exporters)."""
+    return _CAPTURE.take()
 
 
 def install_log_capture() -> None:

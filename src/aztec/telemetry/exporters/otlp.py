@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GrpcExporter
 from opentelemetry.exporter.otlp.proto.http import Compression as HttpCompression
@@ -88,8 +88,16 @@ def build_otlp_exporter(
         preferred_temporality=preferred,
         preferred_aggregation=aggregations,
     )
+    return keep_http_results(exporter)
+
+
+E = TypeVar("E")
+
+
+def keep_http_results(exporter: E) -> E:
+    """Make an OTLP/HTTP exporter (metrics, spans or logs) keep its last result for :func:`failure_reason`."""
     if hasattr(exporter, "_client"):
-        exporter._client = _RecordingHttpClient(exporter._client)  # type: ignore[assignment]
+        exporter._client = _RecordingHttpClient(exporter._client)
     return exporter
 
 
@@ -116,7 +124,7 @@ def build_span_exporter(export: OtlpExport) -> SpanExporter:
     )
 
 
-def failure_reason(exporter: MetricExporter) -> str | None:
+def failure_reason(exporter: object) -> str | None:
     """The status or error of an OTLP/HTTP exporter's last failed request, if it kept one."""
     client = getattr(exporter, "_client", None)
     result = client.last if isinstance(client, _RecordingHttpClient) else None

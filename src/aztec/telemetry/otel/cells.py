@@ -6,6 +6,10 @@ and resets it), and :mod:`aztec.telemetry.otel.local_aggregation` folds the wind
 cumulative or delta view. The semantics are the SDK's: explicit-bucket histograms with ``bisect_left``
 bucketing (a value equal to a bound counts in that bound's bucket), negative values refused on
 counters and histograms, last value wins on gauges.
+
+Exemplars: with traces on, histogram series use :class:`TracedHistogramCell`, which keeps the last
+value recorded inside a sampled span per bucket (:attr:`HistogramCell.exemplars`). With traces off the
+cell is the plain :class:`HistogramCell` and a record pays nothing for exemplars.
 """
 
 from __future__ import annotations
@@ -13,12 +17,29 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aztec.telemetry.otel.exponential import ExponentialAccumulator, ExponentialWindow
+from aztec.telemetry.span_context import ACTIVE_SPAN, SpanRef
+
+_active_span = ACTIVE_SPAN.get
 
 _log = logging.getLogger("aztec.telemetry")
+
+
+class Exemplar(NamedTuple):
+    """One recorded value and the sampled span it was recorded in (OpenMetrics / OTLP exemplar).
+
+    Immutable; a NamedTuple rather than a frozen dataclass because it is built on the record path
+    (about 0.1 us instead of 0.4 us)."""
+
+    trace_id: int
+    span_id: int
+    value: float
+    time_unix_nano: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +50,8 @@ class HistogramWindow:
     sum: float
     min: float
     max: float
+    exemplars: list[Exemplar | None] | None = None
+    """Per bucket, the last exemplar recorded in this window (None: no exemplars in the window)."""
 
 
 class _Warned:
@@ -47,9 +70,15 @@ class _Warned:
 
 
 class HistogramCell:
-    """Bucket counts, sum, min and max of one histogram series; ``record`` is the bound instrument."""
+    """Bucket counts, sum, min and max of one histogram series; ``record`` is the bound instrument.
 
-    __slots__ = ("_bounds", "_counts", "_lock", "_max", "_min", "_refuse", "_sum")
+    ``exemplars`` has one entry per bucket (``len(bounds) + 1``, bucket *i* holds values ``<= bounds[i]``):
+    the last :class:`Exemplar` recorded in that bucket since the series began, or None. It is kept across
+    drains (a scrape shows the latest exemplar of each bucket); only a :class:`TracedHistogramCell` fills
+    it. Read it under no lock: entries are replaced whole, never mutated.
+    """
+
+    __slots__ = ("_bounds", "_counts", "_fresh", "_lock", "_max", "_min", "_refuse", "_sum", "exemplars")
 
     def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
         self._bounds = bounds
@@ -59,6 +88,9 @@ class HistogramCell:
         self._sum = 0.0
         self._min = math.inf
         self._max = -math.inf
+        self.exemplars: list[Exemplar | None] = [None] * (len(bounds) + 1)
+        self._fresh: list[Exemplar | None] | None = None
+        """The exemplars of the current window (None until one is recorded)."""
 
     def record(self, value: float) -> None:
         if not value >= 0:  # negative or NaN
@@ -79,12 +111,46 @@ class HistogramCell:
         with self._lock:
             if self._min == math.inf:
                 return None
-            window = HistogramWindow(self._counts, self._sum, self._min, self._max)
+            window = HistogramWindow(self._counts, self._sum, self._min, self._max, self._fresh)
+            self._fresh = None
             self._counts = [0] * (len(self._bounds) + 1)
             self._sum = 0.0
             self._min = math.inf
             self._max = -math.inf
         return window
+
+
+class TracedHistogramCell(HistogramCell):
+    """A histogram cell of a client with traces on: a record inside a sampled span keeps an exemplar.
+
+    Outside a sampled span a record costs one ``ContextVar.get`` more than :class:`HistogramCell`'s.
+    """
+
+    __slots__ = ()
+
+    def record(self, value: float) -> None:
+        if not value >= 0:  # negative or NaN
+            self._refuse(value)
+            return
+        index = bisect_left(self._bounds, value)
+        with self._lock:
+            self._counts[index] += 1
+            self._sum += value
+            if value < self._min:  # noqa: PLR1730
+                self._min = value
+            if value > self._max:  # noqa: PLR1730
+                self._max = value
+        active = _active_span()
+        if active is not None and active.ref.sampled:
+            self._keep(active.ref, index, value)
+
+    def _keep(self, ref: SpanRef, index: int, value: float) -> None:
+        exemplar = Exemplar(ref.trace_id, ref.span_id, value, time.time_ns())
+        with self._lock:
+            self.exemplars[index] = exemplar
+            if self._fresh is None:
+                self._fresh = [None] * len(self._counts)
+            self._fresh[index] = exemplar
 
 
 class ExponentialHistogramCell(HistogramCell):
@@ -105,6 +171,12 @@ class ExponentialHistogramCell(HistogramCell):
     def drain_exponential(self) -> ExponentialWindow | None:
         with self._lock:
             return self._exponential.drain()
+
+
+class TracedExponentialHistogramCell(ExponentialHistogramCell, TracedHistogramCell):
+    """Exponential buckets and exemplars: traces on, and an OTLP reader that asked for exponential histograms."""
+
+    __slots__ = ()
 
 
 class SumCell:

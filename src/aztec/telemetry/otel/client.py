@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
@@ -19,7 +19,7 @@ from opentelemetry.sdk.metrics.export import (
     MetricReader,
     PeriodicExportingMetricReader,
 )
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from aztec.telemetry import attributes as attrs
@@ -30,18 +30,23 @@ from aztec.telemetry.exporters.health import ExportHealth, HealthCheckedExporter
 from aztec.telemetry.exporters.ndjson import NdjsonMetricExporter
 from aztec.telemetry.exporters.otlp import build_otlp_exporter, build_span_exporter
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
+from aztec.telemetry.exporters.signals import LOGS_EXPORTER, TRACES_EXPORTER, HealthCheckedSpanExporter
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.host_metrics import host_metric_views, instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
+from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.log_export import OtlpLogExport
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
+from aztec.telemetry.otel.sampling import build_sampler
 from aztec.telemetry.otel.sdk_bridge import install_producer
 from aztec.telemetry.otel.tracer import OtelTracer
 from aztec.telemetry.otel.value_types import ValueConformer
 from aztec.telemetry.registry import metrics_by_name
 from aztec.telemetry.resource import build_resource
+from aztec.telemetry.trace_settings import ChildProcessTracing
 
 _log = logging.getLogger("aztec.telemetry")
 _SELF_METER = "aztec.telemetry"
@@ -69,7 +74,12 @@ class OtelTelemetryClient:
     """A ``TelemetryClient`` over the OpenTelemetry SDK, built from a :class:`TelemetryConfig`."""
 
     def __init__(
-        self, config: TelemetryConfig, *, extra_readers: Sequence[MetricReader] = (), probe_otlp: bool = True
+        self,
+        config: TelemetryConfig,
+        *,
+        extra_readers: Sequence[MetricReader] = (),
+        extra_span_processors: Sequence[SpanProcessor] = (),
+        probe_otlp: bool = True,
     ) -> None:
         self.config = config
         self._stopped = False
@@ -78,7 +88,12 @@ class OtelTelemetryClient:
         self._guard = AttributeGuard(strict=config.strict)
         self._observables: dict[tuple[str, str], OtelObservable] = {}
         exponential = config.histogram_aggregation == "base2_exponential_bucket_histogram"
-        self._local = LocalAggregation(self._guard, exponential=exponential) if config.local_aggregation else None
+        traces_on = config.traces_enabled or bool(extra_span_processors)
+        self._local = (
+            LocalAggregation(self._guard, exponential=exponential, exemplars=traces_on)
+            if config.local_aggregation
+            else None
+        )
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0),
             service_name=config.service_name,
@@ -111,9 +126,38 @@ class OtelTelemetryClient:
             install_producer(reader, produce, resource, self._conformer.conform)
         if self.prometheus is not None:
             install_producer(self.prometheus.reader, None, resource, self._conformer.conform)
-        self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-        if config.otlp_traces is not None:
-            self._tracer_provider.add_span_processor(BatchSpanProcessor(build_span_exporter(config.otlp_traces)))
+        self._tracer_provider = TracerProvider(
+            resource=resource, sampler=build_sampler(config.trace_sampler), shutdown_on_exit=False
+        )
+        self._child_tracing: ChildProcessTracing | None = None
+        if config.traces_enabled and config.otlp_traces is not None:
+            traces = dataclasses.replace(
+                config.otlp_traces, timeout_ms=min(config.otlp_traces.timeout_ms, config.export_timeout_ms)
+            )
+            span_exporter = HealthCheckedSpanExporter(build_span_exporter(traces), traces.endpoint, self.health)
+            self._tracer_provider.add_span_processor(
+                BatchSpanProcessor(span_exporter, export_timeout_millis=config.export_timeout_ms)
+            )
+            if traces.protocol != "grpc":  # worker processes export their spans over OTLP/HTTP
+                self._child_tracing = ChildProcessTracing(
+                    traces.endpoint,
+                    config.export_timeout_ms,
+                    config.trace_sampler,
+                    {str(k): str(v) for k, v in resource.attributes.items()},
+                )
+        for processor in extra_span_processors:
+            self._tracer_provider.add_span_processor(processor)
+        self._traces_on = traces_on
+        self._logs: OtlpLogExport | None = None
+        logs = config.otlp_logs
+        if logs is not None and not config.sdk_disabled:
+            if logs.protocol == "grpc":
+                log_notices(
+                    ["logs over OTLP/gRPC are not supported: set OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/protobuf"]
+                )
+            else:
+                self._logs = OtlpLogExport(resource, logs.endpoint, config.export_timeout_ms, self.health)
+                self._logs.attach()
         self._wire_self_metrics()
         if config.host_metrics:
             instrument_host_metrics(self._provider, self._filter)
@@ -139,6 +183,12 @@ class OtelTelemetryClient:
             lines.append(f"NDJSON file {config.ndjson_path} {every}")
         if config.console:
             lines.append(f"console {every}")
+        if config.otlp_traces_endpoint is not None:
+            lines.append(
+                f"traces: OTLP push to {config.otlp_traces_endpoint}, sampler {config.trace_sampler.description}"
+            )
+        if self._logs is not None and self._logs.attached:
+            lines.append(f"logs: OTLP push to {config.otlp_logs_endpoint}")
         return lines
 
     def _probe_otlp(self) -> None:
@@ -189,7 +239,7 @@ class OtelTelemetryClient:
         exports = meter.create_counter(TELEMETRY_EXPORT_COUNT)
         bound = {
             (kind, ok): exports.bind({attrs.TELEMETRY_EXPORTER: kind, attrs.OUTCOME: "success" if ok else "failure"})
-            for kind in ("otlp_http", "otlp_grpc", "ndjson", "console")
+            for kind in ("otlp_http", "otlp_grpc", "ndjson", "console", TRACES_EXPORTER, LOGS_EXPORTER)
             for ok in (True, False)
         }
         self.health.set_counter(lambda kind, ok: bound[(kind, ok)].add(1))
@@ -213,7 +263,11 @@ class OtelTelemetryClient:
         )
 
     def get_tracer(self, name: str) -> Tracer:
-        return OtelTracer(self._tracer_provider.get_tracer(name))
+        """A tracer over this client's provider; the no-op tracer when traces are off (spans cost nothing)."""
+        if not self._traces_on:
+            return NOOP_TRACER
+        parent_based = self.config.trace_sampler.name.startswith("parentbased")
+        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing, parent_based=parent_based)
 
     @property
     def meter_provider(self) -> MeterProvider:
@@ -223,7 +277,34 @@ class OtelTelemetryClient:
         if self._stopped:
             return True
         timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
-        return bool(self._provider.force_flush(timeout_millis=timeout_ms))
+        signals = self._in_background("flush", self._flush_signals, timeout_ms)
+        flushed = bool(self._provider.force_flush(timeout_millis=timeout_ms))
+        signals.join(timeout_ms / 1000)
+        return flushed and not signals.is_alive()
+
+    def _flush_signals(self, timeout_ms: float) -> None:
+        self._tracer_provider.force_flush(int(timeout_ms))
+        if self._logs is not None:
+            self._logs.flush(timeout_ms)
+
+    def _shutdown_signals(self, timeout_ms: float) -> None:
+        self._tracer_provider.shutdown()
+        if self._logs is not None:
+            self._logs.shutdown()
+
+    def _in_background(self, what: str, work: Callable[[float], None], timeout_ms: float) -> threading.Thread:
+        """Span and log export in a thread of its own: the SDK's span and log processors export in the caller
+        and may take the exporter's whole timeout, so they run beside the metric readers' under one deadline."""
+
+        def run() -> None:
+            try:
+                work(timeout_ms)
+            except Exception as error:
+                _log.warning("telemetry (%s): span or log %s failed: %s", self.config.service_name, what, error)
+
+        thread = threading.Thread(target=run, name=f"telemetry-{what}", daemon=True)
+        thread.start()
+        return thread
 
     def stop(self) -> None:
         """Export what is pending, then shut down within the export timeout, whatever the endpoints do.
@@ -246,12 +327,15 @@ class OtelTelemetryClient:
         errors: list[Exception] = []
 
         def shut_down() -> None:
+            # Metrics, spans and logs flush side by side: the SDK's span and log processors export in the
+            # caller and may take an exporter's whole timeout.
+            signals = self._in_background("shutdown", self._shutdown_signals, timeout_s * 1000)
             try:
                 self._provider.shutdown(timeout_millis=timeout_s * 1000)
-                self._tracer_provider.shutdown()
             except Exception as error:  # a reader whose final export failed
                 errors.append(error)
             finally:
+                signals.join(timeout_s)
                 done.set()
 
         threading.Thread(target=shut_down, name="telemetry-shutdown", daemon=True).start()

@@ -5,8 +5,9 @@ The SDK aggregates each record once per reader, through a generic measurement pi
 whatever the number of readers. At each collection the cells are drained and every reader's view is
 brought up to date, cumulative or delta as that reader prefers; the reader then receives standard
 OpenTelemetry ``Metric`` data next to the SDK's own (observable instruments and host metrics), so
-every exporter works unchanged. The data model matches the SDK's, with two differences: no exemplars,
-and a gauge keeps reporting its last value to cumulative readers instead of only once after a set.
+every exporter works unchanged. The data model matches the SDK's, with one difference: a gauge keeps
+reporting its last value to cumulative readers instead of only once after a set. Exemplars (traces on)
+are the last one per bucket, as the SDK's aligned-histogram reservoir keeps them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from opentelemetry.sdk.metrics import Exemplar as SdkExemplar
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
     Buckets,
@@ -37,11 +39,14 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from aztec.telemetry.buckets import boundaries_for
 from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from aztec.telemetry.otel.cells import (
+    Exemplar,
     ExponentialHistogramCell,
     GaugeCell,
     HistogramCell,
     HistogramWindow,
     SumCell,
+    TracedExponentialHistogramCell,
+    TracedHistogramCell,
     refusal,
 )
 from aztec.telemetry.otel.exponential import ExponentialWindow
@@ -57,6 +62,16 @@ AnyMetric = LocalMetric[HistogramCell] | LocalMetric[SumCell] | LocalMetric[Gaug
 MetricData = Histogram | ExponentialHistogram | Sum | Gauge
 
 
+def _sdk_exemplars(exemplars: list[Exemplar | None] | None) -> list[SdkExemplar]:
+    if not exemplars:
+        return []
+    return [
+        SdkExemplar({}, e.value, e.time_unix_nano, span_id=e.span_id, trace_id=e.trace_id)
+        for e in exemplars
+        if e is not None
+    ]
+
+
 @dataclass(slots=True)
 class HistogramState:
     """A histogram series' totals in one reader's temporality (cumulative: since the series began)."""
@@ -66,12 +81,18 @@ class HistogramState:
     sum: float = 0.0
     min: float = float("inf")
     max: float = float("-inf")
+    exemplars: list[Exemplar | None] | None = None
 
     def fold(self, window: HistogramWindow) -> None:
         self.bucket_counts = [a + b for a, b in zip(self.bucket_counts, window.bucket_counts, strict=True)]
         self.sum += window.sum
         self.min = min(self.min, window.min)
         self.max = max(self.max, window.max)
+        if window.exemplars is not None:
+            if self.exemplars is None:
+                self.exemplars = list(window.exemplars)
+            else:
+                self.exemplars = [new or old for new, old in zip(window.exemplars, self.exemplars, strict=True)]
 
     @property
     def empty(self) -> bool:
@@ -146,10 +167,17 @@ class _ReaderView:
 class LocalAggregation:
     """Every locally aggregated metric of one client, and the views of the readers that export them."""
 
-    def __init__(self, guard: AttributeGuard, *, exponential: bool = False) -> None:
-        """``exponential``: histogram series also keep base-2 exponential buckets, for readers that ask."""
+    def __init__(self, guard: AttributeGuard, *, exponential: bool = False, exemplars: bool = False) -> None:
+        """``exponential``: histogram series also keep base-2 exponential buckets, for readers that ask;
+        ``exemplars``: traces are on, so histograms keep exemplars (:class:`TracedHistogramCell`)."""
         self._guard = guard
         self._exponential = exponential
+        self._cell_class: type[HistogramCell] = {
+            (False, False): HistogramCell,
+            (False, True): TracedHistogramCell,
+            (True, False): ExponentialHistogramCell,
+            (True, True): TracedExponentialHistogramCell,
+        }[(exponential, exemplars)]
         self._lock = threading.Lock()
         self._histograms: dict[tuple[str, str], LocalMetric[HistogramCell]] = {}
         self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
@@ -161,8 +189,8 @@ class LocalAggregation:
     def histogram(self, scope: str, definition: MetricDefinition) -> LocalHistogram:
         bounds = boundaries_for(definition)
         refuse = refusal(definition.name, "histogram")
-        cell = ExponentialHistogramCell if self._exponential else HistogramCell
-        metric = self._metric(self._histograms, scope, definition, lambda: cell(bounds, refuse))
+        cell_class = self._cell_class
+        metric = self._metric(self._histograms, scope, definition, lambda: cell_class(bounds, refuse))
         return LocalHistogram(metric)
 
     def counter(self, scope: str, definition: MetricDefinition) -> LocalCounter:
@@ -341,6 +369,7 @@ class LocalAggregation:
                     explicit_bounds=bounds,
                     min=state.min,
                     max=state.max,
+                    exemplars=_sdk_exemplars(state.exemplars),
                 )
             )
             if temporality is _DELTA:

@@ -1,0 +1,47 @@
+"""The active span of this thread or task, in one ``ContextVar`` and free of OpenTelemetry types.
+
+The OpenTelemetry-backed tracer sets it when a span starts and resets it when the span ends; metric
+cells read it to attach exemplars and the log filter reads it to stamp ``trace_id``/``span_id`` on
+records. A ``ContextVar`` follows ``asyncio`` tasks and ``asyncio.to_thread`` by itself; a process or a
+thread started by hand gets the context through a W3C carrier (``Tracer.inject`` / ``parent=``).
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRef:
+    """A span's identity: enough to link to it, to name it in a log line or an exemplar."""
+
+    trace_id: int
+    span_id: int
+    sampled: bool
+
+    @property
+    def trace_id_hex(self) -> str:
+        return f"{self.trace_id:032x}"
+
+    @property
+    def span_id_hex(self) -> str:
+        return f"{self.span_id:016x}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSpan:
+    """What the context holds: the span's identity and the tracer's own span object (opaque here)."""
+
+    ref: SpanRef
+    span: Any
+
+
+ACTIVE_SPAN: Final[ContextVar[ActiveSpan | None]] = ContextVar("aztec_active_span", default=None)
+
+
+def current_span_ref() -> SpanRef | None:
+    """The identity of the span this code runs in, or None outside any (or with traces off)."""
+    active = ACTIVE_SPAN.get()
+    return None if active is None else active.ref
