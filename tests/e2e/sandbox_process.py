@@ -73,6 +73,10 @@ class SandboxProcess:
             self.lines.append(line)
 
     @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
     def output(self) -> str:
         return "".join(self.lines)
 
