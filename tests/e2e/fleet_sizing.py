@@ -10,7 +10,7 @@ PRODUCTION_SCRAPE_INTERVAL_S: Final = 15.0
 """The deploy configs' scrape interval (the test scrapes every second)."""
 BYTES_PER_SAMPLE_ON_DISK: Final = 1.5
 """Prometheus's own figure for its TSDB: "on average ... only around 1-2 bytes per sample" (storage docs)."""
-FLEETS: Final = (5, 100, 1_000)
+FLEETS: Final = (10, 100, 1_000)
 
 
 @dataclass(frozen=True)
