@@ -14,6 +14,8 @@ import json
 import os
 import re
 import signal
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +161,24 @@ def test_each_host_s_file_lists_its_processes_with_their_bound_ports(fleet: Flee
         *[("host-b", "aztec-node", "follower")] * 3,
     ]
     assert len(set(fleet.instance_ids.values())) == 5, fleet.instance_ids
+
+
+def test_every_node_answers_its_probes(fleet: Fleet) -> None:
+    """GET /healthz and /readyz on each node's JSON-RPC port, what Kubernetes probes (deploy/terraform/nodes)."""
+    for name, process in fleet.processes.items():
+        if name == "bot":
+            continue
+        rpc = process.wait_for_line(r"node JSON-RPC: (http://\S+)").group(1)
+        assert scrape(f"{rpc}healthz") == "ok\n"
+        poll(lambda rpc=rpc: _status(f"{rpc}readyz") == 200, 60, f"{name} ready")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_the_central_prometheus_has_every_instance_s_series(fleet: Fleet) -> None:

@@ -149,10 +149,16 @@ def build_node_rpc_server(
     *,
     max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
 ) -> JsonRpcServer:
-    """A (not yet started) JSON-RPC server for ``node``'s methods."""
+    """A (not yet started) JSON-RPC server for ``node``'s methods; ``/readyz`` is ``node.is_ready()``."""
     registry = NodeRpcHandlers(node).registry()
     return JsonRpcServer(
-        registry, telemetry, host=host, port=port, max_body_bytes=max_body_bytes, max_batch_size=max_batch_size
+        registry,
+        telemetry,
+        host=host,
+        port=port,
+        max_body_bytes=max_body_bytes,
+        max_batch_size=max_batch_size,
+        ready=node.is_ready,
     )
 
 

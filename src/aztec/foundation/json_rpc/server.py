@@ -3,6 +3,8 @@
 It binds 127.0.0.1 unless given another host, and port 0 picks a free port (read :attr:`port`).
 A body over ``max_body_bytes`` is refused with HTTP 413 and a JSON-RPC error; the connection stays
 usable. Every other answer is HTTP 200 with a JSON-RPC response, or 204 when only notifications came.
+``GET /healthz`` answers 200 while the server runs (liveness); ``GET /readyz`` answers 200 when the
+``ready`` callback says so and 503 otherwise (readiness; without a callback, as ``/healthz``).
 
     registry = MethodRegistry()
     registry.register("echo", echo, params=(Param("text", str),))
@@ -12,6 +14,7 @@ usable. Every other answer is HTTP 200 with a JSON-RPC response, or 204 when onl
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Final
 
@@ -43,6 +46,7 @@ class JsonRpcServer:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         shutdown_timeout_s: float = 5.0,
+        ready: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         if max_body_bytes < 1:
             raise ValueError(f"max_body_bytes must be at least 1, got {max_body_bytes}")
@@ -53,6 +57,7 @@ class JsonRpcServer:
         self.max_body_bytes = max_body_bytes
         self._requested_port = port
         self._shutdown_timeout_s = shutdown_timeout_s
+        self._ready = ready
         instrumentation = JsonRpcInstrumentation(telemetry, registry)
         self._dispatcher = JsonRpcDispatcher(registry, instrumentation, max_batch_size=max_batch_size)
         self._runner: web.AppRunner | None = None
@@ -79,6 +84,8 @@ class JsonRpcServer:
             raise RuntimeError("the JSON-RPC server is already started")
         app = web.Application(client_max_size=self.max_body_bytes)
         app.router.add_post("/", self._handle)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=self._shutdown_timeout_s)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self._requested_port)
@@ -105,6 +112,14 @@ class JsonRpcServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        return web.Response(text="ok\n")
+
+    async def _readyz(self, _request: web.Request) -> web.Response:
+        if self._ready is None or await self._ready():
+            return web.Response(text="ready\n")
+        return web.Response(status=503, text="not ready\n")
 
     async def _handle(self, request: web.Request) -> web.Response:
         timer = Timer()
