@@ -256,6 +256,7 @@ def test_nodes_module_has_the_roles_as_stateful_sets() -> None:
 def test_nodes_wiring_matches_the_node_s_settings() -> None:
     """Every variable set is an `aztec start` setting or a standard OTel one; ports and paths agree with them."""
     from aztec.sandbox import validation
+    from aztec.sandbox.roles import Roles
     from aztec.telemetry.standard_variables import STANDARD_VARIABLES
 
     local_values = _nodes_locals()
@@ -264,7 +265,7 @@ def test_nodes_wiring_matches_the_node_s_settings() -> None:
     standard = {v.name for v in STANDARD_VARIABLES}
     assert set(settings) <= known | standard, set(settings) - known - standard
     assert {"AZTEC_DATA_DIR", "AZTEC_RPC_PORT", "AZTEC_PROMETHEUS_PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"} <= set(settings)
-    defaults = validation.StartArgs(roles=validation.Roles())
+    defaults = validation.StartArgs(roles=Roles())
     assert local_values["rpc_port"] == [int(defaults.rpc_port)] or local_values["rpc_port"] == int(defaults.rpc_port)
     assert str(local_values["metrics_port"]).strip("[]") == defaults.metrics_port
     assert settings["AZTEC_RPC_HOST"] == "0.0.0.0" and settings["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
