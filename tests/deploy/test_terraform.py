@@ -339,3 +339,19 @@ def test_checkov_fails_a_root_writable_stateful_set(tmp_path: Path) -> None:
     path.write_text(text)
     failed = {c["check_id"] for c in _checkov_kubernetes(path)["results"]["failed_checks"]}
     assert {"CKV_K8S_20", "CKV_K8S_22"} <= failed
+
+
+def test_the_pod_monitor_scrapes_the_pods_metrics_ports() -> None:
+    """The Prometheus Operator's PodMonitor selects the workloads' pods and names their container port."""
+    manifest = _nodes_resources()["kubernetes_manifest"]["pod_monitor"]["manifest"][0]
+    assert manifest["kind"] == "PodMonitor"
+    (endpoint,) = manifest["spec"]["podMetricsEndpoints"]
+    assert endpoint["port"] == "metrics" and endpoint["path"] == "/metrics"
+    selector = manifest["spec"]["selector"]["matchLabels"]
+    local_labels = _nodes_locals()["labels"][0] if isinstance(_nodes_locals()["labels"], list) else None
+    assert local_labels is not None and selector.items() <= local_labels.items()
+    resources = _nodes_resources()
+    for body in (resources["kubernetes_stateful_set_v1"]["role"], resources["kubernetes_deployment_v1"]["bot"]):
+        (container,) = _k8s(body["spec"])["template"]["spec"]["containers"]
+        ports = container["ports"] if isinstance(container["ports"], list) else [container["ports"]]
+        assert "metrics" in {p["name"] for p in ports}

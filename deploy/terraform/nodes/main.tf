@@ -389,3 +389,27 @@ resource "kubernetes_network_policy_v1" "nodes" {
     }
   }
 }
+
+# For the Prometheus Operator: a PodMonitor scraping every node pod's `metrics` port (the CRD must exist at
+# plan time, hence off by default; without the operator the pod annotations above are used).
+resource "kubernetes_manifest" "pod_monitor" {
+  count = var.pod_monitor_enabled ? 1 : 0
+
+  manifest = {
+    apiVersion = "monitoring.coreos.com/v1"
+    kind       = "PodMonitor"
+    metadata = {
+      name      = "aztec-nodes"
+      namespace = local.namespace
+      labels    = local.labels
+    }
+    spec = {
+      selector = { matchLabels = { "app.kubernetes.io/part-of" = "aztec-node" } }
+      podMetricsEndpoints = [{
+        port     = "metrics"
+        path     = "/metrics"
+        interval = "15s"
+      }]
+    }
+  }
+}

@@ -75,3 +75,9 @@ variable "resources" {
     bot       = { cpu_request = "100m", memory_request = "256Mi", cpu_limit = "500m", memory_limit = "512Mi" }
   }
 }
+
+variable "pod_monitor_enabled" {
+  description = "Create a PodMonitor for the Prometheus Operator (its CRDs must be installed)."
+  type        = bool
+  default     = false
+}
