@@ -44,8 +44,11 @@ def _tip(role: str, *, node_filter: bool) -> str:
 
 SEQUENCER_TIP: Final = f"max ({_tip('sequencer', node_filter=False)})"
 """The highest proposed block of any sequencer (not filtered by ``$node``: every follower is compared to it)."""
-FOLLOWER_LAG: Final = f"{SEQUENCER_TIP} - on () group_right () max by ({NODE}) ({_tip('follower', node_filter=True)})"
-"""Blocks each follower is behind the sequencer; what the AztecFollowerBehind alert compares to a threshold."""
+_FOLLOWER_TIPS: Final = f"max by ({NODE}) ({_tip('follower', node_filter=True)})"
+FOLLOWER_LAG: Final = f"clamp_min({SEQUENCER_TIP} - on () group_right () {_FOLLOWER_TIPS}, 0)"
+"""Blocks each follower is behind the sequencer; what the AztecFollowerBehind alert compares to a threshold.
+Clamped at 0: the services are scraped at different instants, so a follower scraped after the sequencer can
+look a block or two ahead of it, which it never is."""
 
 
 def _by_role(expr: str, *others: str) -> str:
