@@ -93,7 +93,7 @@ def test_histograms_are_shown_as_quantiles_of_bucket_rates() -> None:
 
 def test_dashboards_cover_the_issue_and_have_the_variables() -> None:
     models = _committed()
-    assert set(models) == {"node-overview.json", "system-resources.json"}
+    assert set(models) == {"node-overview.json", "system-resources.json", "fleet.json"}
     used = {n for m in models.values() for p in _panels(m) for t in p["targets"] for n in metric_names(t["expr"])}
     definitions = {series_index()[n].definition.name for n in used}
     for required in (
@@ -114,6 +114,7 @@ def test_dashboards_cover_the_issue_and_have_the_variables() -> None:
         "process.open_file_descriptors",
         "cpython.gc.collections",
         "aztec.runtime.event_loop.lag",
+        "aztec.node.info",
     ):
         assert required in definitions, required
     for model in models.values():

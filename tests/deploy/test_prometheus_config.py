@@ -70,3 +70,25 @@ def test_a_missing_rule_file_is_reported(tmp_path: Path) -> None:
 def test_both_configs_send_alerts_to_an_alertmanager() -> None:
     assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.yml")) == ["alertmanager:9093"]
     assert alertmanager_targets(load_yaml(PROMETHEUS_DIR / "prometheus.single-host.yml")) == ["127.0.0.1:9093"]
+
+
+def test_the_fleet_agent_and_central_configs_pass_promtool() -> None:
+    """The per-host agent (run by tests/e2e/test_fleet.py) and the central Prometheus with the rules."""
+    promtool = require_binary("promtool")
+    agent = subprocess.run(
+        [promtool, "check", "config", "--agent", "prometheus.agent.yml"],
+        cwd=PROMETHEUS_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert agent.returncode == 0 and "SUCCESS" in agent.stdout, agent.stdout + agent.stderr
+    central = subprocess.run(
+        [promtool, "check", "config", "prometheus.central.yml"],
+        cwd=PROMETHEUS_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert central.returncode == 0, central.stdout + central.stderr
+    assert "SUCCESS: 1 rule files found" in central.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from aztec.deploy.consistency import load_yaml
 from aztec.deploy.paths import COMPOSE_FILE, TERRAFORM_DIR
@@ -146,7 +147,7 @@ def test_checkov_reports_no_failed_check(checkov_report: dict[str, Any]) -> None
 
 
 def test_every_checkov_skip_gives_a_reason() -> None:
-    for path in TERRAFORM_DIR.glob("*.tf"):
+    for path in TERRAFORM_DIR.rglob("*.tf"):
         for line in path.read_text().splitlines():
             match = _SKIP_COMMENT.search(line)
             if match:
@@ -175,3 +176,214 @@ resource "kubernetes_pod" "bad" {
     )
     failed = {c["check_id"] for c in _checkov(tmp_path)["results"]["failed_checks"]}
     assert {"CKV_K8S_21", "CKV_K8S_16"} <= failed
+
+
+# --- the node's roles (deploy/terraform/nodes) ---------------------------------------------------------
+
+NODES_DIR = TERRAFORM_DIR / "nodes"
+PINNED_IMAGE = "registry.example/aztec-node@sha256:" + "0" * 64
+_REPEATED = {
+    "container": "containers",
+    "port": "ports",
+    "env": "env",
+    "volume_mount": "volumeMounts",
+    "volume": "volumes",
+    "volume_claim_template": "volumeClaimTemplates",
+    "ingress": "ingress",
+    "from": "from",
+}
+_LIST_ATTRIBUTES = {"access_modes", "command", "args", "drop", "add", "policy_types"}
+
+
+def _nodes_resources() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for parsed in load_module(NODES_DIR).values():
+        for block in parsed.get("resource", []):
+            for kind, named in block.items():
+                found.setdefault(kind, {}).update(named)
+    return found
+
+
+def _nodes_locals() -> dict[str, Any]:
+    return {k: v for parsed in load_module(NODES_DIR).values() for b in parsed.get("locals", []) for k, v in b.items()}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _k8s(value: Any, key: str = "") -> Any:
+    """hcl2's parse of a Kubernetes provider block as the Kubernetes object it stands for (camelCase, lists for
+    repeated blocks, ``dynamic`` blocks dropped, the image pinned as an operator would give it)."""
+    if isinstance(value, list):
+        if key in _REPEATED:
+            return [_k8s(item) for item in value]
+        if key in _LIST_ATTRIBUTES:
+            inner = value[0] if len(value) == 1 and isinstance(value[0], list) else value
+            return [_k8s(item) for item in inner]
+        return _k8s(value[0], key) if len(value) == 1 else [_k8s(item) for item in value]
+    if isinstance(value, dict):
+        attributes_only = key == "http_get"  # its ``port`` is an attribute, not a repeated port block
+        return {
+            (None if attributes_only else _REPEATED.get(k)) or _camel(k): _k8s(v, "" if attributes_only else k)
+            for k, v in value.items()
+            if k not in ("dynamic", "for_each")
+        }
+    if value == "${var.image}":
+        return PINNED_IMAGE
+    if key == "labels" and isinstance(value, str):  # ``merge(local.labels, ...)``: an expression here
+        return {"app.kubernetes.io/part-of": "aztec-node"}
+    return value
+
+
+def _manifests(directory: Path) -> str:
+    """The StatefulSets and the bot's Deployment as Kubernetes YAML, for checkov's Kubernetes checks: its
+    Terraform checks do not cover kubernetes_stateful_set_v1 (only the namespace check does)."""
+    resources = _nodes_resources()
+    documents = []
+    for kind, api, resource in (
+        ("StatefulSet", "apps/v1", "kubernetes_stateful_set_v1"),
+        ("Deployment", "apps/v1", "kubernetes_deployment_v1"),
+    ):
+        for name, body in resources[resource].items():
+            spec = _k8s(body["spec"])
+            metadata = {"name": f"aztec-{name}", "namespace": "aztec"}
+            documents.append({"apiVersion": api, "kind": kind, "metadata": metadata, "spec": spec})
+    policy = _k8s(resources["kubernetes_network_policy_v1"]["nodes"]["spec"])
+    metadata = {"name": "aztec-nodes", "namespace": "aztec"}
+    documents.append(
+        {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata, "spec": policy}
+    )
+    return "\n---\n".join(yaml.safe_dump(d) for d in documents)
+
+
+def _checkov_kubernetes(path: Path) -> dict[str, Any]:
+    checkov = Path(sys.executable).parent / "checkov"
+    result = subprocess.run(
+        [str(checkov), "-f", str(path), "--framework", "kubernetes", "-o", "json", "--skip-download"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.stdout.strip(), result.stderr
+    report = json.loads(result.stdout)
+    return dict(report if isinstance(report, dict) else report[0])
+
+
+def test_nodes_module_has_the_roles_as_stateful_sets() -> None:
+    resources = _nodes_resources()
+    roles = _nodes_locals()["roles"][0]
+    assert set(roles) == {"sequencer", "follower"}
+    assert roles["sequencer"]["replicas"] == [1] or roles["sequencer"]["replicas"] == 1
+    assert "${var.follower_replicas}" in str(roles["follower"]["replicas"])
+    assert set(resources["kubernetes_stateful_set_v1"]) == {"role"}
+    assert set(resources["kubernetes_deployment_v1"]) == {"bot"}
+    statefulset = _k8s(resources["kubernetes_stateful_set_v1"]["role"]["spec"])
+    (claim,) = statefulset["volumeClaimTemplates"]
+    assert claim["metadata"]["name"] == "data" and claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+
+
+def test_nodes_wiring_matches_the_node_s_settings() -> None:
+    """Every variable set is an `aztec start` setting or a standard OTel one; ports and paths agree with them."""
+    from aztec.sandbox import validation
+    from aztec.sandbox.roles import Roles
+    from aztec.telemetry.standard_variables import STANDARD_VARIABLES
+
+    local_values = _nodes_locals()
+    settings = local_values["settings"][0]
+    known = {s.variable for s in vars(validation).values() if isinstance(s, validation.Setting)}
+    standard = {v.name for v in STANDARD_VARIABLES}
+    assert set(settings) <= known | standard, set(settings) - known - standard
+    assert {"AZTEC_DATA_DIR", "AZTEC_RPC_PORT", "AZTEC_PROMETHEUS_PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"} <= set(settings)
+    defaults = validation.StartArgs(roles=Roles())
+    assert local_values["rpc_port"] == [int(defaults.rpc_port)] or local_values["rpc_port"] == int(defaults.rpc_port)
+    assert str(local_values["metrics_port"]).strip("[]") == defaults.metrics_port
+    assert settings["AZTEC_RPC_HOST"] == "0.0.0.0" and settings["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
+    roles = local_values["roles"][0]
+    offsets = {
+        ("follower", "rpc_port"): validation.FOLLOWER_RPC_OFFSET,
+        ("follower", "metrics_port"): validation.FOLLOWER_METRICS_OFFSET,
+    }
+    for (role, port), offset in offsets.items():
+        assert re.fullmatch(rf"\$\{{local\.{port} \+ {offset}\}}", str(roles[role][port]).strip("[]'")), roles[role]
+    assert re.fullmatch(
+        rf"\$\{{local\.metrics_port \+ {validation.BOT_METRICS_OFFSET}\}}",
+        str(local_values["bot_metrics_port"]).strip("[]'"),
+    )
+    statefulset = _k8s(_nodes_resources()["kubernetes_stateful_set_v1"]["role"]["spec"])
+    pod = statefulset["template"]["spec"]
+    (container,) = pod["containers"]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert mounts["data"] == "${local.data_dir}" and settings["AZTEC_DATA_DIR"] == "${local.data_dir}"
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "rpc"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "rpc"}
+    assert {p["name"] for p in container["ports"]} == {"rpc", "metrics"}
+    assert "exec aztec start ${each.value.flags}" in container["command"][2]
+    annotations = statefulset["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == "${tostring(each.value.metrics_port)}"
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001
+
+
+@pytest.fixture(scope="module")
+def nodes_checkov(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """checkov's Terraform checks on the module (bot enabled), and its Kubernetes checks on the workloads."""
+    directory = tmp_path_factory.mktemp("nodes")
+    for path in NODES_DIR.glob("*.tf"):
+        (directory / path.name).write_text(path.read_text().replace("var.bot_enabled ? 1 : 0", "1"))
+    manifests = directory / "workloads.yaml"
+    manifests.write_text(_manifests(directory))
+    return _checkov(directory), _checkov_kubernetes(manifests)
+
+
+def test_checkov_passes_on_the_node_roles(
+    nodes_checkov: tuple[dict[str, Any], dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    terraform, kubernetes = nodes_checkov
+    for report in (terraform, kubernetes):
+        assert report["summary"]["parsing_errors"] == 0
+        failed = report["results"]["failed_checks"]
+        assert not [(c["check_id"], c["resource"]) for c in failed]
+    kubernetes_ids = {c["check_id"] for c in kubernetes["results"]["passed_checks"]}
+    for required in ("CKV_K8S_8", "CKV_K8S_9", "CKV_K8S_20", "CKV_K8S_22", "CKV_K8S_23", "CKV_K8S_28", "CKV_K8S_43"):
+        assert required in kubernetes_ids, required
+    assert terraform["summary"]["passed"] >= 25 and kubernetes["summary"]["passed"] >= 60
+    with capsys.disabled():
+        print(
+            f"\ncheckov on deploy/terraform/nodes: terraform {terraform['summary']['passed']} passed, "
+            f"{terraform['summary']['skipped']} skipped; kubernetes (StatefulSets and Deployment) "
+            f"{kubernetes['summary']['passed']} passed, {len(kubernetes_ids)} distinct checks, 0 failed"
+        )
+
+
+def test_checkov_fails_a_root_writable_stateful_set(tmp_path: Path) -> None:
+    """The rendering is not vacuous: the same StatefulSet with a writable root and escalation allowed fails."""
+    text = (
+        _manifests(tmp_path)
+        .replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
+        .replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
+    )
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    failed = {c["check_id"] for c in _checkov_kubernetes(path)["results"]["failed_checks"]}
+    assert {"CKV_K8S_20", "CKV_K8S_22"} <= failed
+
+
+def test_the_pod_monitor_scrapes_the_pods_metrics_ports() -> None:
+    """The Prometheus Operator's PodMonitor selects the workloads' pods and names their container port."""
+    manifest = _nodes_resources()["kubernetes_manifest"]["pod_monitor"]["manifest"][0]
+    assert manifest["kind"] == "PodMonitor"
+    (endpoint,) = manifest["spec"]["podMetricsEndpoints"]
+    assert endpoint["port"] == "metrics" and endpoint["path"] == "/metrics"
+    selector = manifest["spec"]["selector"]["matchLabels"]
+    local_labels = _nodes_locals()["labels"][0] if isinstance(_nodes_locals()["labels"], list) else None
+    assert local_labels is not None and selector.items() <= local_labels.items()
+    resources = _nodes_resources()
+    for body in (resources["kubernetes_stateful_set_v1"]["role"], resources["kubernetes_deployment_v1"]["bot"]):
+        (container,) = _k8s(body["spec"])["template"]["spec"]["containers"]
+        ports = container["ports"] if isinstance(container["ports"], list) else [container["ports"]]
+        assert "metrics" in {p["name"] for p in ports}

@@ -163,6 +163,15 @@ BAD_SETTINGS: list[Bad] = [
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://", "URL has no host"),
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://node:99999/", "not a valid URL"),
     Bad(("--rpc-port", "0"), ("--bot-rpc-url", "AZTEC_BOT_RPC_URL"), "", roles=("--bot",), reason="needs the URL"),
+    # Prometheus file service discovery
+    flag("--prometheus-sd-file", "AZTEC_PROMETHEUS_SD_FILE", "targets.yml", "must end in .json"),
+    Bad(
+        ("--no-metrics", "--prometheus-sd-file", "targets.json"),
+        ("--prometheus-sd-file", "AZTEC_PROMETHEUS_SD_FILE"),
+        "targets.json",
+        reason="serves no scrape endpoint",
+    ),
+    env("AZTEC_PROMETHEUS_SD_FILE", "/etc/hostname/t.json", "--prometheus-sd-file", "exists and is not a directory"),
     # the data directory and its stores
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_file_at_data_dir, reason="exists and is not a directory"),
     Bad((), ("--data-dir", "AZTEC_DATA_DIR"), "", prepare=_garbage("l1.sqlite"), reason="not an SQLite database"),

@@ -41,8 +41,12 @@ class PrometheusServer:
         config_text: str,
         workdir: Path,
         extra_files: dict[str, str] | None = None,
+        *,
+        agent: bool = False,
         extra_args: Sequence[str] = (),
     ) -> None:
+        """``agent``: agent mode (``--enable-feature=agent``: scrape and remote-write, no local queries);
+        ``extra_args``: more flags, e.g. ``--web.enable-remote-write-receiver``."""
         binary = require_binary("prometheus")
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -58,7 +62,11 @@ class PrometheusServer:
             [
                 binary,
                 f"--config.file={config}",
-                f"--storage.tsdb.path={workdir / 'data'}",
+                *(
+                    ("--enable-feature=agent", f"--storage.agent.path={workdir / 'data'}")
+                    if agent
+                    else (f"--storage.tsdb.path={workdir / 'data'}",)
+                ),
                 f"--web.listen-address=127.0.0.1:{self.port}",
                 "--web.enable-lifecycle",
                 *extra_args,

@@ -96,6 +96,12 @@ def start(
         metavar="URL",
         help="Node the bot sends to (default: this process's sequencer, else http://RPC-HOST:RPC-PORT/).",
     ),
+    prometheus_sd_file: str = typer.Option(
+        "",
+        envvar="AZTEC_PROMETHEUS_SD_FILE",
+        metavar="PATH",
+        help="Write this process's scrape endpoints to this Prometheus file SD (.json) file; removed on stop.",
+    ),
     status: bool = typer.Option(True, "--status/--no-status", help="Live status screen (needs a terminal)."),
     log_level: str = typer.Option(
         "", "--log-level", envvar="AZTEC_LOG_LEVEL", help="Level and per-module overrides: 'info; debug:sequencer'."
@@ -147,6 +153,7 @@ def start(
         bot_tps=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,
+        prometheus_sd_file=prometheus_sd_file,
     )
     try:
         config = validate_start(args)

@@ -64,6 +64,8 @@ class StartConfig:
     bot_accounts: int = 4
     bot_rpc_url: str | None = None
     """Where a bot-only process sends its transactions (default: this process's sequencer node)."""
+    prometheus_sd_file: Path | None = None
+    """A Prometheus file SD file listing this process's scrape endpoints while it runs (None: none)."""
 
     @property
     def l1_path(self) -> Path:

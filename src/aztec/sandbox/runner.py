@@ -29,10 +29,12 @@ from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.node.service import AztecNodeService
+from aztec.sandbox import service_discovery
 from aztec.sandbox.roles import StartConfig
+from aztec.sandbox.service_discovery import ScrapeTarget
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
-from aztec.sandbox.validation import METRICS_PORT, RPC_PORT, Setting
+from aztec.sandbox.validation import METRICS_PORT, PROMETHEUS_SD_FILE, RPC_PORT, Setting
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -57,6 +59,7 @@ class Running:
     clients: list[TelemetryClient] = field(default_factory=list)
     labelled_clients: list[tuple[str, TelemetryClient]] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
+    scrape_targets: list[ScrapeTarget] = field(default_factory=list)
 
     async def stop(self) -> None:
         if self.bot is not None:
@@ -199,6 +202,10 @@ def _client(
         )
     running.clients.append(client)
     running.labelled_clients.append((label, client))
+    if isinstance(client, OtelTelemetryClient) and client.prometheus is not None:
+        instance_id = str(client.config.resource_attributes["service.instance.id"])
+        target = ScrapeTarget(config.metrics_host, client.prometheus.port, service, role, instance_id)
+        running.scrape_targets.append(target)
     running.addresses += _describe(label, client)
     if running.lag is None:
         running.lag = EventLoopLagMonitor(client)
@@ -265,12 +272,20 @@ async def run(
     """
     running = Running()
     title = f"aztec {config.roles.title}"
+    registered = False
     try:
+        sd_file = config.prometheus_sd_file
         try:
             await start_roles(config, running)
+            if sd_file is not None:
+                with _naming(PROMETHEUS_SD_FILE, f"the Prometheus file SD file {sd_file}"):
+                    service_discovery.register(sd_file, running.scrape_targets)
+                registered = True
         except (ConfigError, OSError, ValueError) as error:
             console.print(f"[red]cannot start:[/red] {escape(str(error))}")
             raise StartFailedError(str(error)) from None
+        if sd_file is not None:
+            console.print(f"scrape targets: {len(running.scrape_targets)} in Prometheus file SD {sd_file}")
         for line in running.addresses:
             console.print(line)
         console.print("started; Ctrl-C stops")
@@ -283,6 +298,8 @@ async def run(
             await _log_status(running, board, stop)
     finally:
         console.print("stopping...")
+        if registered and config.prometheus_sd_file is not None:
+            service_discovery.deregister(config.prometheus_sd_file, running.scrape_targets)
         await running.stop()
         console.print("stopped; committed data kept, metrics flushed")
 

@@ -26,6 +26,7 @@ from aztec.foundation.config import ConfigError, parse_url
 from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.sandbox.roles import Roles, StartConfig
+from aztec.sandbox.service_discovery import ServiceDiscoveryFileError, read_groups
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry.config import TelemetryConfig
 
@@ -68,6 +69,7 @@ PROVER_SCALE: Final = Setting("--prover-scale", "AZTEC_PROVER_SCALE")
 BOT_TPS: Final = Setting("--bot-tps", "AZTEC_BOT_TPS")
 BOT_ACCOUNTS: Final = Setting("--bot-accounts", "AZTEC_BOT_ACCOUNTS")
 BOT_RPC_URL: Final = Setting("--bot-rpc-url", "AZTEC_BOT_RPC_URL")
+PROMETHEUS_SD_FILE: Final = Setting("--prometheus-sd-file", "AZTEC_PROMETHEUS_SD_FILE")
 
 MAX_PORT: Final = 65535
 FOLLOWER_RPC_OFFSET: Final = 1
@@ -120,6 +122,7 @@ class StartArgs:
     bot_tps: str = "2"
     bot_accounts: str = "4"
     bot_rpc_url: str = ""
+    prometheus_sd_file: str = ""
 
 
 def parse_int(setting: Setting, raw: str, minimum: int, maximum: int) -> int:
@@ -234,6 +237,29 @@ def _check_lmdb(setting: Setting, raw: str, path: Path) -> None:
         raise setting.error(raw, f"{path} is not an LMDB database (another program's file, or corrupt)")
 
 
+def check_sd_file(setting: Setting, raw: str, roles: Roles, metrics_port: int | None) -> Path | None:
+    """A ``.json`` file this process can replace (its directory writable), holding file SD groups if it exists."""
+    text = raw.strip()
+    if not text:
+        return None
+    if metrics_port is None or not (roles.sequencer or roles.follower or roles.bot):
+        raise setting.error(raw, "this process serves no scrape endpoint (--no-metrics, or --l1 alone)")
+    path = Path(text).expanduser()
+    if path.suffix != ".json":
+        raise setting.error(raw, "must end in .json (Prometheus reads a file SD file by its extension)")
+    if path.exists() and not path.is_file():
+        raise setting.error(raw, "exists and is not a file")
+    try:
+        check_directory(setting, str(path.parent))
+    except ConfigError as error:
+        raise setting.error(raw, f"{path.parent} {error.reason}") from None
+    try:
+        read_groups(path)
+    except ServiceDiscoveryFileError as error:
+        raise setting.error(raw, str(error)) from None
+    return path
+
+
 def estimated_block_proving_s(txs: int, scale: float, workers: int) -> float:
     """A full block's proving time by the cost model: per tx its kernels and base rollup, then merges and root."""
     model = CircuitCostModel(scale=scale)
@@ -329,6 +355,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         if rpc_port == 0:
             raise BOT_RPC_URL.error("", "a bot without --sequencer needs the URL of a node when --rpc-port is 0")
         bot_rpc_url = default_node_url(rpc_host, rpc_port)
+    sd_file = check_sd_file(PROMETHEUS_SD_FILE, args.prometheus_sd_file, roles, metrics_port)
     config = StartConfig(
         roles=roles,
         data_dir=data_dir,
@@ -351,6 +378,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         bot_tx_per_second=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,
+        prometheus_sd_file=sd_file,
     )
     _check_ports(args, config)
     if roles.needs_data_dir:

@@ -6,13 +6,14 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from aztec.deploy.dashboards.fleet import FLEET
 from aztec.deploy.dashboards.node_overview import NODE_OVERVIEW
 from aztec.deploy.dashboards.render import render, to_json
 from aztec.deploy.dashboards.spec import Dashboard
 from aztec.deploy.dashboards.system_resources import SYSTEM_RESOURCES
 from aztec.deploy.paths import DASHBOARDS_DIR
 
-DASHBOARDS: tuple[Dashboard, ...] = (NODE_OVERVIEW, SYSTEM_RESOURCES)
+DASHBOARDS: tuple[Dashboard, ...] = (NODE_OVERVIEW, SYSTEM_RESOURCES, FLEET)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from typing import Any
 from grafana_foundation_sdk.builders import dashboard as gd
 from grafana_foundation_sdk.builders import prometheus as gp
 from grafana_foundation_sdk.builders import stat as gstat
+from grafana_foundation_sdk.builders import table as gtable
 from grafana_foundation_sdk.builders import timeseries as gts
 from grafana_foundation_sdk.builders.common import ReduceDataOptions, StackingConfig, VizLegendOptions
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import common as gc
 from grafana_foundation_sdk.models import dashboard as gm
+from grafana_foundation_sdk.models import prometheus as gpm
 
 from aztec.deploy.dashboards.spec import Dashboard, Panel, PanelKind
 from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL, prometheus_series
@@ -29,9 +31,11 @@ def _node_variable_query() -> str:
     return f"label_values({prometheus_series(PROCESS_CPU_TIME).name}, {SERVICE_INSTANCE_LABEL})"
 
 
-def _panel(panel: Panel, panel_id: int) -> gts.Panel | gstat.Panel:
-    builder: gts.Panel | gstat.Panel
-    if panel.kind is PanelKind.STAT:
+def _panel(panel: Panel, panel_id: int) -> gts.Panel | gstat.Panel | gtable.Panel:
+    builder: gts.Panel | gstat.Panel | gtable.Panel
+    if panel.kind is PanelKind.TABLE:
+        builder = gtable.Panel()
+    elif panel.kind is PanelKind.STAT:
         builder = (
             gstat.Panel()
             .graph_mode(gc.BigValueGraphMode.AREA)
@@ -57,7 +61,9 @@ def _panel(panel: Panel, panel_id: int) -> gts.Panel | gstat.Panel:
         .height(panel.height)
     )
     for ref, target in zip(string.ascii_uppercase, panel.targets, strict=False):
-        query = gp.Dataquery().expr(target.expr).legend_format(target.legend or "__auto").ref_id(ref).range()
+        query = gp.Dataquery().expr(target.expr).legend_format(target.legend or "__auto").ref_id(ref)
+        table = panel.kind is PanelKind.TABLE
+        query = query.instant().format(gpm.PromQueryFormat.TABLE) if table else query.range()
         if target.exemplars:
             query = query.exemplar(True)
         builder = builder.with_target(query)

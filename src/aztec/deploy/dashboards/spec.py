@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 class PanelKind(enum.Enum):
     TIMESERIES = "timeseries"
     STAT = "stat"
+    TABLE = "table"
+    """An instant query shown as a table, one row per series (e.g. the version each instance runs)."""
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,7 @@ def timeseries(
 
 def stat(title: str, description: str, target: Target, *, unit: str = "none", width: int = 6) -> Panel:
     return Panel(title, description, (target,), unit, PanelKind.STAT, width=width, height=4)
+
+
+def table(title: str, description: str, target: Target, *, width: int = 12) -> Panel:
+    return Panel(title, description, (target,), "none", PanelKind.TABLE, width=width)

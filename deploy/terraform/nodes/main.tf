@@ -1,0 +1,415 @@
+# The node's roles on Kubernetes: the sequencer (with its prover and the development L1) as a StatefulSet of
+# one, followers as a StatefulSet of var.follower_replicas, each replica with its own data volume, and
+# optionally the bot. Settings are the `aztec start` environment variables (src/aztec/sandbox/validation.py),
+# OTLP goes to the metrics module's collector, and Prometheus finds the scrape endpoints by pod annotations.
+# tests/deploy/test_terraform.py parses this module (hcl2), checks its wiring against the node's settings,
+# and runs checkov's Kubernetes checks on it.
+#
+# The development L1 is a SQLite file: every pod reads it from one ReadWriteMany volume (the data directory's
+# l1.sqlite is a symbolic link to it). That suits a test cluster; SQLite's locking is not reliable on NFS.
+
+locals {
+  namespace = var.create_namespace ? kubernetes_namespace_v1.nodes[0].metadata[0].name : var.namespace
+  home      = "/var/lib/aztec"
+  data_dir  = "${local.home}/data"
+  l1_dir    = "${local.home}/l1"
+
+  # --rpc-port / --metrics-port of every process; a follower serves on +1 / +2, the bot's metrics on +1
+  # (aztec.sandbox.validation: FOLLOWER_RPC_OFFSET, FOLLOWER_METRICS_OFFSET, BOT_METRICS_OFFSET).
+  rpc_port     = 8080
+  metrics_port = 9464
+
+  roles = {
+    sequencer = {
+      replicas     = 1
+      flags        = "--l1 --sequencer --prover"
+      rpc_port     = local.rpc_port
+      metrics_port = local.metrics_port
+    }
+    follower = {
+      replicas     = var.follower_replicas
+      flags        = "--node"
+      rpc_port     = local.rpc_port + 1
+      metrics_port = local.metrics_port + 2
+    }
+  }
+  bot_metrics_port = local.metrics_port + 1
+  sequencer_url    = "http://aztec-sequencer-0.aztec-sequencer.${local.namespace}.svc.cluster.local:${local.rpc_port}/"
+
+  settings = {
+    AZTEC_DATA_DIR              = local.data_dir
+    AZTEC_RPC_HOST              = "0.0.0.0"
+    AZTEC_RPC_PORT              = tostring(local.rpc_port)
+    AZTEC_PROMETHEUS_HOST       = "0.0.0.0"
+    AZTEC_PROMETHEUS_PORT       = tostring(local.metrics_port)
+    OTEL_EXPORTER_OTLP_ENDPOINT = var.otlp_endpoint
+    OTEL_RESOURCE_ATTRIBUTES    = "service.instance.id=$(POD_NAME)"
+  }
+  labels = {
+    "app.kubernetes.io/part-of"    = "aztec-node"
+    "app.kubernetes.io/managed-by" = "terraform"
+  }
+}
+
+resource "kubernetes_namespace_v1" "nodes" {
+  count = var.create_namespace ? 1 : 0
+
+  metadata {
+    name   = var.namespace
+    labels = local.labels
+  }
+}
+
+resource "kubernetes_persistent_volume_claim_v1" "l1" {
+  metadata {
+    name      = "aztec-l1"
+    namespace = local.namespace
+    labels    = local.labels
+  }
+  spec {
+    access_modes       = ["ReadWriteMany"]
+    storage_class_name = var.l1_storage_class_name
+    resources {
+      requests = { storage = var.l1_storage_size }
+    }
+  }
+  wait_until_bound = false
+}
+
+resource "kubernetes_service_v1" "role" {
+  for_each = local.roles
+
+  metadata {
+    name      = "aztec-${each.key}"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = each.key })
+  }
+  spec {
+    cluster_ip = "None"
+    selector   = { "app.kubernetes.io/name" = "aztec-${each.key}" }
+    port {
+      name        = "rpc"
+      port        = each.value.rpc_port
+      target_port = "rpc"
+    }
+    port {
+      name        = "metrics"
+      port        = each.value.metrics_port
+      target_port = "metrics"
+    }
+  }
+}
+
+resource "kubernetes_stateful_set_v1" "role" {
+  for_each = local.roles
+
+  metadata {
+    name      = "aztec-${each.key}"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = each.key })
+  }
+  spec {
+    service_name = kubernetes_service_v1.role[each.key].metadata[0].name
+    replicas     = each.value.replicas
+    selector {
+      match_labels = { "app.kubernetes.io/name" = "aztec-${each.key}" }
+    }
+    template {
+      metadata {
+        labels = merge(local.labels, { "app.kubernetes.io/name" = "aztec-${each.key}" })
+        annotations = {
+          "prometheus.io/scrape" = "true"
+          "prometheus.io/port"   = tostring(each.value.metrics_port)
+          "prometheus.io/path"   = "/metrics"
+        }
+      }
+      spec {
+        automount_service_account_token = false
+        security_context {
+          run_as_non_root = true
+          run_as_user     = 10001
+          run_as_group    = 10001
+          fs_group        = 10001
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+        container {
+          name              = "aztec"
+          # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
+          # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
+          image             = var.image
+          image_pull_policy = "Always"
+          command           = ["/bin/sh", "-c", "ln -sf ${local.l1_dir}/l1.sqlite \"$AZTEC_DATA_DIR/l1.sqlite\" && exec aztec start ${each.value.flags} --no-status"]
+
+          env {
+            name = "POD_NAME"
+            value_from {
+              field_ref {
+                field_path = "metadata.name"
+              }
+            }
+          }
+          dynamic "env" {
+            for_each = local.settings
+            content {
+              name  = env.key
+              value = env.value
+            }
+          }
+
+          port {
+            name           = "rpc"
+            container_port = each.value.rpc_port
+          }
+          port {
+            name           = "metrics"
+            container_port = each.value.metrics_port
+          }
+
+          liveness_probe {
+            http_get {
+              path = "/healthz"
+              port = "rpc"
+            }
+            initial_delay_seconds = 10
+            period_seconds        = 10
+            failure_threshold     = 6
+          }
+          readiness_probe {
+            http_get {
+              path = "/readyz"
+              port = "rpc"
+            }
+            period_seconds    = 5
+            failure_threshold = 3
+          }
+
+          resources {
+            requests = {
+              cpu    = var.resources[each.key].cpu_request
+              memory = var.resources[each.key].memory_request
+            }
+            limits = {
+              cpu    = var.resources[each.key].cpu_limit
+              memory = var.resources[each.key].memory_limit
+            }
+          }
+
+          security_context {
+            allow_privilege_escalation = false
+            privileged                 = false
+            read_only_root_filesystem  = true
+            run_as_non_root            = true
+            run_as_user                = 10001
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+
+          volume_mount {
+            name       = "data"
+            mount_path = local.data_dir
+          }
+          volume_mount {
+            name       = "l1"
+            mount_path = local.l1_dir
+          }
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
+        }
+        volume {
+          name = "l1"
+          persistent_volume_claim {
+            claim_name = kubernetes_persistent_volume_claim_v1.l1.metadata[0].name
+          }
+        }
+        volume {
+          name = "tmp"
+          empty_dir {}
+        }
+      }
+    }
+    volume_claim_template {
+      metadata {
+        name = "data"
+      }
+      spec {
+        access_modes       = ["ReadWriteOnce"]
+        storage_class_name = var.storage_class_name
+        resources {
+          requests = { storage = var.storage_size }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "bot" {
+  count = var.bot_enabled ? 1 : 0
+
+  metadata {
+    name      = "aztec-bot"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = "bot" })
+  }
+  spec {
+    replicas = 1
+    selector {
+      match_labels = { "app.kubernetes.io/name" = "aztec-bot" }
+    }
+    template {
+      metadata {
+        labels = merge(local.labels, { "app.kubernetes.io/name" = "aztec-bot" })
+        annotations = {
+          "prometheus.io/scrape" = "true"
+          "prometheus.io/port"   = tostring(local.bot_metrics_port)
+          "prometheus.io/path"   = "/metrics"
+        }
+      }
+      spec {
+        automount_service_account_token = false
+        security_context {
+          run_as_non_root = true
+          run_as_user     = 10001
+          run_as_group    = 10001
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+        container {
+          name              = "aztec"
+          # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
+          # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
+          image             = var.image
+          image_pull_policy = "Always"
+          args              = ["start", "--bot", "--no-status"]
+
+          env {
+            name = "POD_NAME"
+            value_from {
+              field_ref {
+                field_path = "metadata.name"
+              }
+            }
+          }
+          dynamic "env" {
+            for_each = merge(local.settings, { AZTEC_BOT_RPC_URL = local.sequencer_url })
+            content {
+              name  = env.key
+              value = env.value
+            }
+          }
+
+          port {
+            name           = "metrics"
+            container_port = local.bot_metrics_port
+          }
+
+          # The bot has no JSON-RPC port: its scrape endpoint answers while it runs.
+          liveness_probe {
+            http_get {
+              path = "/metrics"
+              port = "metrics"
+            }
+            initial_delay_seconds = 10
+            period_seconds        = 10
+          }
+          readiness_probe {
+            http_get {
+              path = "/metrics"
+              port = "metrics"
+            }
+            period_seconds = 10
+          }
+
+          resources {
+            requests = {
+              cpu    = var.resources["bot"].cpu_request
+              memory = var.resources["bot"].memory_request
+            }
+            limits = {
+              cpu    = var.resources["bot"].cpu_limit
+              memory = var.resources["bot"].memory_limit
+            }
+          }
+
+          security_context {
+            allow_privilege_escalation = false
+            privileged                 = false
+            read_only_root_filesystem  = true
+            run_as_non_root            = true
+            run_as_user                = 10001
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
+        }
+        volume {
+          name = "tmp"
+          empty_dir {}
+        }
+      }
+    }
+  }
+}
+
+# Ingress to the nodes only on their JSON-RPC and metrics ports (the collector, Prometheus, the bot and
+# clients in the cluster); egress is not restricted (OTLP to the collector, other nodes).
+resource "kubernetes_network_policy_v1" "nodes" {
+  metadata {
+    name      = "aztec-nodes"
+    namespace = local.namespace
+    labels    = local.labels
+  }
+  spec {
+    pod_selector {
+      match_labels = { "app.kubernetes.io/part-of" = "aztec-node" }
+    }
+    policy_types = ["Ingress"]
+    ingress {
+      from {
+        namespace_selector {}
+      }
+      port {
+        port     = "rpc"
+        protocol = "TCP"
+      }
+      port {
+        port     = "metrics"
+        protocol = "TCP"
+      }
+    }
+  }
+}
+
+# For the Prometheus Operator: a PodMonitor scraping every node pod's `metrics` port (the CRD must exist at
+# plan time, hence off by default; without the operator the pod annotations above are used).
+resource "kubernetes_manifest" "pod_monitor" {
+  count = var.pod_monitor_enabled ? 1 : 0
+
+  manifest = {
+    apiVersion = "monitoring.coreos.com/v1"
+    kind       = "PodMonitor"
+    metadata = {
+      name      = "aztec-nodes"
+      namespace = local.namespace
+      labels    = local.labels
+    }
+    spec = {
+      selector = { matchLabels = { "app.kubernetes.io/part-of" = "aztec-node" } }
+      podMetricsEndpoints = [{
+        port     = "metrics"
+        path     = "/metrics"
+        interval = "15s"
+      }]
+    }
+  }
+}
