@@ -26,9 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from aztec.bot.bot import Bot
 from aztec.bot.config import BotConfig
@@ -42,6 +40,7 @@ from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemet
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.world_state.genesis import genesis_archive_root
+from bench.otlp_sink import OtlpSink
 
 MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "traces-default", "traces-100")
 DEFAULT_MODES = "off,prometheus,otlp"
@@ -58,29 +57,6 @@ class Result:
     p50_s: float | None
     p99_s: float | None
     failed: int
-
-
-class _OtlpSink:
-    """Accepts OTLP/HTTP exports and discards them (a collector that keeps up)."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.endpoint = f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @contextmanager
@@ -102,7 +78,7 @@ def _scraper(url: str | None, interval_s: float) -> Iterator[None]:
         thread.join(timeout=5)
 
 
-def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClient]:
+def _clients(mode: str, sink: OtlpSink) -> tuple[TelemetryClient, TelemetryClient]:
     if mode == "off":
         return NoopTelemetryClient(), NoopTelemetryClient()
     local = not mode.endswith("-sdk")
@@ -129,7 +105,7 @@ def _clients(mode: str, sink: _OtlpSink) -> tuple[TelemetryClient, TelemetryClie
     return create_telemetry_client(node), create_telemetry_client(bot)
 
 
-async def run_once(mode: str, rate: float, duration_s: float, sink: _OtlpSink, scrape_interval_s: float) -> Result:
+async def run_once(mode: str, rate: float, duration_s: float, sink: OtlpSink, scrape_interval_s: float) -> Result:
     node_telemetry, bot_telemetry = _clients(mode, sink)
     scrape_url = getattr(getattr(node_telemetry, "prometheus", None), "url", None)
     with tempfile.TemporaryDirectory() as directory:
@@ -199,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     if modes[0] != "off":
         parser.error("the first mode must be off: the others are compared with it")
     logging.basicConfig(level=logging.ERROR)
-    sink = _OtlpSink()
+    sink = OtlpSink()
     runs: dict[tuple[float, str], list[Result]] = {}
     try:
         for rate in rates:

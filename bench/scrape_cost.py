@@ -23,13 +23,11 @@ import argparse
 import gc
 import logging
 import statistics
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
@@ -43,6 +41,7 @@ from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.definitions import AttributeKey, MetricDefinition, counter, gauge, histogram
 from aztec.telemetry.exporters.prometheus import RESOURCE_LABELS
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from bench.otlp_sink import OtlpSink
 
 KIND = AttributeKey("aztec.bench.kind", "which series (bounded in real use; one value per series here)")
 PER_METRIC = 1000
@@ -211,29 +210,6 @@ def memory_per_series(local_aggregation: bool, data: Data) -> float:
     return (after - before) / data.series
 
 
-class _OtlpSink:
-    """Accepts OTLP/HTTP exports and discards them."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.endpoint = f"http://127.0.0.1:{self._server.server_port}/v1/metrics"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
 @contextmanager
 def _otlp_client(local_aggregation: bool, endpoint: str) -> Iterator[OtelTelemetryClient]:
     client = OtelTelemetryClient(
@@ -247,7 +223,7 @@ def _otlp_client(local_aggregation: bool, endpoint: str) -> Iterator[OtelTelemet
 
 def otlp_export_ms(data: Data, repeat: int) -> list[tuple[str, list[float]]]:
     """CPU ms of the flushing thread per export (collection, encoding, the HTTP request)."""
-    sink = _OtlpSink()
+    sink = OtlpSink()
     rows = []
     try:
         for label, local in (("this client (local aggregation)", True), ("OpenTelemetry SDK path", False)):

@@ -8,11 +8,9 @@ of a trivial context manager, and a ``@traced`` method within 2x a plain method 
 from __future__ import annotations
 
 import functools
-import threading
 import time
 import timeit
 from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from opentelemetry.sdk.trace import ReadableSpan
@@ -25,6 +23,7 @@ from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.telemetry.traced import traced
+from bench.otlp_sink import OtlpSink
 
 NUMBER = 20_000
 REPEAT = 7
@@ -179,27 +178,8 @@ def main() -> None:
     )
 
 
-class _Sink:
-    """An OTLP/HTTP endpoint that accepts and discards (a collector keeping up)."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.endpoint = f"http://127.0.0.1:{self.server.server_port}/v1/traces"
-
-
 def tx_path_table() -> None:
-    sink = _Sink()
+    sink = OtlpSink()
     rows = [
         ("traces off", None),
         ("default sampling (parentbased_traceidratio 0.1)", SamplerSettings()),
@@ -210,8 +190,9 @@ def tx_path_table() -> None:
     print("| traces | CPU us per tx |")
     print("|---|---:|")
     for label, sampler in rows:
-        print(f"| {label} | {min(tx_path_cpu_us(sink.endpoint, sampler) for _ in range(3)):.1f} |")
-    sink.server.shutdown()
+        traces = f"{sink.base}/v1/traces"
+        print(f"| {label} | {min(tx_path_cpu_us(traces, sampler) for _ in range(3)):.1f} |")
+    sink.close()
 
 
 if __name__ == "__main__":
