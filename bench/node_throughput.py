@@ -40,7 +40,11 @@ from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemet
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.world_state.genesis import genesis_archive_root
-from bench.otlp_sink import OtlpSink
+
+try:
+    from bench.otlp_sink import OtlpSink
+except ModuleNotFoundError:  # run as a script (python bench/<name>.py): bench/ is on the path, not its parent
+    from otlp_sink import OtlpSink  # type: ignore[import-not-found,no-redef]
 
 MODES = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "traces-default", "traces-100")
 DEFAULT_MODES = "off,prometheus,otlp"

@@ -41,7 +41,11 @@ from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.definitions import AttributeKey, MetricDefinition, counter, gauge, histogram
 from aztec.telemetry.exporters.prometheus import RESOURCE_LABELS
 from aztec.telemetry.otel.client import OtelTelemetryClient
-from bench.otlp_sink import OtlpSink
+
+try:
+    from bench.otlp_sink import OtlpSink
+except ModuleNotFoundError:  # run as a script (python bench/<name>.py): bench/ is on the path, not its parent
+    from otlp_sink import OtlpSink  # type: ignore[import-not-found,no-redef]
 
 KIND = AttributeKey("aztec.bench.kind", "which series (bounded in real use; one value per series here)")
 PER_METRIC = 1000

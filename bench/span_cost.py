@@ -23,7 +23,11 @@ from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.telemetry.traced import traced
-from bench.otlp_sink import OtlpSink
+
+try:
+    from bench.otlp_sink import OtlpSink
+except ModuleNotFoundError:  # run as a script (python bench/<name>.py): bench/ is on the path, not its parent
+    from otlp_sink import OtlpSink  # type: ignore[import-not-found,no-redef]
 
 NUMBER = 20_000
 REPEAT = 7
