@@ -110,3 +110,15 @@ def test_attribute_keys_are_strings_with_documentation() -> None:
     assert {str(key): 1}["aztec.circuit.protocol_circuit_name"] == 1
     assert hash(key) == hash("aztec.circuit.protocol_circuit_name")
     assert key.description and key.values and "base-rollup" in key.values
+
+
+def test_gauges_in_seconds_are_doubles() -> None:
+    """A duration observed as an INT gauge is rounded on the wire (0.25 s slots became 0): seconds are doubles."""
+    from aztec.telemetry.definitions import InstrumentKind, ValueType
+    from aztec.telemetry.registry import all_metrics
+
+    gauges = (InstrumentKind.GAUGE, InstrumentKind.OBSERVABLE_GAUGE)
+    wrong = [
+        d.name for d in all_metrics() if d.kind in gauges and d.unit == "s" and d.value_type is not ValueType.DOUBLE
+    ]
+    assert wrong == []

@@ -3,7 +3,7 @@
 from typing import Final
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.definitions import counter, histogram, observable_gauge
+from aztec.telemetry.definitions import ValueType, counter, histogram, observable_gauge
 
 SEQUENCER_STATE: Final = observable_gauge(
     "aztec.sequencer.current_state",
@@ -33,6 +33,7 @@ SEQUENCER_SLOT_DURATION: Final = observable_gauge(
     "aztec.sequencer.slot.duration",
     "s",
     "The sequencer's configured slot duration (a block build should take less)",
+    value_type=ValueType.DOUBLE,
 )
 SEQUENCER_SLOT_COUNT: Final = counter("aztec.sequencer.slot.count", "{slot}", "Slots the sequencer was proposer for")
 SEQUENCER_SLOT_FILLED_COUNT: Final = counter(
