@@ -101,18 +101,7 @@ class TxPool:
 
     def add_tx(self, tx: Tx, *, base_fee_per_gas: int) -> AddTxResult:
         """Validate ``tx`` and add it; a rejection is a result with a reason, never an exception."""
-        with self.tracer.span("TxPool.add_tx", {a.TX_HASH: f"{tx.tx_hash:#x}"}) as span:
-            result = self._admit(self._validator.validate(tx, base_fee_per_gas=base_fee_per_gas))
-            if result.reason is not None:
-                span.set_attributes({a.OUTCOME: "rejected", a.REASON: str(result.reason)})
-            else:
-                span.set_attribute(a.OUTCOME, "added")
-                ref = span.ref
-                if ref is not None and ref.sampled:
-                    with self._lock:
-                        if tx.tx_hash in self._index:
-                            self._span_refs[tx.tx_hash] = ref
-            return result
+        return self._traced_admit(lambda: self._validator.validate(tx, base_fee_per_gas=base_fee_per_gas))
 
     def span_refs(self, tx_hashes: Iterable[Fr]) -> list[SpanRef]:
         """The admission spans of those pending txs that have one (sampled), to link a block to them."""
@@ -121,7 +110,26 @@ class TxPool:
 
     def add_tx_bytes(self, data: bytes, *, base_fee_per_gas: int) -> AddTxResult:
         """Decode, validate and add a transaction as received from the network."""
-        return self._admit(self._validator.validate_bytes(data, base_fee_per_gas=base_fee_per_gas))
+        return self._traced_admit(lambda: self._validator.validate_bytes(data, base_fee_per_gas=base_fee_per_gas))
+
+    def _traced_admit(self, validate: Callable[[], TxValidationResult]) -> AddTxResult:
+        """One admission in a ``TxPool.add_tx`` span (a block's build span links to the sampled ones)."""
+        with self.tracer.span("TxPool.add_tx") as span:
+            validation = validate()
+            tx = validation.tx
+            if tx is not None:
+                span.set_attribute(a.TX_HASH, f"{tx.tx_hash:#x}")
+            result = self._admit(validation)
+            if result.reason is not None:
+                span.set_attributes({a.OUTCOME: "rejected", a.REASON: str(result.reason)})
+            else:
+                span.set_attribute(a.OUTCOME, "added")
+                ref = span.ref
+                if tx is not None and ref is not None and ref.sampled:
+                    with self._lock:
+                        if tx.tx_hash in self._index:
+                            self._span_refs[tx.tx_hash] = ref
+            return result
 
     def _admit(self, validation: TxValidationResult) -> AddTxResult:
         tx = validation.tx
