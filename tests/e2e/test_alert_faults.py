@@ -528,9 +528,9 @@ def starve_the_sequencer(stack: Stack) -> None:
     cycle: list[DutyCycle] = []
     _fault(
         stack,
-        "sequencer process stopped 0.3 s of every 0.33 s (SIGSTOP/SIGCONT): builds outlast the 0.25 s slot",
+        "sequencer process stopped 0.3 s of every 0.305 s (SIGSTOP/SIGCONT): builds outlast the 0.25 s slot",
         {"AztecBlockBuildSlowerThanSlot": {"service_instance_id": "sequencer"}},
-        lambda: cycle.append(DutyCycle(stack.sequencer.pid, stopped_s=0.3, running_s=0.03)),
+        lambda: cycle.append(DutyCycle(stack.sequencer.pid, stopped_s=0.3, running_s=0.005)),
         lambda: cycle.pop().stop() if cycle else None,
     )
 
