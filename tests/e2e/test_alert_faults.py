@@ -524,17 +524,6 @@ def block_the_event_loop(stack: Stack) -> None:
     )
 
 
-def starve_the_sequencer(stack: Stack) -> None:
-    cycle: list[DutyCycle] = []
-    _fault(
-        stack,
-        "sequencer process stopped 0.3 s of every 0.305 s (SIGSTOP/SIGCONT): builds outlast the 0.25 s slot",
-        {"AztecBlockBuildSlowerThanSlot": {"service_instance_id": "sequencer"}},
-        lambda: cycle.append(DutyCycle(stack.sequencer.pid, stopped_s=0.3, running_s=0.005)),
-        lambda: cycle.pop().stop() if cycle else None,
-    )
-
-
 def memory_threshold(stack: Stack) -> None:
     """Not a fault: a node's memory cannot be pushed past a threshold from outside on demand. The test copy's
     threshold is moved below the follower's measured share of host memory and back (Prometheus reload)."""
@@ -578,7 +567,7 @@ def stop_the_sequencer(stack: Stack) -> None:
 PHASES: tuple[tuple[Callable[[Stack], None], ...], ...] = (
     (follower_map_full_then_killed, stop_the_prover, black_hole_the_collector, send_bad_txs, stop_the_bot),
     (flood_the_pool, kill_prover_workers, send_bad_rpc_calls, slow_the_l1),
-    (drain_the_publisher, memory_threshold, starve_the_sequencer),
+    (drain_the_publisher, memory_threshold),
     (stop_the_l1, block_the_event_loop),
     (stop_the_sequencer,),
 )
@@ -594,7 +583,6 @@ EXPECTED_ALERTS = {
     "AztecFollowerBehind",
     "AztecL1Stalled",
     "AztecWorldStateDbNearMapSize",
-    "AztecBlockBuildSlowerThanSlot",
     "AztecTxPoolNearFull",
     "AztecHighTxRejectionRate",
     "AztecProvingJobsFailing",
@@ -612,6 +600,10 @@ EXPECTED_ALERTS = {
 NOT_INJECTED = {
     "AztecCollectorDown": "no OpenTelemetry Collector with a Prometheus exporter runs here (promtool tests)",
     "AztecScrapeTargetsAbsent": "a scrape config without the job is a config error, not a node fault (promtool)",
+    "AztecBlockBuildSlowerThanSlot": (
+        "a build takes a few ms here: a starved sequencer (SIGSTOP duty cycles) rarely stops mid-build, so the "
+        "p90 does not pass the slot reliably, and a harder starvation stops its scrapes too (promtool tests)"
+    ),
 }
 """Alerts without a live fault here, and what covers them instead."""
 
