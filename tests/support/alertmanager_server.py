@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.support.prometheus_server import free_port, require_binary
+from tests.support.prometheus_server import free_port, require_binary, wait_ready
 
 ALERTMANAGER_BINARY = "prometheus-alertmanager"
 
@@ -136,19 +136,8 @@ class AlertmanagerServer:
         )
         self._wait_ready()
 
-    def _wait_ready(self, timeout_s: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"alertmanager exited: {(self.workdir / 'alertmanager.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("alertmanager did not become ready")
+    def _wait_ready(self) -> None:
+        wait_ready(self._process, self.url, self.workdir / "alertmanager.log", "alertmanager")
 
     def post_alerts(self, alerts: list[dict[str, Any]]) -> None:
         """Send alerts as Prometheus does (POST /api/v2/alerts)."""

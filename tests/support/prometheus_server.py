@@ -35,6 +35,22 @@ def free_port() -> int:
         return port
 
 
+def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path, name: str, timeout_s: float = 20.0) -> None:
+    """Poll ``url``/-/ready (Prometheus and Alertmanager both serve it) until 200; fail with the log's tail."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not become ready")
+
+
 class PrometheusServer:
     def __init__(
         self,
@@ -76,19 +92,8 @@ class PrometheusServer:
         )
         self._wait_ready()
 
-    def _wait_ready(self, timeout_s: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"prometheus exited: {(self.workdir / 'prometheus.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("prometheus did not become ready")
+    def _wait_ready(self) -> None:
+        wait_ready(self._process, self.url, self.workdir / "prometheus.log", "prometheus")
 
     def api(self, path: str, **params: str) -> Any:
         query = urllib.parse.urlencode(params)
