@@ -12,80 +12,60 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import math
 import os
-import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from aztec.circuits.names import CircuitName
 from aztec.foundation.config import ConfigError, parse_url
+from aztec.foundation.settings import HOSTNAME, Setting
 from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.service_discovery import ServiceDiscoveryFileError, read_groups
+from aztec.sandbox.settings import (
+    BOT_ACCOUNTS,
+    BOT_METRICS_OFFSET,
+    BOT_RPC_URL,
+    BOT_TPS,
+    DATA_DIR,
+    FOLLOWER_METRICS_OFFSET,
+    FOLLOWER_RPC_OFFSET,
+    L1_BLOCK_TIME,
+    MAX_BLOCK_WAIT,
+    MAX_PORT,
+    MAX_TXS,
+    METRICS_HOST,
+    METRICS_PORT,
+    MIN_TXS,
+    NO_METRICS,
+    PROMETHEUS_SD_FILE,
+    PROVER_KIND,
+    PROVER_SCALE,
+    PROVER_WORKERS,
+    PUBLISH_TIMEOUT,
+    RPC_ALLOWED_HOSTS,
+    RPC_BODY_TIMEOUT,
+    RPC_CORS_ORIGINS,
+    RPC_HEADER_TIMEOUT,
+    RPC_HOST,
+    RPC_IDLE_TIMEOUT,
+    RPC_MAX_CONNECTIONS,
+    RPC_PORT,
+    SLOT_DURATION,
+    TX_POOL_SIZE,
+    WORLD_STATE_MAP_SIZE,
+)
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry.config import TelemetryConfig
 
-
-@dataclass(frozen=True)
-class Setting:
-    flag: str
-    variable: str | None = None
-
-    @property
-    def name(self) -> str:
-        return self.flag if self.variable is None else f"{self.flag} / {self.variable}"
-
-    def error(self, raw: object, reason: str) -> ConfigError:
-        return ConfigError(self.name, str(raw), reason)
-
-
-DATA_DIR: Final = Setting("--data-dir", "AZTEC_DATA_DIR")
-RPC_HOST: Final = Setting("--rpc-host", "AZTEC_RPC_HOST")
-RPC_PORT: Final = Setting("--rpc-port", "AZTEC_RPC_PORT")
-RPC_ALLOWED_HOSTS: Final = Setting("--rpc-allowed-hosts", "AZTEC_RPC_ALLOWED_HOSTS")
-RPC_CORS_ORIGINS: Final = Setting("--rpc-cors-origins", "AZTEC_RPC_CORS_ORIGINS")
-RPC_MAX_CONNECTIONS: Final = Setting("--rpc-max-connections", "AZTEC_RPC_MAX_CONNECTIONS")
-RPC_HEADER_TIMEOUT: Final = Setting("--rpc-header-timeout", "AZTEC_RPC_HEADER_TIMEOUT")
-RPC_BODY_TIMEOUT: Final = Setting("--rpc-body-timeout", "AZTEC_RPC_BODY_TIMEOUT")
-RPC_IDLE_TIMEOUT: Final = Setting("--rpc-idle-timeout", "AZTEC_RPC_IDLE_TIMEOUT")
-METRICS_HOST: Final = Setting("--metrics-host", "AZTEC_PROMETHEUS_HOST")
-METRICS_PORT: Final = Setting("--metrics-port", "AZTEC_PROMETHEUS_PORT")
-L1_BLOCK_TIME: Final = Setting("--l1-block-time", "AZTEC_L1_BLOCK_TIME")
-SLOT_DURATION: Final = Setting("--slot-duration", "AZTEC_SLOT_DURATION")
-MIN_TXS: Final = Setting("--min-txs", "AZTEC_MIN_TXS_PER_BLOCK")
-MAX_TXS: Final = Setting("--max-txs", "AZTEC_MAX_TXS_PER_BLOCK")
-MAX_BLOCK_WAIT: Final = Setting("--max-block-wait", "AZTEC_MAX_BLOCK_WAIT")
-TX_POOL_SIZE: Final = Setting("--tx-pool-size", "AZTEC_TX_POOL_MAX_TXS")
-WORLD_STATE_MAP_SIZE: Final = Setting("--world-state-map-size-kb", "AZTEC_WORLD_STATE_MAP_SIZE_KB")
-PUBLISH_TIMEOUT: Final = Setting("--publish-timeout", "AZTEC_L1_PUBLISH_TIMEOUT")
-PROVER_KIND: Final = Setting("--prover-kind", "AZTEC_PROVER")
-PROVER_WORKERS: Final = Setting("--prover-workers", "AZTEC_PROVER_WORKERS")
-PROVER_SCALE: Final = Setting("--prover-scale", "AZTEC_PROVER_SCALE")
-BOT_TPS: Final = Setting("--bot-tps", "AZTEC_BOT_TPS")
-BOT_ACCOUNTS: Final = Setting("--bot-accounts", "AZTEC_BOT_ACCOUNTS")
-BOT_RPC_URL: Final = Setting("--bot-rpc-url", "AZTEC_BOT_RPC_URL")
-PROMETHEUS_SD_FILE: Final = Setting("--prometheus-sd-file", "AZTEC_PROMETHEUS_SD_FILE")
-
-MAX_PORT: Final = 65535
-FOLLOWER_RPC_OFFSET: Final = 1
-"""The follower's JSON-RPC port is ``--rpc-port`` + 1."""
-BOT_METRICS_OFFSET: Final = 1
-FOLLOWER_METRICS_OFFSET: Final = 2
-"""The bot's scrape port is ``--metrics-port`` + 1, the follower's + 2."""
-MAX_WAIT_S: Final = 3600.0
-"""A slot, or a wait for a block, longer than an hour means a node that (practically) never builds one."""
 MAX_PROVING_S: Final = 3600.0
 """Refuse a prover whose estimated time for a full block exceeds this: it would never catch up."""
 HASHES_PER_SECOND: Final = 2_000_000
 """The native prover's proof computation on one core (see ``aztec.prover.cost_model``)."""
-_HOSTNAME: Final = re.compile(
-    r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
-)
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _LMDB_MAGIC: Final = 0xBEEFC0DE
 _L1_TABLES: Final = frozenset({"meta", "accounts", "blocks", "transactions"})
@@ -96,78 +76,36 @@ class StartArgs:
     """The raw values of ``aztec start``'s settings, as the flag parser (or the environment) gave them."""
 
     roles: Roles
-    data_dir: str = "~/.aztec-node"
-    rpc_host: str = "127.0.0.1"
-    rpc_port: str = "8080"
-    rpc_allowed_hosts: str = ""
-    rpc_cors_origins: str = ""
-    rpc_max_connections: str = "256"
-    rpc_header_timeout: str = "10"
-    rpc_body_timeout: str = "30"
-    rpc_idle_timeout: str = "60"
-    metrics_host: str = "127.0.0.1"
-    metrics_port: str = "9464"
-    no_metrics: bool = False
-    l1_block_time: str = "1"
-    slot_duration: str = "2"
-    min_txs: str = "1"
-    max_txs: str = "32"
-    max_block_wait: str = "10"
-    tx_pool_size: str = "10000"
-    world_state_map_size_kb: str = str(4 << 20)
-    publish_timeout: str = "30"
-    prover_kind: str = "native"
-    prover_workers: str = "1"
-    prover_scale: str = "0.05"
-    bot_tps: str = "2"
-    bot_accounts: str = "4"
-    bot_rpc_url: str = ""
-    prometheus_sd_file: str = ""
+    data_dir: str = DATA_DIR.raw_default
+    rpc_host: str = RPC_HOST.raw_default
+    rpc_port: str = RPC_PORT.raw_default
+    rpc_allowed_hosts: str = RPC_ALLOWED_HOSTS.raw_default
+    rpc_cors_origins: str = RPC_CORS_ORIGINS.raw_default
+    rpc_max_connections: str = RPC_MAX_CONNECTIONS.raw_default
+    rpc_header_timeout: str = RPC_HEADER_TIMEOUT.raw_default
+    rpc_body_timeout: str = RPC_BODY_TIMEOUT.raw_default
+    rpc_idle_timeout: str = RPC_IDLE_TIMEOUT.raw_default
+    metrics_host: str = METRICS_HOST.raw_default
+    metrics_port: str = METRICS_PORT.raw_default
+    no_metrics: bool = NO_METRICS.default
+    l1_block_time: str = L1_BLOCK_TIME.raw_default
+    slot_duration: str = SLOT_DURATION.raw_default
+    min_txs: str = MIN_TXS.raw_default
+    max_txs: str = MAX_TXS.raw_default
+    max_block_wait: str = MAX_BLOCK_WAIT.raw_default
+    tx_pool_size: str = TX_POOL_SIZE.raw_default
+    world_state_map_size_kb: str = WORLD_STATE_MAP_SIZE.raw_default
+    publish_timeout: str = PUBLISH_TIMEOUT.raw_default
+    prover_kind: str = PROVER_KIND.raw_default
+    prover_workers: str = PROVER_WORKERS.raw_default
+    prover_scale: str = PROVER_SCALE.raw_default
+    bot_tps: str = BOT_TPS.raw_default
+    bot_accounts: str = BOT_ACCOUNTS.raw_default
+    bot_rpc_url: str = BOT_RPC_URL.raw_default
+    prometheus_sd_file: str = PROMETHEUS_SD_FILE.raw_default
 
 
-def parse_int(setting: Setting, raw: str, minimum: int, maximum: int) -> int:
-    text = raw.strip()
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise setting.error(raw, "expected a whole number")
-    if len(text) > 20:  # no int() of a megabyte of digits; anything this long is out of every range
-        raise setting.error(
-            raw, f"must be at most {maximum}" if not text.startswith("-") else f"must be at least {minimum}"
-        )
-    value = int(text)
-    if value < minimum:
-        raise setting.error(raw, f"must be at least {minimum}")
-    if value > maximum:
-        raise setting.error(raw, f"must be at most {maximum}")
-    return value
-
-
-def parse_float(
-    setting: Setting, raw: str, minimum: float, maximum: float, *, exclusive_minimum: bool = False
-) -> float:
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise setting.error(raw, "expected a number") from None
-    if not math.isfinite(value):
-        raise setting.error(raw, "expected a finite number")
-    if value < minimum or (exclusive_minimum and value == minimum):
-        raise setting.error(raw, f"must be {'above' if exclusive_minimum else 'at least'} {minimum:g}")
-    if value > maximum:
-        raise setting.error(raw, f"must be at most {maximum:g}")
-    return value
-
-
-def parse_host(setting: Setting, raw: str) -> str:
-    text = raw.strip()
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        if not _HOSTNAME.match(text):
-            raise setting.error(raw, "expected an IP address or a host name") from None
-    return text
-
-
-def check_directory(setting: Setting, raw: str) -> Path:
+def check_directory(setting: Setting[Any], raw: str) -> Path:
     """An existing writable directory, or one that can be created (its nearest existing parent is one)."""
     path = Path(raw).expanduser()
     if path.exists():
@@ -186,7 +124,7 @@ def check_directory(setting: Setting, raw: str) -> Path:
     return path
 
 
-def check_stores(setting: Setting, raw: str, config: StartConfig) -> None:
+def check_stores(setting: Setting[Any], raw: str, config: StartConfig) -> None:
     """Stores the roles will open, when they exist, must be of their format (SQLite for L1, LMDB below)."""
     roles = config.roles
     if config.needs_l1 and config.l1_path.exists():
@@ -206,7 +144,7 @@ def check_stores(setting: Setting, raw: str, config: StartConfig) -> None:
             _check_lmdb(setting, raw, data)
 
 
-def _check_magic(setting: Setting, raw: str, path: Path, magic: bytes, what: str) -> None:
+def _check_magic(setting: Setting[Any], raw: str, path: Path, magic: bytes, what: str) -> None:
     if path.is_dir():
         raise setting.error(raw, f"{path} is a directory, expected a file")
     with path.open("rb") as file:
@@ -215,7 +153,7 @@ def _check_magic(setting: Setting, raw: str, path: Path, magic: bytes, what: str
         raise setting.error(raw, f"{path} is {what} (another program's file, or corrupt)")
 
 
-def _check_l1_tables(setting: Setting, raw: str, path: Path) -> None:
+def _check_l1_tables(setting: Setting[Any], raw: str, path: Path) -> None:
     """An SQLite file of another program (tables, none of the L1's) is refused; read without writing anything.
 
     ``immutable=1`` reads the main file only (no lock, no ``-shm``); a file whose schema is still only in its
@@ -230,14 +168,14 @@ def _check_l1_tables(setting: Setting, raw: str, path: Path) -> None:
         raise setting.error(raw, f"{path} is another program's SQLite database (tables {', '.join(sorted(tables))})")
 
 
-def _check_lmdb(setting: Setting, raw: str, path: Path) -> None:
+def _check_lmdb(setting: Setting[Any], raw: str, path: Path) -> None:
     with path.open("rb") as file:
         head = file.read(20)
     if len(head) < 20 or int.from_bytes(head[16:20], "little") != _LMDB_MAGIC:
         raise setting.error(raw, f"{path} is not an LMDB database (another program's file, or corrupt)")
 
 
-def check_sd_file(setting: Setting, raw: str, roles: Roles, metrics_port: int | None) -> Path | None:
+def check_sd_file(setting: Setting[Any], raw: str, roles: Roles, metrics_port: int | None) -> Path | None:
     """A ``.json`` file this process can replace (its directory writable), holding file SD groups if it exists."""
     text = raw.strip()
     if not text:
@@ -286,11 +224,7 @@ def default_node_url(rpc_host: str, rpc_port: int) -> str:
     return f"http://{host}:{rpc_port}/"
 
 
-def _port(setting: Setting, raw: str) -> int:
-    return parse_int(setting, raw, 0, MAX_PORT)
-
-
-def _derived(setting: Setting, raw: str, base: int, offset: int, whose: str) -> int:
+def _derived(setting: Setting[Any], raw: str, base: int, offset: int, whose: str) -> int:
     if base == 0:
         return 0
     port = base + offset
@@ -304,13 +238,13 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
     roles = args.roles
     env = os.environ if env is None else env
     data_dir = check_directory(DATA_DIR, args.data_dir) if roles.needs_data_dir else Path(args.data_dir).expanduser()
-    rpc_host = parse_host(RPC_HOST, args.rpc_host)
-    metrics_host = parse_host(METRICS_HOST, args.metrics_host)
-    rpc_port = _port(RPC_PORT, args.rpc_port)
+    rpc_host = RPC_HOST.parse(args.rpc_host)
+    metrics_host = METRICS_HOST.parse(args.metrics_host)
+    rpc_port = RPC_PORT.parse(args.rpc_port)
     rpc = parse_rpc(args)
-    metrics_port = None if args.no_metrics else _port(METRICS_PORT, args.metrics_port)
-    l1_block_time = parse_float(L1_BLOCK_TIME, args.l1_block_time, 0.01, 3600.0)
-    publish_timeout = parse_float(PUBLISH_TIMEOUT, args.publish_timeout, 0.1, MAX_WAIT_S)
+    metrics_port = None if args.no_metrics else METRICS_PORT.parse(args.metrics_port)
+    l1_block_time = L1_BLOCK_TIME.parse(args.l1_block_time)
+    publish_timeout = PUBLISH_TIMEOUT.parse(args.publish_timeout)
     limit = publish_timeout / 2
     if roles.l1 and l1_block_time > limit:
         raise L1_BLOCK_TIME.error(
@@ -318,24 +252,22 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
             f"must be at most {limit:g} s: the publisher waits {publish_timeout:g} s "
             "(--publish-timeout / AZTEC_L1_PUBLISH_TIMEOUT) for inclusion, so no block would be published",
         )
-    map_size_kb = parse_int(WORLD_STATE_MAP_SIZE, args.world_state_map_size_kb, 64, 1 << 34)
-    slot = parse_float(SLOT_DURATION, args.slot_duration, 0.01, MAX_WAIT_S)
-    max_txs = parse_int(MAX_TXS, args.max_txs, 1, 1024)
-    min_txs = parse_int(MIN_TXS, args.min_txs, 1, 1024)
+    map_size_kb = WORLD_STATE_MAP_SIZE.parse(args.world_state_map_size_kb)
+    slot = SLOT_DURATION.parse(args.slot_duration)
+    max_txs = MAX_TXS.parse(args.max_txs)
+    min_txs = MIN_TXS.parse(args.min_txs)
     if min_txs > max_txs:
         raise MIN_TXS.error(args.min_txs, f"must not exceed --max-txs / AZTEC_MAX_TXS_PER_BLOCK ({max_txs})")
-    max_block_wait = parse_float(MAX_BLOCK_WAIT, args.max_block_wait, 0.0, MAX_WAIT_S)
-    tx_pool = parse_int(TX_POOL_SIZE, args.tx_pool_size, 1, 10_000_000)
+    max_block_wait = MAX_BLOCK_WAIT.parse(args.max_block_wait)
+    tx_pool = TX_POOL_SIZE.parse(args.tx_pool_size)
     if tx_pool < max_txs and roles.sequencer:
         raise TX_POOL_SIZE.error(
             args.tx_pool_size, f"must hold at least one full block (--max-txs / AZTEC_MAX_TXS_PER_BLOCK={max_txs})"
         )
-    if args.prover_kind not in ("native", "test"):
-        raise PROVER_KIND.error(args.prover_kind, "expected native or test")
-    cpus = os.cpu_count() or 1
-    workers = parse_int(PROVER_WORKERS, args.prover_workers, 1, max(64, 4 * cpus))
-    scale = parse_float(PROVER_SCALE, args.prover_scale, 0.0, 1000.0, exclusive_minimum=True)
-    if roles.prover and args.prover_kind == "native":
+    prover_kind = PROVER_KIND.parse(args.prover_kind)
+    workers = PROVER_WORKERS.parse(args.prover_workers)
+    scale = PROVER_SCALE.parse(args.prover_scale)
+    if roles.prover and prover_kind == "native":
         estimate = estimated_block_proving_s(max_txs, scale, workers)
         if estimate > MAX_PROVING_S:
             raise PROVER_SCALE.error(
@@ -343,8 +275,8 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
                 f"a full block ({max_txs} txs) would take about {estimate:,.0f} s to prove on {workers} worker(s), "
                 f"over {MAX_PROVING_S:g} s: the prover would never catch up",
             )
-    bot_tps = parse_float(BOT_TPS, args.bot_tps, 0.001, 10_000.0)
-    bot_accounts = parse_int(BOT_ACCOUNTS, args.bot_accounts, 1, 10_000)
+    bot_tps = BOT_TPS.parse(args.bot_tps)
+    bot_accounts = BOT_ACCOUNTS.parse(args.bot_accounts)
     bot_rpc_url = args.bot_rpc_url.strip() or None
     if bot_rpc_url is not None:
         try:
@@ -372,7 +304,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
             max_block_wait_s=max_block_wait,
             publish_timeout_s=publish_timeout,
         ),
-        prover=ProverConfig(kind=args.prover_kind, workers=workers, scale=scale),
+        prover=ProverConfig(kind=prover_kind, workers=workers, scale=scale),
         tx_pool_max_txs=tx_pool,
         world_state_map_size_kb=map_size_kb,
         bot_tx_per_second=bot_tps,
@@ -391,7 +323,7 @@ def parse_rpc(args: StartArgs) -> RpcConfig:
     """The JSON-RPC listener's policy and limits."""
     hosts = split_list(args.rpc_allowed_hosts)
     for host in hosts:
-        if host != "*" and not (_is_ip(host) or _HOSTNAME.match(host.removeprefix("*."))):
+        if host != "*" and not (_is_ip(host) or HOSTNAME.match(host.removeprefix("*."))):
             raise RPC_ALLOWED_HOSTS.error(args.rpc_allowed_hosts, f"{host!r} is not a host name, an address or *")
     origins = split_list(args.rpc_cors_origins)
     for origin in origins:
@@ -405,10 +337,10 @@ def parse_rpc(args: StartArgs) -> RpcConfig:
     return RpcConfig(
         allowed_hosts=hosts,
         cors_origins=origins,
-        max_connections=parse_int(RPC_MAX_CONNECTIONS, args.rpc_max_connections, 1, 1_000_000),
-        header_timeout_s=parse_float(RPC_HEADER_TIMEOUT, args.rpc_header_timeout, 0.001, 86_400.0),
-        body_timeout_s=parse_float(RPC_BODY_TIMEOUT, args.rpc_body_timeout, 0.001, 86_400.0),
-        idle_timeout_s=parse_float(RPC_IDLE_TIMEOUT, args.rpc_idle_timeout, 0.001, 86_400.0),
+        max_connections=RPC_MAX_CONNECTIONS.parse(args.rpc_max_connections),
+        header_timeout_s=RPC_HEADER_TIMEOUT.parse(args.rpc_header_timeout),
+        body_timeout_s=RPC_BODY_TIMEOUT.parse(args.rpc_body_timeout),
+        idle_timeout_s=RPC_IDLE_TIMEOUT.parse(args.rpc_idle_timeout),
     )
 
 
