@@ -70,11 +70,20 @@ class Setting(Generic[T]):
         raise NotImplementedError
 
     def from_env(self, env: Mapping[str, str]) -> T:
-        """The first of :attr:`variables` set to something other than blanks, parsed; else the default."""
-        for name in self.variables:
-            raw = env.get(name, "")
+        """The first of :attr:`variables` set to something other than blanks, parsed; else the default.
+
+        A bad value names the variable it was read from.
+        """
+        for variable in self.variables:
+            raw = env.get(variable, "")
             if raw.strip():
-                return self.parse(raw.strip())
+                try:
+                    return self.parse(raw.strip())
+                except ConfigError as error:
+                    if variable == self.variable:
+                        raise
+                    name = " / ".join(part for part in (self.flag, variable) if part)
+                    raise ConfigError(name, error.value, error.reason) from None
         return self.default
 
     @property
@@ -88,7 +97,7 @@ class Setting(Generic[T]):
     def default_markdown(self) -> str:
         if self.default_doc:
             return self.default_doc
-        return "none" if self.default in (None, "") else f"`{self.default}`"
+        return "none" if self.default in (None, "", ()) else f"`{self.default}`"
 
     def accepted_markdown(self) -> str:
         return "; ".join(part for part in (self.bounds_doc(), self.accepted_doc) if part)
@@ -107,7 +116,8 @@ class IntSetting(Setting[int]):
     """A whole number within ``[minimum, maximum]``."""
 
     minimum: int
-    maximum: int
+    maximum: int | None = None
+    """None: no upper bound."""
     unit: str = ""
     maximum_doc: str = ""
     """The maximum as the README says it, when it is computed (from the CPU count, say)."""
@@ -116,18 +126,24 @@ class IntSetting(Setting[int]):
         text = raw.strip()
         if not _WHOLE.fullmatch(text):
             raise self.error(raw, "expected a whole number")
-        if len(text) > 20:  # no int() of a megabyte of digits; anything this long is out of every range
+        if len(text) > 20 and self.maximum is not None:  # no int() of a megabyte of digits: out of range
             bound = f"at least {self.minimum}" if text.startswith("-") else f"at most {self.maximum}"
             raise self.error(raw, f"must be {bound}")
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise self.error(raw, "expected a whole number") from None
         if value < self.minimum:
             raise self.error(raw, f"must be at least {self.minimum}")
-        if value > self.maximum:
+        if self.maximum is not None and value > self.maximum:
             raise self.error(raw, f"must be at most {self.maximum}")
         return value
 
     def bounds_doc(self) -> str:
-        return f"{self.minimum}-{self.maximum_doc or self.maximum}{_unit(self.unit)}"
+        maximum = self.maximum_doc or self.maximum
+        if maximum is None:
+            return f"at least {self.minimum}{_unit(self.unit)}"
+        return f"{self.minimum}-{maximum}{_unit(self.unit)}"
 
     def default_markdown(self) -> str:
         return self.default_doc or f"{self.default}{_unit(self.unit)}"
