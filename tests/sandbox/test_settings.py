@@ -3,7 +3,6 @@ config defaults, the components' defaults and the README's table all agree with 
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +46,14 @@ def test_every_option_of_aztec_start_is_a_definition_with_its_flag_variables_and
             assert setting.parse(setting.raw_default) == setting.default, setting.key  # the default is valid
 
 
-def test_start_args_are_the_checked_settings_with_their_raw_defaults() -> None:
-    fields = {f.name: f.default for f in dataclasses.fields(StartArgs) if f.name != "roles"}
-    expected = {s.key: s.default if isinstance(s, Switch) else s.raw_default for s in settings.CHECKED_SETTINGS}
-    assert fields == expected
+def test_start_args_have_every_checked_setting_with_its_raw_default_and_no_other() -> None:
+    args = StartArgs(roles=Roles())
+    for setting in settings.CHECKED_SETTINGS:
+        expected = setting.default if isinstance(setting, Switch) else setting.raw_default
+        assert getattr(args, setting.key) == expected, setting.key
+    assert StartArgs(roles=Roles(), rpc_port="1").raw(settings.RPC_PORT) == "1"
+    with pytest.raises(TypeError, match="not an aztec start setting: log_level"):
+        StartArgs(roles=Roles(), log_level="debug")
 
 
 def test_the_defaults_validate_to_the_config_and_component_defaults(tmp_path: Path) -> None:

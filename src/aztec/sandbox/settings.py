@@ -1,12 +1,15 @@
 """Every ``aztec start`` setting, defined once: flag, environment variable, type, bounds, default and help.
 
-``aztec start``'s options, the raw defaults of :class:`~aztec.sandbox.validation.StartArgs`, the defaults of
-:class:`~aztec.sandbox.roles.StartConfig`, the per-setting checks of :mod:`aztec.sandbox.validation` and
-the README's settings table (``uv run python -m aztec.sandbox.settings``) all come from here.
+``aztec start``'s options (typer reads the variables when a flag is not given), the raw values and
+defaults of :class:`~aztec.sandbox.validation.StartArgs`, the defaults of
+:class:`~aztec.sandbox.roles.StartConfig`, the per-setting checks and their messages, and the README's
+settings table (``uv run python -m aztec.sandbox.settings``) all come from here.
 
-To add a setting: one definition below, in :data:`START_SETTINGS` (in the order ``--help`` lists it), a
-field of the same name in ``StartArgs`` (``= NAME.raw_default``) and its use in ``validate_start``; then
-regenerate the README's table. ``tests/sandbox/test_settings.py`` fails until all of them agree.
+To add a setting: one definition below, listed in :data:`START_SETTINGS` (in the order ``--help`` lists
+it); read it in ``validate_start`` (``args.value(NAME)``: parsed, a bad value refused in the settings'
+words; cross-field checks beside it) into a field of ``StartConfig``; then paste the new README table.
+A role is a :class:`~aztec.foundation.settings.Switch` in :data:`ROLE_SWITCHES` (and a field of ``Roles``).
+``tests/sandbox/test_settings.py`` fails until the options, ``StartArgs`` and the README agree.
 
 Light on purpose (no node module): ``aztec start --help`` imports it.
 """

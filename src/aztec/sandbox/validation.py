@@ -15,13 +15,12 @@ import ipaddress
 import os
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from aztec.circuits.names import CircuitName
 from aztec.foundation.config import ConfigError, parse_url
-from aztec.foundation.settings import HOSTNAME, Setting
+from aztec.foundation.settings import HOSTNAME, Setting, Switch
 from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.sandbox.roles import Roles, StartConfig
@@ -31,6 +30,7 @@ from aztec.sandbox.settings import (
     BOT_METRICS_OFFSET,
     BOT_RPC_URL,
     BOT_TPS,
+    CHECKED_SETTINGS,
     DATA_DIR,
     FOLLOWER_METRICS_OFFSET,
     FOLLOWER_RPC_OFFSET,
@@ -66,43 +66,45 @@ MAX_PROVING_S: Final = 3600.0
 """Refuse a prover whose estimated time for a full block exceeds this: it would never catch up."""
 HASHES_PER_SECOND: Final = 2_000_000
 """The native prover's proof computation on one core (see ``aztec.prover.cost_model``)."""
+T = TypeVar("T")
 _SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 _LMDB_MAGIC: Final = 0xBEEFC0DE
 _L1_TABLES: Final = frozenset({"meta", "accounts", "blocks", "transactions"})
 
 
-@dataclass(frozen=True)
 class StartArgs:
-    """The raw values of ``aztec start``'s settings, as the flag parser (or the environment) gave them."""
+    """The raw values of ``aztec start``'s checked settings (:data:`~aztec.sandbox.settings.CHECKED_SETTINGS`),
+    as the flag parser (or the environment) gave them, by key; a setting not given has its raw default."""
 
-    roles: Roles
-    data_dir: str = DATA_DIR.raw_default
-    rpc_host: str = RPC_HOST.raw_default
-    rpc_port: str = RPC_PORT.raw_default
-    rpc_allowed_hosts: str = RPC_ALLOWED_HOSTS.raw_default
-    rpc_cors_origins: str = RPC_CORS_ORIGINS.raw_default
-    rpc_max_connections: str = RPC_MAX_CONNECTIONS.raw_default
-    rpc_header_timeout: str = RPC_HEADER_TIMEOUT.raw_default
-    rpc_body_timeout: str = RPC_BODY_TIMEOUT.raw_default
-    rpc_idle_timeout: str = RPC_IDLE_TIMEOUT.raw_default
-    metrics_host: str = METRICS_HOST.raw_default
-    metrics_port: str = METRICS_PORT.raw_default
-    no_metrics: bool = NO_METRICS.default
-    l1_block_time: str = L1_BLOCK_TIME.raw_default
-    slot_duration: str = SLOT_DURATION.raw_default
-    min_txs: str = MIN_TXS.raw_default
-    max_txs: str = MAX_TXS.raw_default
-    max_block_wait: str = MAX_BLOCK_WAIT.raw_default
-    tx_pool_size: str = TX_POOL_SIZE.raw_default
-    world_state_map_size_kb: str = WORLD_STATE_MAP_SIZE.raw_default
-    publish_timeout: str = PUBLISH_TIMEOUT.raw_default
-    prover_kind: str = PROVER_KIND.raw_default
-    prover_workers: str = PROVER_WORKERS.raw_default
-    prover_scale: str = PROVER_SCALE.raw_default
-    bot_tps: str = BOT_TPS.raw_default
-    bot_accounts: str = BOT_ACCOUNTS.raw_default
-    bot_rpc_url: str = BOT_RPC_URL.raw_default
-    prometheus_sd_file: str = PROMETHEUS_SD_FILE.raw_default
+    def __init__(self, roles: Roles, **values: str | bool) -> None:
+        unknown = set(values) - _CHECKED_KEYS
+        if unknown:
+            raise TypeError(f"not an aztec start setting: {', '.join(sorted(unknown))}")
+        self.roles = roles
+        self.values: Mapping[str, str | bool] = values
+
+    def raw(self, setting: Setting[Any]) -> str:
+        value = self.values.get(setting.key, setting.raw_default)
+        assert isinstance(value, str), setting.key
+        return value
+
+    def value(self, setting: Setting[T]) -> T:
+        """The setting's value, parsed: :class:`ConfigError` naming it for a bad one."""
+        return setting.parse(self.raw(setting))
+
+    def on(self, switch: Switch) -> bool:
+        return bool(self.values.get(switch.key, switch.default))
+
+    def __getattr__(self, key: str) -> str | bool:
+        """``args.rpc_port``: a setting's raw value (or a switch's state) by its key."""
+        if key not in _CHECKED_KEYS:
+            raise AttributeError(key)
+        setting = _CHECKED[key]
+        return self.on(setting) if isinstance(setting, Switch) else self.raw(setting)
+
+
+_CHECKED: Final = {s.key: s for s in CHECKED_SETTINGS}
+_CHECKED_KEYS: Final = frozenset(_CHECKED)
 
 
 def check_directory(setting: Setting[Any], raw: str) -> Path:
@@ -237,57 +239,58 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
     """The :class:`StartConfig` these settings describe, or :class:`ConfigError` for the first bad one."""
     roles = args.roles
     env = os.environ if env is None else env
-    data_dir = check_directory(DATA_DIR, args.data_dir) if roles.needs_data_dir else Path(args.data_dir).expanduser()
-    rpc_host = RPC_HOST.parse(args.rpc_host)
-    metrics_host = METRICS_HOST.parse(args.metrics_host)
-    rpc_port = RPC_PORT.parse(args.rpc_port)
+    raw_dir = args.raw(DATA_DIR)
+    data_dir = check_directory(DATA_DIR, raw_dir) if roles.needs_data_dir else Path(raw_dir).expanduser()
+    rpc_host = args.value(RPC_HOST)
+    metrics_host = args.value(METRICS_HOST)
+    rpc_port = args.value(RPC_PORT)
     rpc = parse_rpc(args)
-    metrics_port = None if args.no_metrics else METRICS_PORT.parse(args.metrics_port)
-    l1_block_time = L1_BLOCK_TIME.parse(args.l1_block_time)
-    publish_timeout = PUBLISH_TIMEOUT.parse(args.publish_timeout)
+    metrics_port = None if args.on(NO_METRICS) else args.value(METRICS_PORT)
+    l1_block_time = args.value(L1_BLOCK_TIME)
+    publish_timeout = args.value(PUBLISH_TIMEOUT)
     limit = publish_timeout / 2
     if roles.l1 and l1_block_time > limit:
         raise L1_BLOCK_TIME.error(
-            args.l1_block_time,
+            args.raw(L1_BLOCK_TIME),
             f"must be at most {limit:g} s: the publisher waits {publish_timeout:g} s "
             "(--publish-timeout / AZTEC_L1_PUBLISH_TIMEOUT) for inclusion, so no block would be published",
         )
-    map_size_kb = WORLD_STATE_MAP_SIZE.parse(args.world_state_map_size_kb)
-    slot = SLOT_DURATION.parse(args.slot_duration)
-    max_txs = MAX_TXS.parse(args.max_txs)
-    min_txs = MIN_TXS.parse(args.min_txs)
+    map_size_kb = args.value(WORLD_STATE_MAP_SIZE)
+    slot = args.value(SLOT_DURATION)
+    max_txs = args.value(MAX_TXS)
+    min_txs = args.value(MIN_TXS)
     if min_txs > max_txs:
-        raise MIN_TXS.error(args.min_txs, f"must not exceed --max-txs / AZTEC_MAX_TXS_PER_BLOCK ({max_txs})")
-    max_block_wait = MAX_BLOCK_WAIT.parse(args.max_block_wait)
-    tx_pool = TX_POOL_SIZE.parse(args.tx_pool_size)
+        raise MIN_TXS.error(args.raw(MIN_TXS), f"must not exceed --max-txs / AZTEC_MAX_TXS_PER_BLOCK ({max_txs})")
+    max_block_wait = args.value(MAX_BLOCK_WAIT)
+    tx_pool = args.value(TX_POOL_SIZE)
     if tx_pool < max_txs and roles.sequencer:
         raise TX_POOL_SIZE.error(
-            args.tx_pool_size, f"must hold at least one full block (--max-txs / AZTEC_MAX_TXS_PER_BLOCK={max_txs})"
+            args.raw(TX_POOL_SIZE), f"must hold at least one full block (--max-txs / AZTEC_MAX_TXS_PER_BLOCK={max_txs})"
         )
-    prover_kind = PROVER_KIND.parse(args.prover_kind)
-    workers = PROVER_WORKERS.parse(args.prover_workers)
-    scale = PROVER_SCALE.parse(args.prover_scale)
+    prover_kind = args.value(PROVER_KIND)
+    workers = args.value(PROVER_WORKERS)
+    scale = args.value(PROVER_SCALE)
     if roles.prover and prover_kind == "native":
         estimate = estimated_block_proving_s(max_txs, scale, workers)
         if estimate > MAX_PROVING_S:
             raise PROVER_SCALE.error(
-                args.prover_scale,
+                args.raw(PROVER_SCALE),
                 f"a full block ({max_txs} txs) would take about {estimate:,.0f} s to prove on {workers} worker(s), "
                 f"over {MAX_PROVING_S:g} s: the prover would never catch up",
             )
-    bot_tps = BOT_TPS.parse(args.bot_tps)
-    bot_accounts = BOT_ACCOUNTS.parse(args.bot_accounts)
-    bot_rpc_url = args.bot_rpc_url.strip() or None
+    bot_tps = args.value(BOT_TPS)
+    bot_accounts = args.value(BOT_ACCOUNTS)
+    bot_rpc_url = args.raw(BOT_RPC_URL).strip() or None
     if bot_rpc_url is not None:
         try:
             parse_url(BOT_RPC_URL.name, bot_rpc_url)
         except ConfigError as error:
-            raise BOT_RPC_URL.error(args.bot_rpc_url, error.reason) from None
+            raise BOT_RPC_URL.error(args.raw(BOT_RPC_URL), error.reason) from None
     if roles.bot and not roles.sequencer and bot_rpc_url is None:
         if rpc_port == 0:
             raise BOT_RPC_URL.error("", "a bot without --sequencer needs the URL of a node when --rpc-port is 0")
         bot_rpc_url = default_node_url(rpc_host, rpc_port)
-    sd_file = check_sd_file(PROMETHEUS_SD_FILE, args.prometheus_sd_file, roles, metrics_port)
+    sd_file = check_sd_file(PROMETHEUS_SD_FILE, args.raw(PROMETHEUS_SD_FILE), roles, metrics_port)
     config = StartConfig(
         roles=roles,
         data_dir=data_dir,
@@ -314,33 +317,33 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
     )
     _check_ports(args, config)
     if roles.needs_data_dir:
-        check_stores(DATA_DIR, args.data_dir, config)
+        check_stores(DATA_DIR, args.raw(DATA_DIR), config)
     TelemetryConfig.from_env(env)  # the OTEL_* / AZTEC_* telemetry variables, named by their own errors
     return config
 
 
 def parse_rpc(args: StartArgs) -> RpcConfig:
     """The JSON-RPC listener's policy and limits."""
-    hosts = split_list(args.rpc_allowed_hosts)
+    hosts = split_list(args.raw(RPC_ALLOWED_HOSTS))
     for host in hosts:
         if host != "*" and not (_is_ip(host) or HOSTNAME.match(host.removeprefix("*."))):
-            raise RPC_ALLOWED_HOSTS.error(args.rpc_allowed_hosts, f"{host!r} is not a host name, an address or *")
-    origins = split_list(args.rpc_cors_origins)
+            raise RPC_ALLOWED_HOSTS.error(args.raw(RPC_ALLOWED_HOSTS), f"{host!r} is not a host name, an address or *")
+    origins = split_list(args.raw(RPC_CORS_ORIGINS))
     for origin in origins:
         if origin != "*":
             try:
                 parse_url(RPC_CORS_ORIGINS.name, origin)
             except ConfigError:
                 raise RPC_CORS_ORIGINS.error(
-                    args.rpc_cors_origins, f"{origin!r} is not an origin (scheme://host[:port]) or *"
+                    args.raw(RPC_CORS_ORIGINS), f"{origin!r} is not an origin (scheme://host[:port]) or *"
                 ) from None
     return RpcConfig(
         allowed_hosts=hosts,
         cors_origins=origins,
-        max_connections=RPC_MAX_CONNECTIONS.parse(args.rpc_max_connections),
-        header_timeout_s=RPC_HEADER_TIMEOUT.parse(args.rpc_header_timeout),
-        body_timeout_s=RPC_BODY_TIMEOUT.parse(args.rpc_body_timeout),
-        idle_timeout_s=RPC_IDLE_TIMEOUT.parse(args.rpc_idle_timeout),
+        max_connections=args.value(RPC_MAX_CONNECTIONS),
+        header_timeout_s=args.value(RPC_HEADER_TIMEOUT),
+        body_timeout_s=args.value(RPC_BODY_TIMEOUT),
+        idle_timeout_s=args.value(RPC_IDLE_TIMEOUT),
     )
 
 
@@ -355,23 +358,24 @@ def _is_ip(text: str) -> bool:
 def _check_ports(args: StartArgs, config: StartConfig) -> None:
     """Derived ports in range, and no two listeners of this process on one port."""
     roles = config.roles
+    rpc_raw, metrics_raw = args.raw(RPC_PORT), args.raw(METRICS_PORT)
     listeners: list[tuple[int, str]] = []
     if roles.sequencer:
-        listeners.append((config.rpc_port, f"{RPC_PORT.name}={args.rpc_port!r} (sequencer JSON-RPC)"))
+        listeners.append((config.rpc_port, f"{RPC_PORT.name}={rpc_raw!r} (sequencer JSON-RPC)"))
     if roles.follower:
-        port = _derived(RPC_PORT, args.rpc_port, config.rpc_port, FOLLOWER_RPC_OFFSET, "the follower's JSON-RPC")
-        listeners.append((port, f"{RPC_PORT.name}={args.rpc_port!r} + {FOLLOWER_RPC_OFFSET} (follower JSON-RPC)"))
+        port = _derived(RPC_PORT, rpc_raw, config.rpc_port, FOLLOWER_RPC_OFFSET, "the follower's JSON-RPC")
+        listeners.append((port, f"{RPC_PORT.name}={rpc_raw!r} + {FOLLOWER_RPC_OFFSET} (follower JSON-RPC)"))
     if config.metrics_port is not None:
         base = config.metrics_port
         if roles.sequencer:
-            listeners.append((base, f"{METRICS_PORT.name}={args.metrics_port!r} (node metrics)"))
+            listeners.append((base, f"{METRICS_PORT.name}={metrics_raw!r} (node metrics)"))
         if roles.bot:
-            port = _derived(METRICS_PORT, args.metrics_port, base, BOT_METRICS_OFFSET, "the bot's scrape")
-            listeners.append((port, f"{METRICS_PORT.name}={args.metrics_port!r} + {BOT_METRICS_OFFSET} (bot metrics)"))
+            port = _derived(METRICS_PORT, metrics_raw, base, BOT_METRICS_OFFSET, "the bot's scrape")
+            listeners.append((port, f"{METRICS_PORT.name}={metrics_raw!r} + {BOT_METRICS_OFFSET} (bot metrics)"))
         if roles.follower:
-            port = _derived(METRICS_PORT, args.metrics_port, base, FOLLOWER_METRICS_OFFSET, "the follower's scrape")
+            port = _derived(METRICS_PORT, metrics_raw, base, FOLLOWER_METRICS_OFFSET, "the follower's scrape")
             listeners.append(
-                (port, f"{METRICS_PORT.name}={args.metrics_port!r} + {FOLLOWER_METRICS_OFFSET} (follower metrics)")
+                (port, f"{METRICS_PORT.name}={metrics_raw!r} + {FOLLOWER_METRICS_OFFSET} (follower metrics)")
             )
     seen: dict[int, str] = {}
     for port, what in listeners:
@@ -379,6 +383,6 @@ def _check_ports(args: StartArgs, config: StartConfig) -> None:
             continue
         if port in seen:
             setting = METRICS_PORT if "metrics" in what else RPC_PORT
-            raw = args.metrics_port if setting is METRICS_PORT else args.rpc_port
+            raw = metrics_raw if setting is METRICS_PORT else rpc_raw
             raise setting.error(raw, f"port {port} collides: {seen[port]} and {what}")
         seen[port] = what
