@@ -29,6 +29,9 @@ HEAVY_MODULES = (
     "aztec.bench.report",
 )
 """Modules (and their sub-modules) that a command starting no node has no business importing."""
+LIGHT_EXCEPTIONS = frozenset({"aztec.sandbox", "aztec.sandbox.settings"})
+"""Light modules inside those packages: ``aztec start --help`` needs the setting definitions (and so their
+package's ``__init__``, a docstring); anything heavy they imported would still be listed."""
 
 _LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)$")
 
@@ -46,7 +49,9 @@ class ImportRun:
 
     def heavy(self) -> list[str]:
         """The loaded modules that are, or are inside, one of :data:`HEAVY_MODULES`."""
-        return sorted(m for m in self.modules if any(m == h or m.startswith(h + ".") for h in HEAVY_MODULES))
+        return sorted(
+            m for m in self.modules - LIGHT_EXCEPTIONS if any(m == h or m.startswith(h + ".") for h in HEAVY_MODULES)
+        )
 
 
 def aztec_command() -> str:

@@ -287,13 +287,14 @@ def test_nodes_module_has_the_roles_as_stateful_sets() -> None:
 
 def test_nodes_wiring_matches_the_node_s_settings() -> None:
     """Every variable set is an `aztec start` setting or a standard OTel one; ports and paths agree with them."""
+    from aztec.sandbox import settings as start_settings
     from aztec.sandbox import validation
     from aztec.sandbox.roles import Roles
     from aztec.telemetry.standard_variables import STANDARD_VARIABLES
 
     local_values = _nodes_locals()
     settings = local_values["settings"][0]
-    known = {s.variable for s in vars(validation).values() if isinstance(s, validation.Setting)}
+    known = {v for s in start_settings.START_SETTINGS for v in s.variables}
     standard = {v.name for v in STANDARD_VARIABLES}
     assert set(settings) <= known | standard, set(settings) - known - standard
     assert {"AZTEC_DATA_DIR", "AZTEC_RPC_PORT", "AZTEC_PROMETHEUS_PORT", "OTEL_EXPORTER_OTLP_ENDPOINT"} <= set(settings)
@@ -303,13 +304,13 @@ def test_nodes_wiring_matches_the_node_s_settings() -> None:
     assert settings["AZTEC_RPC_HOST"] == "0.0.0.0" and settings["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
     roles = local_values["roles"][0]
     offsets = {
-        ("follower", "rpc_port"): validation.FOLLOWER_RPC_OFFSET,
-        ("follower", "metrics_port"): validation.FOLLOWER_METRICS_OFFSET,
+        ("follower", "rpc_port"): start_settings.FOLLOWER_RPC_OFFSET,
+        ("follower", "metrics_port"): start_settings.FOLLOWER_METRICS_OFFSET,
     }
     for (role, port), offset in offsets.items():
         assert re.fullmatch(rf"\$\{{local\.{port} \+ {offset}\}}", str(roles[role][port]).strip("[]'")), roles[role]
     assert re.fullmatch(
-        rf"\$\{{local\.metrics_port \+ {validation.BOT_METRICS_OFFSET}\}}",
+        rf"\$\{{local\.metrics_port \+ {start_settings.BOT_METRICS_OFFSET}\}}",
         str(local_values["bot_metrics_port"]).strip("[]'"),
     )
     statefulset = _k8s(_nodes_resources()["kubernetes_stateful_set_v1"]["role"]["spec"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aztec.node.config import ProverConfig, RpcConfig
+from aztec.sandbox import settings
 from aztec.sequencer.config import SequencerConfig
 
 
@@ -45,23 +46,23 @@ class Roles:
 class StartConfig:
     roles: Roles
     data_dir: Path
-    rpc_host: str = "127.0.0.1"
-    rpc_port: int = 8080
+    rpc_host: str = settings.RPC_HOST.default
+    rpc_port: int = settings.RPC_PORT.default
     """The sequencer node's JSON-RPC port; the follower's is the next one, in this process or its own."""
     rpc: RpcConfig = field(default_factory=RpcConfig)
     """Both nodes' JSON-RPC policy and limits."""
-    metrics_host: str = "127.0.0.1"
-    metrics_port: int | None = 9464
+    metrics_host: str = settings.METRICS_HOST.default
+    metrics_port: int | None = settings.METRICS_PORT.default
     """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after
     (None: off), so that roles in separate processes on default settings never collide."""
-    l1_block_time_s: float = 1.0
+    l1_block_time_s: float = settings.L1_BLOCK_TIME.default
     sequencer: SequencerConfig = field(default_factory=SequencerConfig)
     prover: ProverConfig = field(default_factory=ProverConfig)
-    tx_pool_max_txs: int = 10_000
-    world_state_map_size_kb: int = 4 << 20
+    tx_pool_max_txs: int = settings.TX_POOL_SIZE.default
+    world_state_map_size_kb: int = settings.WORLD_STATE_MAP_SIZE.default
     """The world state's LMDB map size, per node (KiB)."""
-    bot_tx_per_second: float = 2.0
-    bot_accounts: int = 4
+    bot_tx_per_second: float = settings.BOT_TPS.default
+    bot_accounts: int = settings.BOT_ACCOUNTS.default
     bot_rpc_url: str | None = None
     """Where a bot-only process sends its transactions (default: this process's sequencer node)."""
     prometheus_sd_file: Path | None = None
@@ -77,7 +78,7 @@ class StartConfig:
 
     @property
     def follower_rpc_port(self) -> int:
-        return 0 if self.rpc_port == 0 else self.rpc_port + 1
+        return 0 if self.rpc_port == 0 else self.rpc_port + settings.FOLLOWER_RPC_OFFSET
 
     def _offset_metrics_port(self, offset: int) -> int | None:
         port = self.metrics_port
@@ -85,8 +86,8 @@ class StartConfig:
 
     @property
     def bot_metrics_port(self) -> int | None:
-        return self._offset_metrics_port(1)
+        return self._offset_metrics_port(settings.BOT_METRICS_OFFSET)
 
     @property
     def follower_metrics_port(self) -> int | None:
-        return self._offset_metrics_port(2)
+        return self._offset_metrics_port(settings.FOLLOWER_METRICS_OFFSET)

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.console import Console
 from rich.live import Live
@@ -25,6 +26,7 @@ from aztec.bot.config import BotConfig
 from aztec.foundation.config import ConfigError
 from aztec.foundation.json_rpc.server import JsonRpcServer
 from aztec.foundation.logs import console_logging
+from aztec.foundation.settings import Setting
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
@@ -32,9 +34,9 @@ from aztec.node.service import AztecNodeService
 from aztec.sandbox import service_discovery
 from aztec.sandbox.roles import StartConfig
 from aztec.sandbox.service_discovery import ScrapeTarget
+from aztec.sandbox.settings import METRICS_PORT, PROMETHEUS_SD_FILE, RPC_PORT
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
-from aztec.sandbox.validation import METRICS_PORT, PROMETHEUS_SD_FILE, RPC_PORT, Setting
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -175,7 +177,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
 
 
 @contextlib.contextmanager
-def _naming(setting: Setting, what: str) -> Iterator[None]:
+def _naming(setting: Setting[Any], what: str) -> Iterator[None]:
     """A listener that cannot bind names the setting behind it (``... is in use; set --rpc-port / ...``)."""
     try:
         yield

@@ -11,7 +11,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from opentelemetry.util.re import parse_env_headers
@@ -20,14 +20,21 @@ from aztec.foundation.config import (
     ConfigError,
     env_bool,
     env_choice,
-    env_int,
     env_list,
     env_optional_str,
-    env_path,
     env_port,
     env_str,
     env_url,
     parse_int,
+)
+from aztec.foundation.settings import (
+    IntSetting,
+    ListSetting,
+    PathSetting,
+    Setting,
+    Switch,
+    TextSetting,
+    markdown_table,
 )
 from aztec.telemetry.standard_variables import unsupported_settings
 from aztec.telemetry.trace_settings import SamplerSettings
@@ -42,31 +49,114 @@ SIGNAL_PATHS: Final = {"METRICS": "/v1/metrics", "TRACES": "/v1/traces", "LOGS":
 SPEC_DEFAULT_ENDPOINTS: Final = {"http/protobuf": "http://localhost:4318", "grpc": "http://localhost:4317"}
 """The specification's default endpoints, used when an ``OTEL_*_EXPORTER`` asks for otlp and none is set."""
 
-ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
-    "OTEL_COLLECT_INTERVAL_MS": "Aztec name of `OTEL_METRIC_EXPORT_INTERVAL` (which wins when both are set)",
-    "OTEL_EXPORT_TIMEOUT_MS": "Aztec name of `OTEL_METRIC_EXPORT_TIMEOUT` (which wins when both are set)",
-    "OTEL_INCLUDE_METRICS": "comma-separated name prefixes; when set, only matching metrics are recorded",
-    "OTEL_EXCLUDE_METRICS": "comma-separated name prefixes of metrics not to record (exclude wins)",
-    "AZTEC_PROMETHEUS_PORT": "serve a Prometheus scrape endpoint on this port (0 = any free port); "
-    "the sandbox defaults to 9464",
-    "AZTEC_PROMETHEUS_HOST": "address the scrape endpoint binds (default `127.0.0.1`; `0.0.0.0` exposes it)",
-    "AZTEC_METRICS_NDJSON_FILE": "append every collected data point to this NDJSON file (benchmarks)",
-    "AZTEC_METRICS_CONSOLE": "print collected metrics to stdout (`true`/`false`, default false)",
-    "AZTEC_HOST_METRICS": "collect host, process and runtime metrics (default true)",
-    "AZTEC_TELEMETRY_STRICT": "raise on a banned or undeclared attribute instead of dropping it (default false)",
-    "AZTEC_TELEMETRY_LOCAL_AGGREGATION": (
-        "aggregate counters, histograms and gauges in the node's own per-series cells, about 10x cheaper per "
-        "record than the SDK (default true; `false` records through the OpenTelemetry SDK's pipeline)"
-    ),
-}
-"""The project's own variables (the standard ones are in :mod:`aztec.telemetry.standard_variables`)."""
+COLLECT_INTERVAL: Final = IntSetting(
+    key="collect_interval_ms",
+    flag=None,
+    variable="OTEL_COLLECT_INTERVAL_MS",
+    also_read=("OTEL_METRIC_EXPORT_INTERVAL",),
+    default=60_000,
+    minimum=10,
+    unit="ms",
+    help="Aztec name of `OTEL_METRIC_EXPORT_INTERVAL`: ms between push exports",
+)
+EXPORT_TIMEOUT: Final = IntSetting(
+    key="export_timeout_ms",
+    flag=None,
+    variable="OTEL_EXPORT_TIMEOUT_MS",
+    also_read=("OTEL_METRIC_EXPORT_TIMEOUT",),
+    default=30_000,
+    minimum=10,
+    unit="ms",
+    help="Aztec name of `OTEL_METRIC_EXPORT_TIMEOUT`: ms for one push export, and for shutdown",
+)
+INCLUDE_METRICS: Final = ListSetting(
+    key="include_metrics",
+    flag=None,
+    variable="OTEL_INCLUDE_METRICS",
+    help="name prefixes; when set, only matching metrics are recorded",
+    default_doc="every metric",
+)
+EXCLUDE_METRICS: Final = ListSetting(
+    key="exclude_metrics",
+    flag=None,
+    variable="OTEL_EXCLUDE_METRICS",
+    help="name prefixes of metrics not to record (exclude wins)",
+)
+PROMETHEUS_PORT: Final = IntSetting(
+    key="prometheus_port",
+    flag=None,
+    variable="AZTEC_PROMETHEUS_PORT",
+    also_read=("OTEL_EXPORTER_PROMETHEUS_PORT",),
+    default=DEFAULT_PROMETHEUS_PORT,
+    minimum=0,
+    maximum=65535,
+    help="serve a Prometheus scrape endpoint on this port (0 = any free port)",
+    default_doc=f"none: no endpoint (`{DEFAULT_PROMETHEUS_PORT}` when `OTEL_METRICS_EXPORTER` names `prometheus`; "
+    "`aztec start`: its `--metrics-port`)",
+)
+PROMETHEUS_HOST: Final = TextSetting(
+    key="prometheus_host",
+    flag=None,
+    variable="AZTEC_PROMETHEUS_HOST",
+    also_read=("OTEL_EXPORTER_PROMETHEUS_HOST",),
+    default="127.0.0.1",
+    help="address the scrape endpoint binds (`0.0.0.0` exposes it)",
+    accepted_doc="an IP address or a host name",
+)
+NDJSON_FILE: Final = PathSetting(
+    key="ndjson_path",
+    flag=None,
+    variable="AZTEC_METRICS_NDJSON_FILE",
+    help="append every collected data point to this NDJSON file (benchmarks)",
+)
+CONSOLE: Final = Switch(
+    key="console", flag=None, variable="AZTEC_METRICS_CONSOLE", default=False, help="print collected metrics to stdout"
+)
+HOST_METRICS: Final = Switch(
+    key="host_metrics",
+    flag=None,
+    variable="AZTEC_HOST_METRICS",
+    default=True,
+    help="collect host, process and runtime metrics",
+)
+STRICT: Final = Switch(
+    key="strict",
+    flag=None,
+    variable="AZTEC_TELEMETRY_STRICT",
+    default=False,
+    help="raise on a banned or undeclared attribute instead of dropping it",
+)
+LOCAL_AGGREGATION: Final = Switch(
+    key="local_aggregation",
+    flag=None,
+    variable="AZTEC_TELEMETRY_LOCAL_AGGREGATION",
+    default=True,
+    help="aggregate counters, histograms and gauges in the node's own per-series cells, about 10x cheaper per "
+    "record than the SDK (off: records through the OpenTelemetry SDK's pipeline)",
+)
+TELEMETRY_SETTINGS: Final[tuple[Setting[Any], ...]] = (
+    COLLECT_INTERVAL,
+    EXPORT_TIMEOUT,
+    INCLUDE_METRICS,
+    EXCLUDE_METRICS,
+    PROMETHEUS_PORT,
+    PROMETHEUS_HOST,
+    NDJSON_FILE,
+    CONSOLE,
+    HOST_METRICS,
+    STRICT,
+    LOCAL_AGGREGATION,
+)
+"""The project's own variables, one definition each (the standard ones are in
+:mod:`aztec.telemetry.standard_variables`)."""
+
+ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {s.variable: s.help for s in TELEMETRY_SETTINGS if s.variable}
+"""The project's own variable names, with their meaning."""
 
 
 def own_variables_table() -> str:
     """The README's table of the project's own telemetry variables."""
-    lines = ["| Variable | Meaning |", "|---|---|"]
-    lines += [f"| `{name}` | {meaning} |" for name, meaning in ENVIRONMENT_VARIABLES.items()]
-    return "\n".join(lines) + "\n"
+    return markdown_table(TELEMETRY_SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -96,17 +186,17 @@ class TelemetryConfig:
     otlp_logs: OtlpExport | None = None
     metrics_temporality: str = "cumulative"
     histogram_aggregation: str = "explicit_bucket_histogram"
-    collect_interval_ms: int = 60_000
-    export_timeout_ms: int = 30_000
+    collect_interval_ms: int = COLLECT_INTERVAL.default
+    export_timeout_ms: int = EXPORT_TIMEOUT.default
     include_metrics: tuple[str, ...] = ()
     exclude_metrics: tuple[str, ...] = ()
     prometheus_port: int | None = None
-    prometheus_host: str = "127.0.0.1"
-    ndjson_path: Path | None = None
-    console: bool = False
-    host_metrics: bool = True
-    strict: bool = False
-    local_aggregation: bool = True
+    prometheus_host: str = PROMETHEUS_HOST.default
+    ndjson_path: Path | None = NDJSON_FILE.default
+    console: bool = CONSOLE.default
+    host_metrics: bool = HOST_METRICS.default
+    strict: bool = STRICT.default
+    local_aggregation: bool = LOCAL_AGGREGATION.default
     sdk_disabled: bool = False
     sdk_log_level: str | None = None
     trace_sampler: SamplerSettings = field(default_factory=SamplerSettings)
@@ -154,15 +244,13 @@ class TelemetryConfig:
         env = os.environ if env is None else env
         notices: list[str] = unsupported_settings(env, ENVIRONMENT_VARIABLES)
         metric_exporters = _exporters(env, "OTEL_METRICS_EXPORTER", ("otlp", "prometheus", "console", "none"))
-        interval = _aliased_int(env, "OTEL_METRIC_EXPORT_INTERVAL", "OTEL_COLLECT_INTERVAL_MS", 60_000, notices)
-        timeout = _aliased_int(env, "OTEL_METRIC_EXPORT_TIMEOUT", "OTEL_EXPORT_TIMEOUT_MS", 30_000, notices)
+        interval = _aliased_int(env, COLLECT_INTERVAL, notices)
+        timeout = _aliased_int(env, EXPORT_TIMEOUT, notices)
         host = _prometheus_host(env, notices)
         port = _aliased_port(env, notices)
         if port is None and metric_exporters is not None and "prometheus" in metric_exporters:
             port = DEFAULT_PROMETHEUS_PORT
-        console = env_bool(env, "AZTEC_METRICS_CONSOLE", False) or (
-            metric_exporters is not None and "console" in metric_exporters
-        )
+        console = CONSOLE.from_env(env) or (metric_exporters is not None and "console" in metric_exporters)
         return cls(
             service_name=env_str(env, "OTEL_SERVICE_NAME", service_name),
             resource_attributes=resource_attributes_from(env),
@@ -180,15 +268,15 @@ class TelemetryConfig:
             ),
             collect_interval_ms=interval,
             export_timeout_ms=timeout,
-            include_metrics=env_list(env, "OTEL_INCLUDE_METRICS"),
-            exclude_metrics=env_list(env, "OTEL_EXCLUDE_METRICS"),
+            include_metrics=INCLUDE_METRICS.from_env(env),
+            exclude_metrics=EXCLUDE_METRICS.from_env(env),
             prometheus_port=port,
             prometheus_host=host,
-            ndjson_path=env_path(env, "AZTEC_METRICS_NDJSON_FILE"),
+            ndjson_path=NDJSON_FILE.from_env(env),
             console=console,
-            host_metrics=env_bool(env, "AZTEC_HOST_METRICS", True),
-            strict=env_bool(env, "AZTEC_TELEMETRY_STRICT", False),
-            local_aggregation=env_bool(env, "AZTEC_TELEMETRY_LOCAL_AGGREGATION", True),
+            host_metrics=HOST_METRICS.from_env(env),
+            strict=STRICT.from_env(env),
+            local_aggregation=LOCAL_AGGREGATION.from_env(env),
             sdk_disabled=env_bool(env, "OTEL_SDK_DISABLED", False),
             sdk_log_level=env_choice(env, "OTEL_LOG_LEVEL", "", ("", *SDK_LOG_LEVELS)) or None,
             trace_sampler=SamplerSettings.from_env(env),
@@ -210,19 +298,19 @@ def _exporters(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> f
     return frozenset(values)
 
 
-def _aliased_int(env: Mapping[str, str], standard: str, alias: str, default: int, notices: list[str]) -> int:
-    """The standard variable wins over the Aztec alias; both set and different is worth a notice."""
-    alias_value = env_int(env, alias, default, minimum=10)
-    if env_optional_str(env, standard) is None:
-        return alias_value
-    value = env_int(env, standard, default, minimum=10)
-    if env_optional_str(env, alias) is not None and alias_value != value:
+def _aliased_int(env: Mapping[str, str], setting: IntSetting, notices: list[str]) -> int:
+    """The standard variable (read first) wins over the Aztec alias; both set and different is worth a notice."""
+    (standard,), alias = setting.also_read, setting.variable
+    alias_value = setting.from_env({k: v for k, v in env.items() if k != standard})
+    value = setting.from_env(env)
+    both = env_optional_str(env, standard) is not None and env_optional_str(env, alias or "") is not None
+    if both and alias_value != value:
         notices.append(f"{standard}={value} and {alias}={alias_value} are both set; {standard} wins")
     return value
 
 
 def _aliased_port(env: Mapping[str, str], notices: list[str]) -> int | None:
-    standard, alias = "OTEL_EXPORTER_PROMETHEUS_PORT", "AZTEC_PROMETHEUS_PORT"
+    (standard,), alias = PROMETHEUS_PORT.also_read, PROMETHEUS_PORT.variable or ""
     alias_value = env_port(env, alias, None)
     value = env_port(env, standard, None)
     if value is None:
@@ -233,9 +321,9 @@ def _aliased_port(env: Mapping[str, str], notices: list[str]) -> int | None:
 
 
 def _prometheus_host(env: Mapping[str, str], notices: list[str]) -> str:
-    standard, alias = "OTEL_EXPORTER_PROMETHEUS_HOST", "AZTEC_PROMETHEUS_HOST"
+    (standard,), alias = PROMETHEUS_HOST.also_read, PROMETHEUS_HOST.variable or ""
     chosen = standard if env_optional_str(env, standard) is not None else alias
-    host = env_str(env, chosen, "127.0.0.1")
+    host = env_str(env, chosen, PROMETHEUS_HOST.default)
     if any(c.isspace() for c in host) or "/" in host:
         raise ConfigError(chosen, host, "expected an IP address or host name")
     other = env_optional_str(env, alias)
