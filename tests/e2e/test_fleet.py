@@ -25,11 +25,11 @@ import pytest
 import yaml
 
 from aztec.deploy.dashboards.fleet import FLEET, FOLLOWER_LAG
-from aztec.deploy.live_check import firing_alerts, panel_queries, query
 from aztec.deploy.paths import DASHBOARDS_DIR, PROMETHEUS_DIR
 from aztec.sandbox.service_discovery import read_groups
 from tests.e2e.fleet_sizing import Measured, sizing_table
 from tests.e2e.sandbox_process import SandboxProcess, poll, scrape
+from tests.support.deploy.live_check import firing_alerts, panel_queries, query
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from aztec.deploy.live_check import firing_alerts, queries_without_data
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll
+from tests.support.deploy.live_check import firing_alerts, queries_without_data
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
