@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -12,13 +11,6 @@ from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer
 from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
-from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode
@@ -43,13 +41,6 @@ async def client(server: JsonRpcServer) -> AsyncIterator[JsonRpcClient]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
 
 
 @pytest.fixture

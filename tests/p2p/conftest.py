@@ -1,4 +1,4 @@
-"""Fixtures: a real world state and a pool over real LMDB in the test's temporary directory."""
+"""Fixtures: a pool over real LMDB in the test's temporary directory, on the real ``world_state`` fixture."""
 
 from __future__ import annotations
 
@@ -15,13 +15,6 @@ from aztec.world_state import WorldState
 from tests.p2p.support import FakeClock
 
 OpenPool = Callable[..., TxPool]
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
 
 
 @pytest.fixture
