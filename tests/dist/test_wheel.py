@@ -11,7 +11,7 @@ import pytest
 
 from aztec.deploy.paths import DASHBOARDS_DIR
 from aztec.telemetry.reference import reference_markdown
-from tests.dist.conftest import Distribution
+from tests.dist.installed import Distribution
 from tests.dist.installed import REPO_ROOT, Installed, clean_environment, find_python, install, uv
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.polling import wait_until

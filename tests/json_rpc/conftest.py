@@ -13,9 +13,7 @@ from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode
 from tests.json_rpc.methods import TestMethods
-
-MAX_BODY_BYTES = 4096
-MAX_BATCH_SIZE = 8
+from tests.json_rpc.server_limits import MAX_BATCH_SIZE, MAX_BODY_BYTES
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,7 @@ from aztec.p2p import TxPool, TxPoolConfig
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from tests.p2p.support import FakeClock
-
-OpenPool = Callable[..., TxPool]
+from tests.p2p.support import FakeClock, OpenPool
 
 
 @pytest.fixture
