@@ -11,6 +11,8 @@ from aztec.l1 import DevL1Chain
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.node.harness import open_chain
 
+pytest_plugins = ("tests.support.world_state",)
+
 
 @pytest.fixture
 def telemetry() -> Iterator[InMemoryTelemetryClient]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,13 +14,6 @@ from tests.json_rpc.fake_node import FakeNode
 
 
 @pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
-
-
-@pytest.fixture
 def fake_node(world_state: WorldState) -> FakeNode:
     return FakeNode(world_state)
 
@@ -32,12 +22,3 @@ def fake_node(world_state: WorldState) -> FakeNode:
 async def node_server(fake_node: FakeNode) -> AsyncIterator[JsonRpcServer]:
     async with build_node_rpc_server(fake_node, NoopTelemetryClient()) as server:
         yield server
-
-
-async def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
-    """Poll ``condition`` until it holds, failing with ``what`` after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)

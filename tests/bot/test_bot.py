@@ -22,8 +22,8 @@ from aztec.telemetry.attributes import ERROR_TYPE
 from aztec.telemetry.metrics.bot import BOT_NODE_UNREACHABLE, BOT_TX_FAILED, BOT_TX_LATENCY, BOT_TX_MINED, BOT_TX_SENT
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
-from tests.bot.conftest import eventually
 from tests.json_rpc.fake_node import FakeNode, mining
+from tests.support.polling import wait_until_async
 
 POLL_S = 0.02
 
@@ -56,7 +56,9 @@ def bot_tasks() -> list[asyncio.Task[object]]:
 async def assert_no_task_left_behind(before: set[asyncio.Task[object]]) -> None:
     assert bot_tasks() == []
     # what else is left is the server finishing the bot's last connection, which ends by itself
-    await eventually(lambda: asyncio.all_tasks() - before <= {asyncio.current_task()}, "only the earlier tasks")
+    await wait_until_async(
+        lambda: asyncio.all_tasks() - before <= {asyncio.current_task()}, timeout=30.0, message="only the earlier tasks"
+    )
 
 
 async def test_funds_sends_and_follows_every_tx_to_mined(
@@ -149,12 +151,16 @@ async def test_in_flight_is_bounded(node_server: JsonRpcServer, fake_node: FakeN
             await asyncio.sleep(0.01)
         assert bot.stats().state is BotState.SENDING
         for round_number in range(1, 5):
-            await eventually(lambda: len(fake_node.pending) == 5, "a full pool of open transfers")
+            await wait_until_async(
+                lambda: len(fake_node.pending) == 5, timeout=30.0, message="a full pool of open transfers"
+            )
             stats = bot.stats()
             assert stats.pending == 5
             assert stats.sent == stats.mined + 5
             fake_node.mine()
-            await eventually(functools.partial(mined_exactly, bot, 5 * round_number), "the block's receipts")
+            await wait_until_async(
+                functools.partial(mined_exactly, bot, 5 * round_number), timeout=30.0, message="the block's receipts"
+            )
         assert fake_node.largest_pool == 5
     finally:
         await bot.stop()
@@ -166,7 +172,7 @@ async def test_stops_cleanly_while_sending(node_server: JsonRpcServer, fake_node
     bot = Bot(node_server.url, NoopTelemetryClient(), BotConfig(tx_per_second=100, receipt_poll_interval_s=POLL_S))
     async with mining(fake_node):
         await bot.start()
-        await eventually(lambda: bot.stats().mined >= 10, "ten mined transfers")
+        await wait_until_async(lambda: bot.stats().mined >= 10, timeout=30.0, message="ten mined transfers")
         await bot.stop()
     await assert_no_task_left_behind(before)
     stats = bot.stats()
@@ -182,7 +188,9 @@ async def test_stops_cleanly_while_waiting_for_the_node(node_server: JsonRpcServ
     bot = Bot(node_server.url, NoopTelemetryClient(), BotConfig())
     await bot.start()
     assert bot.stats().state is BotState.FUNDING
-    await eventually(lambda: fake_node.ready_requests >= 2, "the bot to ask twice whether the node is ready")
+    await wait_until_async(
+        lambda: fake_node.ready_requests >= 2, timeout=30.0, message="the bot to ask twice whether the node is ready"
+    )
     await bot.stop()
     await assert_no_task_left_behind(before)
     assert bot.stats().state is BotState.STOPPED
@@ -236,15 +244,25 @@ async def test_rides_out_a_node_restart(fake_node: FakeNode) -> None:
     try:
         async with mining(fake_node):
             await bot.start()
-            await eventually(lambda: bot.stats().mined >= 5, "transfers mined before the outage")
+            await wait_until_async(
+                lambda: bot.stats().mined >= 5, timeout=30.0, message="transfers mined before the outage"
+            )
             await first.stop()
-            await eventually(lambda: bot.stats().pending == 8, "in-flight to fill up while the node is away")
+            await wait_until_async(
+                lambda: bot.stats().pending == 8, timeout=30.0, message="in-flight to fill up while the node is away"
+            )
             assert bot.stats().state is BotState.SENDING
             mined_before = bot.stats().mined
             async with build_node_rpc_server(fake_node, NoopTelemetryClient(), port=port):
                 # the sends that never reached the node are given up as lost, and the load goes on
-                await eventually(lambda: bot.stats().failures.get(FailureKind.LOST, 0) >= 1, "lost sends")
-                await eventually(lambda: bot.stats().mined >= mined_before + 5, "transfers mined after the restart")
+                await wait_until_async(
+                    lambda: bot.stats().failures.get(FailureKind.LOST, 0) >= 1, timeout=30.0, message="lost sends"
+                )
+                await wait_until_async(
+                    lambda: bot.stats().mined >= mined_before + 5,
+                    timeout=30.0,
+                    message="transfers mined after the restart",
+                )
                 assert bot.stats().state is BotState.SENDING
                 await bot.stop()
     finally:
@@ -261,7 +279,7 @@ async def test_a_node_that_does_not_answer_is_a_warning_naming_it_and_a_counter(
     caplog.set_level(logging.WARNING, logger="aztec.bot")
     await bot.start()
     try:
-        await eventually(lambda: bot.stats().node_errors >= 3, "three unanswered requests")
+        await wait_until_async(lambda: bot.stats().node_errors >= 3, timeout=30.0, message="three unanswered requests")
     finally:
         await bot.stop()
     stats = bot.stats()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from aztec.deploy.consistency import collector_config_problems, collector_ports, collector_problems, load_yaml
 from aztec.deploy.paths import COLLECTOR_CONFIG
+from tests.support.deploy.consistency import collector_config_problems, collector_ports, collector_problems, load_yaml
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from aztec.deploy.consistency import METRICS_SERVICES, Service, compose_problems, load_yaml
 from aztec.deploy.paths import COMPOSE_FILE, DEPLOY_DIR
 from tests.deploy.deploy_copy import copy_deploy, edit_yaml
+from tests.support.deploy.consistency import METRICS_SERVICES, Service, compose_problems, load_yaml
 
 
 def test_the_committed_stack_is_consistent() -> None:

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from aztec.cli.main import app
 from aztec.deploy.dashboards.generate import DASHBOARDS, check, write
-from aztec.deploy.live_check import panel_queries, queries_without_data, query
 from aztec.deploy.paths import DASHBOARDS_DIR
 from aztec.deploy.prometheus_names import PromType, series_index
 from aztec.deploy.promql import QueryError, gauge, metric_names, quantile, rate
@@ -25,6 +24,7 @@ from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_BUILD_DURATION
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from tests.deploy.recording import EveryMetric
+from tests.support.deploy.live_check import panel_queries, queries_without_data, query
 from tests.support.prometheus_server import PrometheusServer
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -24,12 +23,10 @@ def test_the_probes_point_at_the_node_rpc_port() -> None:
 
 
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[tuple[FakeNode, JsonRpcServer]]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    node = FakeNode(state)
+async def served(world_state: WorldState) -> AsyncIterator[tuple[FakeNode, JsonRpcServer]]:
+    node = FakeNode(world_state)
     async with build_node_rpc_server(node, NoopTelemetryClient()) as server:
         yield node, server
-    state.close()
 
 
 async def test_the_commands_pass_on_a_ready_node_and_readiness_fails_on_one_that_is_not(

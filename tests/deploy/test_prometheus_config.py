@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from aztec.deploy.consistency import (
+from aztec.deploy.paths import PROMETHEUS_DIR
+from tests.support.deploy.consistency import (
     alertmanager_targets,
     apply_metric_relabel,
     load_yaml,
     prometheus_problems,
     scrape_targets,
 )
-from aztec.deploy.paths import PROMETHEUS_DIR
 from tests.support.prometheus_server import require_binary
 
 CONFIGS = {"prometheus.yml": "otel-collector", "prometheus.single-host.yml": None}

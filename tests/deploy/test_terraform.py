@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
-from aztec.deploy.consistency import load_yaml
 from aztec.deploy.paths import COMPOSE_FILE, TERRAFORM_DIR
-from aztec.deploy.terraform_files import file_references, load_module, string_locals
 from tests.deploy.deploy_copy import copy_deploy
+from tests.support.deploy.consistency import load_yaml
+from tests.support.deploy.terraform_files import file_references, load_module, string_locals
 
 _SKIP_COMMENT = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(:?)(.*)")
 

@@ -8,14 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dist.installed import Installed, build, install, lock_constraints
-
-
-@dataclass(frozen=True)
-class Distribution:
-    wheel: Path
-    sdist: Path
-    constraints: Path
+from tests.dist.installed import Distribution, Installed, build, install, lock_constraints
 
 
 @pytest.fixture(scope="session")

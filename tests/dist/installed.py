@@ -66,6 +66,15 @@ def lock_constraints(out_dir: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """The built wheel and sdist, and the lock's pins as pip constraints."""
+
+    wheel: Path
+    sdist: Path
+    constraints: Path
+
+
+@dataclass(frozen=True)
 class Installed:
     """A virtual environment with the wheel installed."""
 

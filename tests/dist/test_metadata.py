@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from aztec.foundation.extras import EXTRAS
-from tests.dist.conftest import Distribution
+from tests.dist.installed import Distribution
 from tests.dist.installed import REPO_ROOT, uv
 from tests.dist.test_wheel import OTHER_PYTHONS
 

@@ -11,9 +11,10 @@ import pytest
 
 from aztec.deploy.paths import DASHBOARDS_DIR
 from aztec.telemetry.reference import reference_markdown
-from tests.dist.conftest import Distribution
+from tests.dist.installed import Distribution
 from tests.dist.installed import REPO_ROOT, Installed, clean_environment, find_python, install, uv
-from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
+from tests.support.polling import wait_until
 
 OTHER_PYTHONS = ("12", "13")
 """Minor versions besides this interpreter's that the wheel is tested on when the machine has them."""
@@ -55,7 +56,7 @@ def _assert_runs_the_sandbox(installed: Installed, work: Path) -> None:
             ]
             return bool(heights) and max(heights) >= 1
 
-        poll(a_block_is_committed, 60, "the installed node committing a block (seen on its scrape endpoint)")
+        wait_until(a_block_is_committed, timeout=60, message="the installed node committing a block (seen on its scrape endpoint)")
         assert process.interrupt() == 0, process.output[-3000:]
     finally:
         process.close()

@@ -12,7 +12,6 @@ import time
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 _URL = r"(http://127\.0\.0\.1:\d+/?\S*)"
 
@@ -134,15 +133,3 @@ def scrape(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         text: str = response.read().decode()
         return text
-
-
-def poll(check: Any, timeout_s: float, what: str, interval_s: float = 0.2) -> Any:
-    """Call ``check`` until it returns something truthy, or fail naming ``what``."""
-    deadline = time.monotonic() + timeout_s
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval_s)
-    raise AssertionError(f"{what} did not happen within {timeout_s} s (last: {last!r})")

@@ -40,9 +40,10 @@ from tests.e2e.faults import (
     signal_all,
     valid_tx,
 )
-from tests.e2e.sandbox_process import SandboxProcess, poll
+from tests.e2e.sandbox_process import SandboxProcess
 from tests.support.alert_configs import alertmanager_test_copy, rules_test_copy
 from tests.support.alertmanager_server import AlertmanagerServer, Notification, WebhookReceiver
+from tests.support.polling import wait_until
 from tests.support.prometheus_server import PrometheusServer, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -148,11 +149,12 @@ class Stack:
         """Before a fault: the alert is not firing (else the fault would prove nothing)."""
         state = 'alertstate=~"firing|pending"' if pending_too else 'alertstate="firing"'
         matchers = ",".join([f'alertname="{alert}"', state, *(f'{k}="{v}"' for k, v in labels.items())])
-        deadline = time.monotonic() + timeout_s
-        while self.prometheus.query(f"ALERTS{{{matchers}}}"):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{alert} {labels} was already firing before its fault")
-            time.sleep(0.5)
+        wait_until(
+            lambda: not self.prometheus.query(f"ALERTS{{{matchers}}}"),
+            timeout=timeout_s,
+            interval=0.5,
+            message=f"{alert} {labels}, firing before its fault, to stop firing",
+        )
 
     def expect_suppressed(self, alert: str, labels: dict[str, str], by: str) -> None:
         """``alert`` fires in Prometheus and Alertmanager holds it suppressed, inhibited by ``by``."""
@@ -168,7 +170,7 @@ class Stack:
                     return bool(status["state"] == "suppressed" and status["inhibitedBy"])
             return False
 
-        poll(suppressed, FIRE_TIMEOUT_S, f"{alert} suppressed by {by}", interval_s=0.5)
+        wait_until(suppressed, timeout=FIRE_TIMEOUT_S, interval=0.5, message=f"{alert} suppressed by {by}")
         notified = self.webhook.received(
             lambda n: n.status == "firing" and _matches(n, alert, labels) and n.at >= started
         )
@@ -346,7 +348,7 @@ def stop_the_prover(stack: Stack) -> None:
     workers: list[Any] = []
 
     def inject() -> None:
-        workers[:] = poll(lambda: prover_workers(stack.sequencer.pid), 30, "prover workers")
+        workers[:] = wait_until(lambda: prover_workers(stack.sequencer.pid), timeout=30, message="prover workers")
         signal_all(workers, signal.SIGSTOP)
 
     seq = {"service_instance_id": "sequencer"}
@@ -387,7 +389,7 @@ def stop_the_bot(stack: Stack) -> None:
 
 def black_hole_the_collector(stack: Stack) -> None:
     def inject() -> None:
-        poll(lambda: stack.collector.requests >= 3, 30, "exports reaching the collector")
+        wait_until(lambda: stack.collector.requests >= 3, timeout=30, message="exports reaching the collector")
         stack.collector.black_hole()
 
     _fault(
@@ -712,7 +714,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         closers.append(lambda: _close_all([stack.follower]))
         stack.follower_started_at = time.monotonic()
         stack.follower = stack.start_follower(FOLLOWER_SMALL_MAP_KB)
-        poll(lambda: len(prometheus.query('up{job=~"aztec-node|aztec-bot"} == 1')) == 3, 60, "all targets up")
+        wait_until(
+            lambda: len(prometheus.query('up{job=~"aztec-node|aztec-bot"} == 1')) == 3,
+            timeout=60,
+            message="all targets up",
+        )
         started = stack.phases_started_at = time.monotonic()
         for phase in PHASES:
             _progress(f"phase: {', '.join(fault.__name__ for fault in phase)}")

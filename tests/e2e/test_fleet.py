@@ -25,11 +25,12 @@ import pytest
 import yaml
 
 from aztec.deploy.dashboards.fleet import FLEET, FOLLOWER_LAG
-from aztec.deploy.live_check import firing_alerts, panel_queries, query
 from aztec.deploy.paths import DASHBOARDS_DIR, PROMETHEUS_DIR
 from aztec.sandbox.service_discovery import read_groups
 from tests.e2e.fleet_sizing import Measured, sizing_table
-from tests.e2e.sandbox_process import SandboxProcess, poll, scrape
+from tests.e2e.sandbox_process import SandboxProcess, scrape
+from tests.support.deploy.live_check import firing_alerts, panel_queries, query
+from tests.support.polling import wait_until
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
@@ -170,7 +171,8 @@ def test_every_node_answers_its_probes(fleet: Fleet) -> None:
             continue
         rpc = process.wait_for_line(r"node JSON-RPC: (http://\S+)").group(1)
         assert json.loads(scrape(f"{rpc}healthz")) == {"status": "alive"}
-        poll(lambda rpc=rpc: _status(f"{rpc}readyz") == 200, 60, f"{name} ready")
+        readyz = f"{rpc}readyz"
+        wait_until(lambda: _status(readyz) == 200, timeout=60, message=f"{name} ready")  # noqa: B023 (called here)
 
 
 def _status(url: str) -> int:
@@ -188,13 +190,19 @@ def test_the_central_prometheus_has_every_instance_s_series(fleet: Fleet) -> Non
         found = query(fleet.central.url, "count by (service_instance_id) (aztec_node_info)")
         return {r["metric"]["service_instance_id"] for r in found}
 
-    poll(lambda: instances() == expected, 60, "build info of all five instances in the central Prometheus")
+    wait_until(
+        lambda: instances() == expected,
+        timeout=60,
+        message="build info of all five instances in the central Prometheus",
+    )
 
     def up() -> list[tuple[str, str, str]] | None:
         found = query(fleet.central.url, 'up{job=~"aztec-node|aztec-bot"} == 1')
         return sorted((r["metric"]["host"], r["metric"]["job"], r["metric"]["role"]) for r in found) or None
 
-    by_host = poll(lambda: (found := up()) and len(found) == 5 and found, 30, "all five targets up")
+    by_host = wait_until(
+        lambda: (found := up()) and len(found) == 5 and found, timeout=30, message="all five targets up"
+    )
     assert by_host == [
         ("host-a", "aztec-bot", "bot"),
         ("host-a", "aztec-node", "sequencer"),
@@ -214,7 +222,9 @@ def test_the_dashboards_instance_variable_lists_all_five(fleet: Fleet) -> None:
     def values() -> set[str]:
         return set(fleet.central.api(f"label/{label}/values", **{"match[]": metric}))
 
-    poll(lambda: values() == set(fleet.instance_ids.values()), 60, "the node variable listing all five")
+    wait_until(
+        lambda: values() == set(fleet.instance_ids.values()), timeout=60, message="the node variable listing all five"
+    )
 
 
 def test_the_fleet_panels_answer(fleet: Fleet) -> None:
@@ -226,7 +236,7 @@ def test_the_fleet_panels_answer(fleet: Fleet) -> None:
         empty[:] = [str(q) for q in panel_queries([FLEET], rate_interval="5s") if not query(fleet.central.url, q.expr)]
         return not empty
 
-    poll(all_answer, 60, "data for every fleet panel", interval_s=1.0)
+    wait_until(all_answer, timeout=60, interval=1.0, message="data for every fleet panel")
 
     def panel(title: str, ref: str = "A") -> list[dict[str, Any]]:
         (found,) = [q for q in panel_queries([FLEET]) if q.panel == title and q.ref_id == ref]
@@ -246,7 +256,11 @@ def test_the_fleet_panels_answer(fleet: Fleet) -> None:
 
 def test_sizing_numbers(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> None:
     """Series per node, bytes per scrape and samples per second, measured here and extrapolated (deploy/README)."""
-    poll(lambda: len(query(fleet.central.url, "scrape_samples_scraped")) == 5, 60, "scrape_samples_scraped of five")
+    wait_until(
+        lambda: len(query(fleet.central.url, "scrape_samples_scraped")) == 5,
+        timeout=60,
+        message="scrape_samples_scraped of five",
+    )
     samples = {
         r["metric"]["service_instance_id"]: float(r["value"][1])
         for r in query(fleet.central.url, "max by (service_instance_id) (scrape_samples_scraped)")
@@ -287,7 +301,11 @@ def test_a_stopped_follower_s_lag_alert_fires(fleet: Fleet) -> None:
         found = query(fleet.central.url, FOLLOWER_LAG.replace("$node", instance))
         return float(found[0]["value"][1]) if found else None
 
-    poll(lambda: (lag := lag_of(stopped)) is not None and lag <= LAG_THRESHOLD, 60, f"{name} in sync first")
+    wait_until(
+        lambda: (lag := lag_of(stopped)) is not None and lag <= LAG_THRESHOLD,
+        timeout=60,
+        message=f"{name} in sync first",
+    )
     pid = fleet.processes[name].pid
     os.kill(pid, signal.SIGSTOP)
     try:
@@ -299,11 +317,15 @@ def test_a_stopped_follower_s_lag_alert_fires(fleet: Fleet) -> None:
                 if a["labels"]["alertname"] == "AztecFollowerBehind" and a["labels"]["service_instance_id"] == stopped
             ]
 
-        (alert,) = poll(firing, 90, f"AztecFollowerBehind firing for {name}", interval_s=0.5)
+        (alert,) = wait_until(firing, timeout=90, interval=0.5, message=f"AztecFollowerBehind firing for {name}")
         assert float(alert["value"]) > LAG_THRESHOLD
     finally:
         os.kill(pid, signal.SIGCONT)
-    poll(lambda: (lag := lag_of(stopped)) is not None and lag <= LAG_THRESHOLD, 60, f"{name} caught up after SIGCONT")
+    wait_until(
+        lambda: (lag := lag_of(stopped)) is not None and lag <= LAG_THRESHOLD,
+        timeout=60,
+        message=f"{name} caught up after SIGCONT",
+    )
 
 
 def test_every_process_stops_cleanly_and_removes_its_entries(fleet: Fleet) -> None:

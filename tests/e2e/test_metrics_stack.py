@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from aztec.deploy.live_check import firing_alerts, queries_without_data
-from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess
+from tests.support.deploy.live_check import firing_alerts, queries_without_data
+from tests.support.polling import wait_until
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
@@ -52,14 +53,18 @@ def test_every_panel_has_data_and_no_alert_fires(tmp_path: Path) -> None:
         shutil.copytree(RULES, rules)
         prometheus = PrometheusServer(_single_host_config(urls, rules), tmp_path / "prometheus")
         server = prometheus
-        poll(lambda: len(server.query('up{job=~"aztec-node|aztec-bot"} == 1')) == 3, 60, "all three targets up")
+        wait_until(
+            lambda: len(server.query('up{job=~"aztec-node|aztec-bot"} == 1')) == 3,
+            timeout=60,
+            message="all three targets up",
+        )
         empty: list[str] = []
 
         def all_panels_answer() -> bool:
             empty[:] = [str(q) for q in queries_without_data(server.url, rate_interval="5s")]
             return not empty
 
-        poll(all_panels_answer, 120, "data for every panel query", interval_s=1.0)
+        wait_until(all_panels_answer, timeout=120, interval=1.0, message="data for every panel query")
         assert empty == []
         rule_groups = server.api("rules")["groups"]
         assert sum(len(group["rules"]) for group in rule_groups) >= 12

@@ -31,6 +31,7 @@ from aztec.deploy.prometheus_names import (
 from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.otlp_receivers import OtlpGrpcReceiver, ReceivedPoint
+from tests.support.polling import wait_until
 from tests.support.rotel import RotelCollector
 
 pytestmark = pytest.mark.e2e
@@ -157,13 +158,13 @@ def both_paths(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 def _wait_for_blocks(node_metrics: str, blocks: int, timeout_s: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for family in text_string_to_metric_families(scrape(node_metrics)):
-            if family.name == "aztec_archiver_block_height" and any(s.value >= blocks for s in family.samples):
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"the sandbox did not reach block {blocks} within {timeout_s} s")
+    def reached() -> bool:
+        return any(
+            family.name == "aztec_archiver_block_height" and any(s.value >= blocks for s in family.samples)
+            for family in text_string_to_metric_families(scrape(node_metrics))
+        )
+
+    wait_until(reached, timeout=timeout_s, interval=0.2, message=f"the sandbox to reach block {blocks}")
 
 
 def test_every_scraped_family_arrives_over_otlp_for_its_instance(both_paths: dict[str, object]) -> None:

@@ -16,6 +16,7 @@ from aztec.telemetry import NoopTelemetryClient
 from aztec.world_state.api import TreeId
 from aztec.world_state.world_state import WorldState
 from tests.e2e.sandbox_process import SandboxProcess
+from tests.support.polling import wait_until_async
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +36,11 @@ FAST = (
 
 async def _load_then_send(rpc_url: str, min_block: int) -> tuple[int, list[Fr]]:
     async with NodeRpcClient(rpc_url) as node:
-        deadline = asyncio.get_running_loop().time() + 90
-        while await node.get_block_number() < min_block:
-            assert asyncio.get_running_loop().time() < deadline, "the sandbox made no blocks"
-            await asyncio.sleep(0.2)
+
+        async def made_blocks() -> bool:
+            return await node.get_block_number() >= min_block
+
+        await wait_until_async(made_blocks, timeout=90, interval=0.2, message=f"the sandbox to make {min_block} blocks")
         info = await node.get_node_info()
         wallet = Wallet(Account.generate())
         sent = []

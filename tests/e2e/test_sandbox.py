@@ -19,8 +19,9 @@ from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.simulator import Account, Wallet, call
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
 from aztec.telemetry.registry import all_metrics
-from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.healthchecks import compose_healthcheck, dockerfile_healthcheck, run_against
+from tests.support.polling import wait_until
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -60,7 +61,11 @@ def _check_rpc_port(rpc_url: str) -> None:
     assert match is not None, "the README's JSON-RPC curl example"
     answer = json.loads(_curl(match.group(0), rpc_url.rstrip("/")).stdout)
     assert answer["result"] >= 1
-    poll(lambda: run_against(compose_healthcheck(), port) == 0, 30, "the compose healthcheck (/readyz) to pass")
+    wait_until(
+        lambda: run_against(compose_healthcheck(), port) == 0,
+        timeout=30,
+        message="the compose healthcheck (/readyz) to pass",
+    )
     assert run_against(dockerfile_healthcheck(), port) == 0
     rebinding = _curl(match.group(0) + " -H 'Host: evil.example' -o /dev/null -w %{http_code}", rpc_url.rstrip("/"))
     assert rebinding.stdout == "403"
@@ -120,7 +125,7 @@ def test_sandbox_end_to_end(sandbox: SandboxProcess) -> None:
         missing[:] = [d.name for d in wanted if prometheus_series(d).name not in text]
         return not missing
 
-    poll(everything_scraped, 90, "every metric in the scrapes")
+    wait_until(everything_scraped, timeout=90, message="every metric in the scrapes")
     assert missing == []
 
     follower = scrape(urls["follower_metrics"])

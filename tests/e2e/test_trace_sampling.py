@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
+from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.otlp_receivers import OtlpHttpReceiver
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +51,7 @@ def test_the_ratio_sampler_keeps_about_that_share_and_the_node_follows(
     sandbox: SandboxProcess, receiver: OtlpHttpReceiver
 ) -> None:
     bot_metrics = sandbox.urls()["bot_metrics"]
-    poll(lambda: _sent(bot_metrics) >= 80, 60, "the bot sending 80 transfers")
+    wait_until(lambda: _sent(bot_metrics) >= 80, timeout=60, message="the bot sending 80 transfers")
     cutoff_ns, sent = time.time_ns(), _sent(bot_metrics)
     time.sleep(1.5)  # spans of transfers sent before the cut-off reach the receiver (batches every 0.2 s)
     spans = receiver.spans()

@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -113,10 +111,8 @@ bodies = st.one_of(
 
 
 @pytest.fixture
-def node(tmp_path: Path) -> Iterator[FakeNode]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield FakeNode(state)
-    state.close()
+def node(world_state: WorldState) -> FakeNode:
+    return FakeNode(world_state)
 
 
 def _check_answer(raw: bytes, outcomes: Counter[str]) -> None:

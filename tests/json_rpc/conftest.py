@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer
 from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
-from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode
 from tests.json_rpc.methods import TestMethods
-
-MAX_BODY_BYTES = 4096
-MAX_BATCH_SIZE = 8
+from tests.json_rpc.server_limits import MAX_BATCH_SIZE, MAX_BODY_BYTES
 
 
 @pytest.fixture
@@ -43,13 +39,6 @@ async def client(server: JsonRpcServer) -> AsyncIterator[JsonRpcClient]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
 
 
 @pytest.fixture

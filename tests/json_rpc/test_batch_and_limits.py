@@ -7,10 +7,10 @@ import json
 import aiohttp
 
 from aztec.foundation.json_rpc import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, JsonRpcServer
-from tests.json_rpc.conftest import MAX_BATCH_SIZE, MAX_BODY_BYTES
 from tests.json_rpc.http_helpers import assert_still_serving, notification, post, request
 from tests.json_rpc.methods import TestMethods
 from tests.json_rpc.raw_http import RawConnection
+from tests.json_rpc.server_limits import MAX_BATCH_SIZE, MAX_BODY_BYTES
 
 
 async def test_batch_with_good_and_bad_entries(

@@ -16,8 +16,8 @@ from aztec.foundation.json_rpc import (
     RequestTooLargeError,
 )
 from aztec.telemetry.noop import NoopTelemetryClient
-from tests.json_rpc.conftest import MAX_BATCH_SIZE, MAX_BODY_BYTES
 from tests.json_rpc.methods import TestMethods
+from tests.json_rpc.server_limits import MAX_BATCH_SIZE, MAX_BODY_BYTES
 
 
 async def test_call_returns_the_result(client: JsonRpcClient) -> None:

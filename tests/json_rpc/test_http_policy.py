@@ -16,6 +16,7 @@ from aztec.foundation.http.hosts import host_name
 from aztec.foundation.json_rpc import INVALID_REQUEST, JsonRpcServer
 from aztec.telemetry.noop import NoopTelemetryClient
 from tests.json_rpc.methods import TestMethods
+from tests.support.polling import wait_until_async
 
 ECHO = b'{"jsonrpc":"2.0","id":1,"method":"echo","params":["hi"]}'
 JSON = {"Content-Type": "application/json"}
@@ -211,10 +212,9 @@ async def test_when_every_connection_is_busy_a_new_one_gets_503() -> None:
     async with JsonRpcServer(registry, NoopTelemetryClient(), limits=limits) as server:
         body = b'{"jsonrpc":"2.0","id":1,"method":"hold"}'
         busy = [asyncio.create_task(_raw(server.port, _post("localhost", body))) for _ in range(2)]
-        deadline = time.monotonic() + 5
-        while server.listener.guard.busy_connections < 2:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.01)
+        await wait_until_async(
+            lambda: server.listener.guard.busy_connections >= 2, timeout=5, message="two busy connections"
+        )
         refused = await _raw(server.port, _post("localhost"))
         assert refused.startswith(b"HTTP/1.1 503"), refused[:100]
         release.set()

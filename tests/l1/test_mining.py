@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import time
 from pathlib import Path
 
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config, L1TxRequest, wait_for_receipt
 from aztec.l1.types import dev_address
+from tests.support.polling import wait_until_async
 
 BLOCK_TIME = 0.05
 
 
 async def wait_for_height(chain: DevL1Chain, height: int, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while await chain.get_block_number() < height:
-        assert time.monotonic() < deadline, f"no block {height} within {timeout_s} s"
-        await asyncio.sleep(BLOCK_TIME / 5)
+    async def reached() -> bool:
+        return await chain.get_block_number() >= height
+
+    await wait_until_async(reached, timeout=timeout_s, interval=BLOCK_TIME / 5, message=f"block {height}")
 
 
 async def test_the_mining_task_includes_transactions_and_stops(chain_path: Path) -> None:

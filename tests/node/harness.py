@@ -1,13 +1,10 @@
-"""Shared pieces for the node-service tests: a development L1 in a tmp dir, polling with a deadline,
+"""Shared pieces for the node-service tests: a development L1 in a tmp dir,
 proposing real L2 blocks, signed token txs, and a sequencer's parts (world state, pool, publisher)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final
 
@@ -26,22 +23,6 @@ from aztec.world_state.genesis import genesis_archive_root
 
 FEE: Final = 100_000
 """A max fee per gas above any L2 base fee the tests reach (the L1's 1 gwei start gives 1,000)."""
-
-Predicate = Callable[[], bool] | Callable[[], Awaitable[bool]]
-
-
-async def poll(predicate: Predicate, what: str, *, timeout_s: float = 10.0, interval_s: float = 0.01) -> None:
-    """Wait until ``predicate`` holds; AssertionError naming ``what`` after the deadline."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = predicate()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        await asyncio.sleep(interval_s)
 
 
 def open_chain(path: Path, *, block_time_s: float = 0.02, block_gas_limit: int | None = None) -> DevL1Chain:

@@ -21,7 +21,8 @@ from aztec.telemetry.metrics.mempool import MEMPOOL_TX_REJECTED_COUNT
 from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT
 from aztec.telemetry.metrics.public_processor import TX_VALIDATION_REJECTIONS
 from aztec.telemetry.testing import InMemoryTelemetryClient
-from tests.node.harness import mint_tx, new_wallet, poll
+from tests.node.harness import mint_tx, new_wallet
+from tests.support.polling import wait_until_async
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ async def test_get_tx_by_hash_finds_pending_then_mined_txs(
         async def mined() -> bool:
             return (await client.get_tx_receipt(tx.tx_hash)).status.value in ("mined", "proven")
 
-        await poll(mined, "the tx mined")
+        await wait_until_async(mined, message="the tx mined")
         assert node.pool.pending_count == 0
         assert await client.get_tx_by_hash(tx.tx_hash) == tx
         assert await client.get_tx_by_hash(tx.tx_hash + 1) is None

@@ -33,7 +33,8 @@ from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.api import TreeId
 from aztec.world_state.synchronizer import WorldStateDivergedError
-from tests.node.harness import FEE, mint_tx, new_wallet, poll
+from tests.node.harness import FEE, mint_tx, new_wallet
+from tests.support.polling import wait_until_async
 
 StartNode = Callable[..., Awaitable[AztecNodeService]]
 MIN_L2_BASE_FEE_ON_DEV_L1 = l2_base_fee(DevL1Config().min_base_fee)
@@ -79,7 +80,7 @@ async def _receipt_is(node: AztecNodeService, tx_hash: Fr, *statuses: TxStatus) 
         receipt[:] = [await node.get_tx_receipt(tx_hash)]
         return receipt[0].status in statuses
 
-    await poll(reached, f"a receipt {' or '.join(statuses)}")
+    await wait_until_async(reached, message=f"a receipt {' or '.join(statuses)}")
     return receipt[0]
 
 
@@ -104,13 +105,13 @@ async def test_a_receipt_goes_pending_then_mined_then_proven(start_node: StartNo
     assert (await follower.get_tx_receipt(tx_hash)).status is TxStatus.UNKNOWN
 
     # Mine the proposal alone: the proof can only be sent after it, so "mined" is seen before "proven".
-    await poll(lambda: _pending_l1_txs(chain) == 1, "the block proposal on L1")
+    await wait_until_async(lambda: _pending_l1_txs(chain) == 1, message="the block proposal on L1")
     chain.mine()
     mined = await _receipt_is(node, tx_hash, TxStatus.MINED)
     assert (mined.block_number, mined.reverted) == (1, False)
     assert mined.fee is not None and mined.fee > 0
 
-    await poll(lambda: node.pool.pending_count == 0, "the mined tx to leave the pending pool")
+    await wait_until_async(lambda: node.pool.pending_count == 0, message="the mined tx to leave the pending pool")
     assert await node.get_tx_by_hash(tx_hash) == tx, "a mined tx is still found by its hash"
     assert (await _included(follower, tx_hash)).block_number == 1
 
@@ -234,8 +235,10 @@ async def test_two_nodes_in_one_process_record_into_their_own_telemetry_client(
             await follower.send_tx(mint_tx(new_wallet(), max_fee_per_gas=0))
         await _mined_on(chain, follower, tx.tx_hash)
         published = {a.BLOCK_OUTCOME: "published"}
-        await poll(lambda: sequencer_telemetry.counter_value(SEQUENCER_BLOCK_COUNT, published) == 1, "block 1")
-        await poll(lambda: node.archiver.get_block_number() == 1, "the sequencer node's archiver")
+        await wait_until_async(
+            lambda: sequencer_telemetry.counter_value(SEQUENCER_BLOCK_COUNT, published) == 1, message="block 1"
+        )
+        await wait_until_async(lambda: node.archiver.get_block_number() == 1, message="the sequencer node's archiver")
 
         assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "accepted"}) == 1
         assert sequencer_telemetry.counter_value(NODE_RECEIVE_TX_COUNT, {a.OUTCOME: "rejected"}) == 0
@@ -258,8 +261,10 @@ async def test_a_block_whose_publishing_timed_out_lands_later_and_is_proven(
     node = await start_node("sequencer", sequencer=config)
     tx = mint_tx(new_wallet())
     await node.send_tx(tx)
-    await poll(lambda: _pending_l1_txs(chain) == 1, "the block proposal on L1")
-    await poll(lambda: node.sequencer is not None and node.sequencer.state is SequencerState.IDLE, "the timeout")
+    await wait_until_async(lambda: _pending_l1_txs(chain) == 1, message="the block proposal on L1")
+    await wait_until_async(
+        lambda: node.sequencer is not None and node.sequencer.state is SequencerState.IDLE, message="the timeout"
+    )
     assert (await node.get_tx_receipt(tx.tx_hash)).status is TxStatus.PENDING
 
     await chain.start()  # the proposal lands after the publisher gave up on it
@@ -292,6 +297,6 @@ async def test_stopping_mid_build_waits_for_the_build_thread(
     await chain.start()
     node = await start_node("sequencer", prover=None)
     await node.send_tx(mint_tx(new_wallet()))
-    await poll(building.is_set, "a block build to start")
+    await wait_until_async(building.is_set, message="a block build to start")
     await node.stop()
     assert closed_under_build == [False], "the world state stayed open until the build thread returned"

@@ -1,8 +1,8 @@
-"""Fixtures: a real world state and a pool over real LMDB in the test's temporary directory."""
+"""Fixtures: a pool over real LMDB in the test's temporary directory, on the real ``world_state`` fixture."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +12,7 @@ from aztec.p2p import TxPool, TxPoolConfig
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from tests.p2p.support import FakeClock
-
-OpenPool = Callable[..., TxPool]
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
+from tests.p2p.support import FakeClock, OpenPool
 
 
 @pytest.fixture

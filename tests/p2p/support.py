@@ -1,13 +1,18 @@
-"""Helpers of the tx-pool tests: a settable clock, accounts, and committing nullifiers to the world state."""
+"""Helpers of the tx-pool tests: the pool opener's type, a settable clock, accounts, and committing nullifiers
+to the world state."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aztec.foundation.fields import Fr
+from aztec.p2p import TxPool
 from aztec.simulator.account import Account, Wallet
 from aztec.simulator.tx import Tx
 from aztec.world_state import WorldState
+
+OpenPool = Callable[..., TxPool]
+"""The ``open_pool`` fixture: ``open_pool(telemetry=None, **config)`` opens a pool (closed after the test)."""
 
 BASE_FEE = 5
 ALICE = Account.from_seed(b"a" * 32)

@@ -9,8 +9,7 @@ from aztec.simulator.outcomes import TxRejectionReason
 from aztec.simulator.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.world_state import WorldState
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import ALICE, BASE_FEE, BOB, commit_nullifiers, tx_paying, wallet
+from tests.p2p.support import ALICE, BASE_FEE, BOB, OpenPool, commit_nullifiers, tx_paying, wallet
 
 
 def assert_rejected(pool: TxPool, tx: Tx, reason: PoolRejectionReason, base_fee: int = BASE_FEE) -> str:

@@ -7,8 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aztec.p2p import AddTxResult, PoolRejectionReason, TxPool
 from aztec.simulator.tx import Tx
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import BASE_FEE, tx_paying
+from tests.p2p.support import BASE_FEE, OpenPool, tx_paying
 
 THREADS = 4
 NULLIFIERS = 40

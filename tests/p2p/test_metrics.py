@@ -18,8 +18,7 @@ from aztec.telemetry.metrics.mempool import (
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import BASE_FEE, FakeClock, commit_nullifiers, tx_paying
+from tests.p2p.support import BASE_FEE, FakeClock, OpenPool, commit_nullifiers, tx_paying
 
 
 def rejected(telemetry: InMemoryTelemetryClient, reason: PoolRejectionReason) -> float:

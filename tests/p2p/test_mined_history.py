@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from aztec.p2p import PoolTxLookup, PoolTxStatus
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import BASE_FEE, tx_paying
+from tests.p2p.support import BASE_FEE, OpenPool, tx_paying
 
 
 def test_a_mined_tx_is_kept_oldest_forgotten_first_and_survives_a_reopen(open_pool: OpenPool) -> None:

@@ -18,8 +18,7 @@ from aztec.p2p import (
 )
 from aztec.telemetry.metrics.mempool import MEMPOOL_TX_MINED_DELAY
 from aztec.telemetry.testing import InMemoryTelemetryClient
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import BASE_FEE, FakeClock, tx_paying
+from tests.p2p.support import BASE_FEE, FakeClock, OpenPool, tx_paying
 
 
 def test_reopen_keeps_pending_txs_in_order(open_pool: OpenPool) -> None:

@@ -7,8 +7,7 @@ import pytest
 from aztec.p2p import PoolTxLookup, PoolTxStatus, TxPool
 from aztec.simulator.outcomes import TxRejectionReason
 from aztec.world_state import WorldState
-from tests.p2p.conftest import OpenPool
-from tests.p2p.support import ALICE, BASE_FEE, BOB, commit_nullifiers, tx_paying
+from tests.p2p.support import ALICE, BASE_FEE, BOB, OpenPool, commit_nullifiers, tx_paying
 
 
 def test_mark_mined_removes_only_pending_ones(pool: TxPool) -> None:

@@ -1,18 +1,13 @@
-"""Fixtures: a real LMDB world state in a temporary directory."""
+"""Fixtures: the world state's tree depths."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from aztec.telemetry.noop import NoopTelemetryClient
-from aztec.world_state import TreeDepths, WorldState
+from aztec.world_state import TreeDepths
 
 
 @pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient(), TreeDepths(20, 20, 20, 10))
-    yield state
-    state.close()
+def world_state_depths() -> TreeDepths:
+    """Smaller trees than the defaults for the ``world_state`` fixture (tests/support/world_state.py)."""
+    return TreeDepths(20, 20, 20, 10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
@@ -14,6 +13,7 @@ from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics import proving as m
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from tests.support.polling import wait_until_async
 
 JOB = {a.PROVING_JOB_TYPE: "base-rollup"}
 
@@ -31,16 +31,6 @@ class FlakyJob:
         if self.attempts <= self.failures:
             raise RuntimeError(f"attempt {self.attempts} failed")
         return self.value
-
-
-async def _wait_until(condition: Callable[[], bool], deadline_s: float = 5.0) -> None:
-    """Poll ``condition`` until it holds, failing after ``deadline_s``."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + deadline_s
-    while not condition():
-        if loop.time() > end:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.001)
 
 
 async def test_a_job_resolves_and_is_measured(telemetry: InMemoryTelemetryClient) -> None:
@@ -165,7 +155,7 @@ async def test_concurrency_bounds_running_jobs_and_the_size_gauge_counts_waiting
 
     tasks = [asyncio.create_task(queue.submit("base-rollup", job)) for _ in range(3)]
     tasks.append(asyncio.create_task(queue.submit("merge-rollup", job)))
-    await _wait_until(lambda: running == 2)
+    await wait_until_async(lambda: running == 2, timeout=5.0, interval=0.001)
     assert queue.sizes() == {"base-rollup": 3, "merge-rollup": 1}
     assert telemetry.gauge_value(m.PROVING_QUEUE_SIZE, JOB) == 3
     assert telemetry.gauge_value(m.PROVING_QUEUE_SIZE, {a.PROVING_JOB_TYPE: "merge-rollup"}) == 1
@@ -181,7 +171,7 @@ async def test_a_cancelled_submission_leaves_the_queue() -> None:
     queue = ProvingQueue(NoopTelemetryClient())
     never = asyncio.Event()
     task = asyncio.create_task(queue.submit("base-rollup", never.wait))
-    await _wait_until(lambda: queue.size() == 1)
+    await wait_until_async(lambda: queue.size() == 1, timeout=5.0, interval=0.001)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

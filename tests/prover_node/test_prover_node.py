@@ -19,7 +19,8 @@ from aztec.prover_node.job_store import ProvingJobStore
 from aztec.prover_node.prover_node import ProverNode
 from aztec.telemetry.noop import NoopTelemetryClient
 from tests.l1.l2_blocks import BuiltBlock, L2BlockBuilder
-from tests.node.harness import poll, propose
+from tests.node.harness import propose
+from tests.support.polling import wait_until_async
 
 
 class GatedOrchestrator(ProvingOrchestrator):
@@ -89,7 +90,7 @@ async def _published(chain: DevL1Chain, l2: L2BlockBuilder, count: int) -> list[
     async def proposed() -> bool:
         return await chain.get_pending_block_number() == count
 
-    await poll(proposed, "the proposals")
+    await wait_until_async(proposed, message="the proposals")
     return built
 
 
@@ -105,9 +106,9 @@ async def test_proofs_are_submitted_in_block_order_when_proving_finishes_out_of_
         assert node.queued == 3
 
         orchestrator.open(3, 2)
-        await poll(lambda: sorted(orchestrator.finished) == [2, 3], "blocks 2 and 3 to be proven")
+        await wait_until_async(lambda: sorted(orchestrator.finished) == [2, 3], message="blocks 2 and 3 to be proven")
         orchestrator.open(1)
-        await poll(lambda: node.proven == 3, "three proofs on L1")
+        await wait_until_async(lambda: node.proven == 3, message="three proofs on L1")
         assert orchestrator.finished[-1] == 1, "block 1 was proven last"
         assert publisher.submitted == [1, 2, 3]
         assert await chain.get_proven_block_number() == 3
@@ -127,7 +128,7 @@ async def test_a_failed_proof_is_counted_and_later_proofs_still_land(
     try:
         for b in built:
             await node.block_published(b.proving_input, b.block)
-        await poll(lambda: node.proven == 1, "block 2's proof on L1")
+        await wait_until_async(lambda: node.proven == 1, message="block 2's proof on L1")
         assert node.failed == 1
         assert publisher.submitted == [2]
         assert await chain.get_proven_block_number() == 0, "the proven chain waits for block 1"
@@ -150,7 +151,7 @@ async def test_a_failed_proof_is_proven_again_with_backoff_until_the_proven_chai
         async def proven_chain_at_2() -> bool:
             return node.proven == 2 and await chain.get_proven_block_number() == 2
 
-        await poll(proven_chain_at_2, "the proven chain to reach block 2 after block 1's retries")
+        await wait_until_async(proven_chain_at_2, message="the proven chain to reach block 2 after block 1's retries")
         assert (node.failed, node.retried, node.proven, node.queued) == (2, 2, 2, 0)
         assert publisher.submitted == [2, 1], "block 2 did not wait for block 1's retries"
         retries = [r.getMessage() for r in caplog.records if "again" in r.getMessage()]
@@ -187,7 +188,7 @@ async def test_a_refused_proof_submission_is_sent_again_while_the_block_is_unpro
     node = ProverNode(orchestrator, publisher, retry_delay_s=0.01)
     try:
         await node.block_published(built[0].proving_input, built[0].block)
-        await poll(lambda: node.proven == 1, "block 1's proof on L1 after two refusals")
+        await wait_until_async(lambda: node.proven == 1, message="block 1's proof on L1 after two refusals")
         assert publisher.submitted == [1, 1, 1]
         assert (node.failed, await chain.get_proven_block_number()) == (2, 1)
     finally:
@@ -204,7 +205,7 @@ async def test_a_rejected_proof_submission_is_counted(
     node = ProverNode(orchestrator, publisher)
     try:
         await node.block_published(unpublished.proving_input, unpublished.block)
-        await poll(lambda: node.failed == 1, "the failed submission")
+        await wait_until_async(lambda: node.failed == 1, message="the failed submission")
         assert (publisher.submitted, node.proven) == ([1], 0)
     finally:
         await node.stop()
@@ -225,7 +226,7 @@ async def test_resume_proves_the_stored_jobs_of_published_unproven_blocks(
     node = ProverNode(orchestrator, publisher, ProvingJobStore(tmp_path / "jobs"))
     try:
         assert await node.resume(chain) == 2
-        await poll(lambda: node.proven == 2, "both published blocks proven")
+        await wait_until_async(lambda: node.proven == 2, message="both published blocks proven")
         assert publisher.submitted == [1, 2]
         assert await chain.get_proven_block_number() == 2
     finally:

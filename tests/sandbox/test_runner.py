@@ -21,7 +21,8 @@ from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.api import TreeId
-from tests.node.harness import mint_tx, new_wallet, poll
+from tests.node.harness import mint_tx, new_wallet
+from tests.support.polling import wait_until_async
 
 
 async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Path) -> None:
@@ -54,9 +55,9 @@ async def test_the_sandbox_runs_and_stops_keeping_committed_blocks(tmp_path: Pat
         async def proven_on_the_follower() -> bool:
             return (await follower.get_tx_receipt(tx.tx_hash)).status is TxStatus.PROVEN
 
-        await poll(proven_on_the_follower, "the tx proven, as the follower sees it")
+        await wait_until_async(proven_on_the_follower, message="the tx proven, as the follower sees it")
         # the sequencer's own archiver may see the proof a poll after the follower's
-        await poll(lambda: sample(running).proven >= 1, "the proof, as the sequencer node sees it")
+        await wait_until_async(lambda: sample(running).proven >= 1, message="the proof, as the sequencer node sees it")
         now = sample(running)
         assert now.block >= 1 and now.proven >= 1 and now.follower_block is not None and now.mined_txs >= 1
     finally:

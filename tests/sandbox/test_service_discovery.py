@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,15 +19,6 @@ from aztec.cli.main import app
 from aztec.sandbox.service_discovery import ScrapeTarget, deregister, read_groups, register
 
 OTHER = {"targets": ["10.0.0.9:9466"], "labels": {"job": "aztec-node", "role": "follower", "service_instance_id": "x"}}
-
-
-def _wait_for(check: object, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} within {timeout_s} s")
 
 
 def test_groups_are_added_and_removed_keeping_others_and_replacing_stale_ones(tmp_path: Path) -> None:

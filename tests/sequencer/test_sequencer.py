@@ -39,7 +39,8 @@ from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.api import TreeId
 from tests.l1.l2_blocks import L2BlockBuilder
-from tests.node.harness import FEE, SequencerParts, mint_tx, new_wallet, open_chain, poll, propose
+from tests.node.harness import FEE, SequencerParts, mint_tx, new_wallet, open_chain, propose
+from tests.support.polling import wait_until_async
 
 MakeParts = Callable[..., SequencerParts]
 
@@ -96,7 +97,9 @@ async def _run_slot_mining(
     publishes, with ``mine_from_publishing``: then what is already in the L1 mempool lands first)."""
     task = asyncio.create_task(parts.sequencer.run_slot())
     if mine_from_publishing:
-        await poll(lambda: task.done() or parts.sequencer.state is SequencerState.PUBLISHING, "publishing")
+        await wait_until_async(
+            lambda: task.done() or parts.sequencer.state is SequencerState.PUBLISHING, message="publishing"
+        )
     while not task.done():
         chain.mine()
         await asyncio.wait({task}, timeout=0.01)
@@ -134,7 +137,7 @@ async def test_fewer_than_min_txs_wait_until_the_max_wait_then_publish(
             published.append(block)
         return block is not None
 
-    await poll(slot_publishes, "a block after the max wait", timeout_s=5)
+    await wait_until_async(slot_publishes, timeout=5, message="a block after the max wait")
     assert time.monotonic() - started >= 0.5
     assert [effect.tx_hash for effect in published[0].body] == [first.tx_hash]
 
@@ -265,7 +268,9 @@ async def test_state_gauge_counters_and_inter_block_time(
     await _add(parts.pool, chain, mint_tx(wallet), mint_tx(wallet), mint_tx(wallet))
 
     slot = asyncio.create_task(parts.sequencer.run_slot())
-    await poll(lambda: parts.sequencer.state is SequencerState.PUBLISHING, "the sequencer to publish")
+    await wait_until_async(
+        lambda: parts.sequencer.state is SequencerState.PUBLISHING, message="the sequencer to publish"
+    )
     for state in SequencerState:
         expected = 1 if state is SequencerState.PUBLISHING else 0
         assert telemetry.gauge_value(SEQUENCER_STATE, {a.SEQUENCER_STATE: state.value}) == expected, state
@@ -303,7 +308,7 @@ async def test_the_slot_loop_publishes_and_stops(
     wallet = new_wallet()
     txs = [mint_tx(wallet) for _ in range(3)]
     await _add(parts.pool, chain, *txs)
-    await poll(lambda: parts.pool.pending_count == 0, "the loop to publish the txs")
+    await wait_until_async(lambda: parts.pool.pending_count == 0, message="the loop to publish the txs")
     await parts.sequencer.stop()
     assert parts.sequencer.state is SequencerState.STOPPED
     assert telemetry.gauge_value(SEQUENCER_STATE, {a.SEQUENCER_STATE: "stopped"}) == 1

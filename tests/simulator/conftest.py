@@ -1,22 +1,13 @@
-"""Fixtures: a real LMDB world state in a temporary directory, and a fork of it."""
+"""Fixtures: a fork of the real LMDB world state (the ``world_state`` fixture of tests/support/world_state.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.api import WorldStateFork
-
-
-@pytest.fixture
-def world_state(tmp_path: Path) -> Iterator[WorldState]:
-    state = WorldState.open(tmp_path / "world_state", NoopTelemetryClient())
-    yield state
-    state.close()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from typing import Final
 
-from aztec.deploy.consistency import load_yaml
 from aztec.deploy.paths import COMPOSE_FILE, DEPLOY_DIR
+from tests.support.deploy.consistency import load_yaml
 
 DOCKERFILE: Final = DEPLOY_DIR / "Dockerfile"
 IMAGE_RPC_PORT: Final = 8080

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.polling import WaitTimeoutError, wait_until
 
 
 def require_binary(name: str) -> str:
@@ -37,18 +38,17 @@ def free_port() -> int:
 
 def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path, name: str, timeout_s: float = 20.0) -> None:
     """Poll ``url``/-/ready (Prometheus and Alertmanager both serve it) until 200; fail with the log's tail."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def ready() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as response:
-                if response.status == 200:
-                    return
+                return bool(response.status == 200)
         except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{name} did not become ready")
+            return False
+
+    wait_until(ready, timeout=timeout_s, interval=0.05, message=f"{name} to be ready")
 
 
 class PrometheusServer:
@@ -109,15 +109,12 @@ class PrometheusServer:
 
     def wait_for_query(self, promql: str, timeout_s: float = 30.0) -> list[dict[str, Any]]:
         """Poll until the query returns a non-empty result."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            result = self.query(promql)
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                targets = self.api("targets")
-                raise AssertionError(f"no data for {promql!r} within {timeout_s} s; targets: {targets}")
-            time.sleep(0.2)
+        try:
+            return wait_until(
+                lambda: self.query(promql), timeout=timeout_s, interval=0.2, message=f"data for {promql!r}"
+            )
+        except WaitTimeoutError as timed_out:
+            raise AssertionError(f"{timed_out}; targets: {self.api('targets')}") from None
 
     def reload(self) -> None:
         """Re-read the config and rule files (POST /-/reload)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
 from pathlib import Path
 from types import TracebackType
 
 import rotel
 
+from tests.support.polling import wait_until
 from tests.support.prometheus_server import free_port
 
 AGENT = Path(rotel.__file__).parent / "rotel-agent"
@@ -65,15 +65,13 @@ class RotelCollector:
         return f"http://127.0.0.1:{self.grpc_port}"
 
     def _wait_listening(self, port: int, timeout_s: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
+        def listening() -> bool:
             if self._process.poll() is not None:
                 raise AssertionError(f"rotel exited with {self._process.returncode}")
             with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise AssertionError(f"rotel did not listen on {port} within {timeout_s} s")
+                return sock.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(listening, timeout=timeout_s, interval=0.05, message=f"rotel to listen on {port}")
 
     def close(self) -> None:
         if self._process.poll() is None:

@@ -16,6 +16,7 @@ from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.telemetry import TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from tests.support.otlp_receivers import BlackHole, OtlpHttpReceiver
+from tests.support.polling import wait_until
 from tests.support.prometheus_server import free_port
 
 ATTRS = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"}
@@ -32,14 +33,6 @@ def _export_count(reader: InMemoryMetricReader, outcome: str) -> int:
                 points: list[Any] = list(metric.data.data_points)
                 total += sum(int(p.value) for p in points if p.attributes.get("aztec.outcome") == outcome)
     return total
-
-
-def _wait(predicate: object, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def _cost_per_record_ns(client: OtelTelemetryClient, n: int = 5000) -> float:
@@ -64,12 +57,12 @@ def test_black_holed_collector(caplog: pytest.LogCaptureFixture) -> None:
     control = OtelTelemetryClient(TelemetryConfig(prometheus_port=0, host_metrics=False))
     try:
         client.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION).record(0.1, ATTRS)
-        _wait(lambda: len(hole.connections) >= 1)  # an export is now stuck waiting for an answer
+        wait_until(lambda: len(hole.connections) >= 1, timeout=20.0)  # an export is now stuck waiting for an answer
         stuck_cost = _cost_per_record_ns(client)
         control_cost = _cost_per_record_ns(control)
         # Side by side in one run: recording does not wait for the exporter (a stall would be ~1e6x).
         assert stuck_cost < 5 * control_cost, (stuck_cost, control_cost)
-        _wait(lambda: _export_count(reader, "failure") >= 1)
+        wait_until(lambda: _export_count(reader, "failure") >= 1, timeout=20.0)
         started = time.monotonic()
         client.stop()
         assert time.monotonic() - started < config.export_timeout_ms / 1000 + 3.0
@@ -98,13 +91,13 @@ def test_refusing_collector_is_counted_and_recovery_reported(caplog: pytest.LogC
     )
     try:
         client.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION).record(0.1, ATTRS)
-        _wait(lambda: _export_count(reader, "failure") >= 2)
+        wait_until(lambda: _export_count(reader, "failure") >= 2, timeout=20.0)
         (state,) = client.health.endpoints()
         assert state.failing and state.exporter == "otlp_http"
         assert "Service Unavailable" in (state.last_error or "")
         receiver.status = 200
-        _wait(lambda: _export_count(reader, "success") >= 1)
-        _wait(lambda: any("recovered" in r.getMessage() for r in caplog.records))
+        wait_until(lambda: _export_count(reader, "success") >= 1, timeout=20.0)
+        wait_until(lambda: any("recovered" in r.getMessage() for r in caplog.records), timeout=20.0)
         assert not client.health.endpoints()[0].failing
         assert receiver.wait_for(lambda ps: any(p.metric == CIRCUIT_SIMULATION_DURATION.name for p in ps))
     finally:
@@ -125,7 +118,7 @@ def test_down_collector_is_reported_at_start(caplog: pytest.LogCaptureFixture) -
         )
     )
     try:
-        _wait(lambda: any("unreachable" in r.getMessage() for r in caplog.records), timeout_s=10)
+        wait_until(lambda: any("unreachable" in r.getMessage() for r in caplog.records), timeout=10)
         assert client.describe() == [f"OTLP (http/protobuf) push to {endpoint} every 60 s"]
     finally:
         client.stop()

@@ -7,7 +7,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.telemetry.trace_settings import SamplerSettings
 from tests.support.otlp_receivers import BlackHole, OtlpHttpReceiver
+from tests.support.polling import wait_until
 
 
 @pytest.fixture
@@ -35,15 +36,6 @@ def restore_logging() -> Iterator[None]:
     root.setLevel(level)
     for name, old in levels.items():
         logging.getLogger(name).setLevel(old)
-
-
-def _wait(predicate: Callable[[], Any], timeout_s: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while not (result := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
-    return result
 
 
 def test_the_level_syntax_is_the_aztec_clients() -> None:
@@ -160,8 +152,8 @@ def test_log_records_go_out_over_otlp_with_their_trace(restore_logging: None) ->
         assert record.trace_id == span.ref.trace_id_hex and record.span_id == span.ref.span_id_hex
         assert record.severity == "INFO" and record.service == "aztec-node"
         assert any(s.name == "Sequencer.slot" and s.trace_id == record.trace_id for s in receiver.spans())
-        _wait(lambda: _exports(reader, "otlp_http_logs", "success") >= 1)
-        _wait(lambda: _exports(reader, "otlp_http_traces", "success") >= 1)
+        wait_until(lambda: _exports(reader, "otlp_http_logs", "success") >= 1, timeout=20.0)
+        wait_until(lambda: _exports(reader, "otlp_http_traces", "success") >= 1, timeout=20.0)
     finally:
         client.stop()
         receiver.close()
@@ -178,7 +170,7 @@ def test_a_refusing_log_collector_is_counted_and_reported(
         started = time.monotonic()
         client.flush(3)
         assert time.monotonic() - started < 10
-        _wait(lambda: _exports(reader, "otlp_http_logs", "failure") >= 1)
+        wait_until(lambda: _exports(reader, "otlp_http_logs", "failure") >= 1, timeout=20.0)
     finally:
         client.stop()
         receiver.close()

@@ -1,6 +1,6 @@
 """Checks against a running Prometheus: dashboard queries that return nothing, and alerts that fire.
 
-For end-to-end tests and operators: ``queries_without_data("http://127.0.0.1:9090")`` lists every
+For end-to-end tests: ``queries_without_data("http://127.0.0.1:9090")`` lists every
 panel query with no series; ``firing_alerts(url)`` lists the alerts in the ``firing`` state.
 """
 
