@@ -21,7 +21,9 @@ def start(
     sandbox: bool = typer.Option(False, "--sandbox", help="Everything: L1, sequencer node with prover, follower, bot."),
     l1: bool = typer.Option(False, "--l1", help="Mine the development L1 (data-dir/l1.sqlite) in this process."),
     sequencer: bool = typer.Option(False, "--sequencer", help="A node that sequences blocks."),
-    prover: bool = typer.Option(False, "--prover", help="Prove the sequencer's blocks (with --sequencer)."),
+    prover: bool = typer.Option(
+        False, "--prover", help="Prove blocks: with --sequencer its own; alone every block on L1 (txs from a node)."
+    ),
     node: bool = typer.Option(False, "--node", help="A node that follows L1 (no sequencing)."),
     bot: bool = typer.Option(False, "--bot", help="Send token transfers to a node."),
     data_dir: str = typer.Option(
@@ -56,7 +58,7 @@ def start(
         "9464",
         envvar=["OTEL_EXPORTER_PROMETHEUS_PORT", "AZTEC_PROMETHEUS_PORT"],
         metavar="PORT",
-        help="Sequencer node scrape endpoint port (bot: +1, follower: +2; 0: any).",
+        help="Sequencer node scrape endpoint port (bot: +1, follower: +2, prover alone: +3; 0: any).",
     ),
     metrics_host: str = typer.Option(
         "127.0.0.1",
@@ -87,6 +89,12 @@ def start(
     ),
     prover_scale: str = typer.Option(
         "0.05", envvar="AZTEC_PROVER_SCALE", metavar="X", help="Native prover cost-model scale (1 = full)."
+    ),
+    prover_node_url: str = typer.Option(
+        "",
+        envvar="AZTEC_PROVER_NODE_URL",
+        metavar="URL",
+        help="Node a prover without --sequencer fetches blocks' txs from (default: http://RPC-HOST:RPC-PORT/).",
     ),
     bot_tps: str = typer.Option("2", envvar="AZTEC_BOT_TPS", metavar="TPS", help="Bot transfers per second."),
     bot_accounts: str = typer.Option("4", envvar="AZTEC_BOT_ACCOUNTS", metavar="N", help="Bot sender accounts."),
@@ -122,9 +130,6 @@ def start(
     if not roles.any:
         console.print("Say what to start: --sandbox, or roles among --l1 --sequencer --prover --node --bot")
         raise typer.Exit(2)
-    if roles.prover and not roles.sequencer:
-        console.print("--prover proves the blocks of this process's sequencer: add --sequencer")
-        raise typer.Exit(2)
     args = StartArgs(
         roles=roles,
         data_dir=data_dir,
@@ -150,6 +155,7 @@ def start(
         prover_kind=prover_kind,
         prover_workers=prover_workers,
         prover_scale=prover_scale,
+        prover_node_url=prover_node_url,
         bot_tps=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,

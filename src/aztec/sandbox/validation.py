@@ -66,6 +66,7 @@ PUBLISH_TIMEOUT: Final = Setting("--publish-timeout", "AZTEC_L1_PUBLISH_TIMEOUT"
 PROVER_KIND: Final = Setting("--prover-kind", "AZTEC_PROVER")
 PROVER_WORKERS: Final = Setting("--prover-workers", "AZTEC_PROVER_WORKERS")
 PROVER_SCALE: Final = Setting("--prover-scale", "AZTEC_PROVER_SCALE")
+PROVER_NODE_URL: Final = Setting("--prover-node-url", "AZTEC_PROVER_NODE_URL")
 BOT_TPS: Final = Setting("--bot-tps", "AZTEC_BOT_TPS")
 BOT_ACCOUNTS: Final = Setting("--bot-accounts", "AZTEC_BOT_ACCOUNTS")
 BOT_RPC_URL: Final = Setting("--bot-rpc-url", "AZTEC_BOT_RPC_URL")
@@ -76,7 +77,8 @@ FOLLOWER_RPC_OFFSET: Final = 1
 """The follower's JSON-RPC port is ``--rpc-port`` + 1."""
 BOT_METRICS_OFFSET: Final = 1
 FOLLOWER_METRICS_OFFSET: Final = 2
-"""The bot's scrape port is ``--metrics-port`` + 1, the follower's + 2."""
+PROVER_METRICS_OFFSET: Final = 3
+"""The bot's scrape port is ``--metrics-port`` + 1, the follower's + 2, a standalone prover's + 3."""
 MAX_WAIT_S: Final = 3600.0
 """A slot, or a wait for a block, longer than an hour means a node that (practically) never builds one."""
 MAX_PROVING_S: Final = 3600.0
@@ -119,6 +121,7 @@ class StartArgs:
     prover_kind: str = "native"
     prover_workers: str = "1"
     prover_scale: str = "0.05"
+    prover_node_url: str = ""
     bot_tps: str = "2"
     bot_accounts: str = "4"
     bot_rpc_url: str = ""
@@ -197,6 +200,8 @@ def check_stores(setting: Setting, raw: str, config: StartConfig) -> None:
         node_dirs.append(config.data_dir / "sequencer")
     if roles.follower:
         node_dirs.append(config.data_dir / "follower")
+    if roles.standalone_prover:
+        node_dirs.append(config.data_dir / "prover")
     for node_dir in node_dirs:
         if node_dir.exists() and not node_dir.is_dir():
             raise setting.error(raw, f"{node_dir} is not a directory")
@@ -242,7 +247,7 @@ def check_sd_file(setting: Setting, raw: str, roles: Roles, metrics_port: int | 
     text = raw.strip()
     if not text:
         return None
-    if metrics_port is None or not (roles.sequencer or roles.follower or roles.bot):
+    if metrics_port is None or not (roles.sequencer or roles.follower or roles.bot or roles.prover):
         raise setting.error(raw, "this process serves no scrape endpoint (--no-metrics, or --l1 alone)")
     path = Path(text).expanduser()
     if path.suffix != ".json":
@@ -355,6 +360,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         if rpc_port == 0:
             raise BOT_RPC_URL.error("", "a bot without --sequencer needs the URL of a node when --rpc-port is 0")
         bot_rpc_url = default_node_url(rpc_host, rpc_port)
+    prover_node_url = _node_url(PROVER_NODE_URL, args.prover_node_url, roles.standalone_prover, rpc_host, rpc_port)
     sd_file = check_sd_file(PROMETHEUS_SD_FILE, args.prometheus_sd_file, roles, metrics_port)
     config = StartConfig(
         roles=roles,
@@ -378,6 +384,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         bot_tx_per_second=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,
+        prover_node_url=prover_node_url,
         prometheus_sd_file=sd_file,
     )
     _check_ports(args, config)
@@ -385,6 +392,22 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         check_stores(DATA_DIR, args.data_dir, config)
     TelemetryConfig.from_env(env)  # the OTEL_* / AZTEC_* telemetry variables, named by their own errors
     return config
+
+
+def _node_url(setting: Setting, raw: str, needed: bool, rpc_host: str, rpc_port: int) -> str | None:
+    """An http(s) URL of a node; when ``needed`` and not given, the sequencer's default address."""
+    url = raw.strip() or None
+    if url is not None:
+        try:
+            parse_url(setting.name, url)
+        except ConfigError as error:
+            raise setting.error(raw, error.reason) from None
+        return url
+    if not needed:
+        return None
+    if rpc_port == 0:
+        raise setting.error("", "a prover without --sequencer needs the URL of a node when --rpc-port is 0")
+    return default_node_url(rpc_host, rpc_port)
 
 
 def parse_rpc(args: StartArgs) -> RpcConfig:
@@ -440,6 +463,11 @@ def _check_ports(args: StartArgs, config: StartConfig) -> None:
             port = _derived(METRICS_PORT, args.metrics_port, base, FOLLOWER_METRICS_OFFSET, "the follower's scrape")
             listeners.append(
                 (port, f"{METRICS_PORT.name}={args.metrics_port!r} + {FOLLOWER_METRICS_OFFSET} (follower metrics)")
+            )
+        if roles.standalone_prover:
+            port = _derived(METRICS_PORT, args.metrics_port, base, PROVER_METRICS_OFFSET, "the prover's scrape")
+            listeners.append(
+                (port, f"{METRICS_PORT.name}={args.metrics_port!r} + {PROVER_METRICS_OFFSET} (prover metrics)")
             )
     seen: dict[int, str] = {}
     for port, what in listeners:
