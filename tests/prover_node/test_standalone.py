@@ -7,6 +7,7 @@ URL and the reason, a counted failure per attempt and retries, never a crash.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -20,13 +21,16 @@ from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.node.service import AztecNodeService
 from aztec.prover_node.config import ProverConfig
+from aztec.prover_node.rebuild import BlockRebuildError, rebuild_proving_input
 from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
 from aztec.sandbox.runner import serve_node_rpc
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.l1 import L1_PUBLISHER_TX_COUNT
 from aztec.telemetry.metrics.proving import PROVER_NODE_TX_FETCH_FAILURES
+from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.world_state.world_state import WorldState
 from tests.node.harness import mint_tx, new_wallet, poll
 from tests.support.prometheus_server import free_port
 
@@ -207,3 +211,30 @@ async def test_two_provers_on_one_chain_both_follow_and_the_proven_chain_is_whol
 
     await poll(lambda: landed() == proven, "one landed proof per block (L1 refuses a second)")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_a_rebuild_that_does_not_give_the_published_block_is_refused(tmp_path: Path, sequencer: Served) -> None:
+    await _mined_block(sequencer, count=1)
+    block = sequencer.node.archiver.get_block(1)
+    assert block is not None
+    async with NodeRpcClient(sequencer.server.url) as client:
+        found = await client.get_txs_by_hash([effect.tx_hash for effect in block.body])
+    txs = [tx for tx in found if tx is not None]
+    telemetry = NoopTelemetryClient()
+    world_state = WorldState.open(tmp_path / "world_state", telemetry)
+    header = block.header
+    dearer = dataclasses.replace(header.global_variables, base_fee_per_gas=header.global_variables.base_fee_per_gas + 1)
+    later = dataclasses.replace(header.global_variables, timestamp=header.global_variables.timestamp + 1)
+    cases = [
+        (block, txs[:-1], "the txs given are not the block's"),
+        (dataclasses.replace(block, header=dataclasses.replace(header, global_variables=dearer)), txs, "other effects"),
+        (dataclasses.replace(block, header=dataclasses.replace(header, global_variables=later)), txs, "differs"),
+    ]
+    try:
+        with world_state.fork() as fork:
+            assert rebuild_proving_input(fork, block, txs, telemetry).header == block.header
+        for wrong, given, reason in cases:
+            with world_state.fork() as fork, pytest.raises(BlockRebuildError, match=reason):
+                rebuild_proving_input(fork, wrong, given, telemetry)
+    finally:
+        world_state.close()
