@@ -159,9 +159,9 @@ class StandaloneProver:
                 _log.error("prover: %s; it cannot be proven here (following L1 from its effects)", error)
                 await self._apply_effects(block)
                 return
-        self.rebuilt += 1
-        _log.info("prover: rebuilt block %d from its %d txs; proving it", block.number, len(txs))
-        await node.block_published(job, block)
+            self.rebuilt += 1
+            _log.info("prover: rebuilt block %d from its %d txs; proving it", block.number, len(txs))
+            await node.block_published(job, block)  # in the span: the proving trace links to it
 
     def _rebuild_and_commit(self, block: L2Block, txs: list[Tx]) -> BlockProvingInput:
         """Runs in a thread: the proving input is stored before the state moves past the block."""
