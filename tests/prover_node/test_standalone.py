@@ -128,6 +128,13 @@ async def test_the_prover_fetches_rebuilds_and_proves_the_node_s_blocks(
     counted = _telemetry(prover)
     await poll(lambda: counted.counter_value(L1_PUBLISHER_TX_COUNT, PROOF_LANDED) >= 1, "the prover's landed proof")
     assert telemetry.counter_value(L1_PUBLISHER_TX_COUNT, PROOF_LANDED) == 0, "the sequencer proves nothing"
+    [rebuild, *_] = counted.finished_spans("StandaloneProver.rebuild_block")
+    assert rebuild.context is not None and rebuild.attributes is not None
+    assert rebuild.attributes[a.BLOCK_NUMBER] == 1
+    processing = counted.finished_spans("PublicProcessor.process")
+    assert any(span.parent is not None and span.parent.span_id == rebuild.context.span_id for span in processing)
+    proving = [s for s in counted.finished_spans("ProverNode.prove_block") if s.attributes == {a.BLOCK_NUMBER: 1}]
+    assert proving and [link.context.span_id for link in proving[0].links] == [rebuild.context.span_id]
 
 
 async def test_an_unreachable_node_is_one_warning_counted_retries_and_the_prover_catches_up(
