@@ -88,6 +88,20 @@ RULES: Final[dict[str, Rule]] = {
         ready="started; Ctrl-C stops",
         why="a long-running node: temporary data directory, OS-chosen ports; started, then stopped",
     ),
+    "aztec start --prover": Rule(
+        extra=(
+            "--data-dir",
+            "{tmp}/data",
+            "--metrics-port",
+            "0",
+            "--no-status",
+            "--prover-node-url",
+            "{closed_url}",
+        ),
+        ready="started; Ctrl-C stops",
+        why="a prover alone fetches txs from the sequencer's default port; here from a closed local port (it "
+        "follows the L1 file the sequencer line left, warns when a block's txs cannot be fetched, and runs)",
+    ),
     "aztec start --bot": Rule(
         extra=("--data-dir", "{tmp}/data", "--metrics-port", "0", "--no-status", "--bot-rpc-url", "{closed_url}"),
         ready="started; Ctrl-C stops",

@@ -24,6 +24,7 @@ SEQUENCER_RPC = "http://127.0.0.1:8080/"
 NODE_METRICS = "http://127.0.0.1:9464/metrics"
 BOT_METRICS = "http://127.0.0.1:9465/metrics"
 FOLLOWER_METRICS = "http://127.0.0.1:9466/metrics"
+PROVER_METRICS = "http://127.0.0.1:9467/metrics"
 
 
 def argv(command: str) -> list[str]:
@@ -40,8 +41,8 @@ def _get(url: str) -> str | None:
         return None
 
 
-def _block_number(url: str) -> int | None:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "node_getBlockNumber", "params": []}).encode()
+def _block_number(url: str, method: str = "node_getBlockNumber") -> int | None:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -50,11 +51,20 @@ def _block_number(url: str) -> int | None:
         return None
 
 
-def _bot_mined(metrics: str | None) -> float:
+def _sample(metrics: str | None, prefix: str) -> float:
+    """The first sample whose line starts with ``prefix`` (name and labels), else 0."""
     for line in (metrics or "").splitlines():
-        if line.startswith("aztec_bot_tx_mined_total"):
+        if line.startswith(prefix):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
+
+
+def _bot_mined(metrics: str | None) -> float:
+    return _sample(metrics, "aztec_bot_tx_mined_total")
+
+
+def _proofs_landed(metrics: str | None) -> float:
+    return _sample(metrics, 'aztec_l1_publisher_tx_count_total{aztec_l1_tx_type="submit_proof",aztec_outcome="success"')
 
 
 def main(commands: list[str], home: Path, bot_home: Path, logs: Path, report_path: Path, timeout_s: float) -> None:
@@ -77,15 +87,19 @@ def main(commands: list[str], home: Path, bot_home: Path, logs: Path, report_pat
                 break
             follower_block = _block_number(FOLLOWER_RPC)
             bot_mined = _bot_mined(_get(BOT_METRICS))
+            proofs = _proofs_landed(_get(PROVER_METRICS))
             report["follower_block"] = follower_block
             report["bot_mined"] = bot_mined
-            if follower_block and follower_block >= 1 and bot_mined >= 1:
+            report["prover_proofs_landed"] = proofs
+            if follower_block and follower_block >= 1 and bot_mined >= 1 and proofs >= 1:
                 break
             time.sleep(0.5)
         report["sequencer_block"] = _block_number(SEQUENCER_RPC)
         report["bot_metrics"] = _get(BOT_METRICS)
         report["node_metrics"] = _get(NODE_METRICS)
         report["follower_metrics"] = _get(FOLLOWER_METRICS)
+        report["prover_metrics"] = _get(PROVER_METRICS)
+        report["proven_block"] = _block_number(SEQUENCER_RPC, "node_getProvenBlockNumber")
         report["exited_early"] = [c for c, p, _ in processes if p.poll() is not None]
     finally:
         for _command, process, _log in reversed(processes):

@@ -1,4 +1,4 @@
-"""The README's multi-process example, verbatim, on default settings: three processes, no port collision.
+"""The README's multi-process example, verbatim, on default settings: four processes, no port collision.
 
 It runs in a private network namespace (``unshare -n``, as root here) so that the fixed default ports
 cannot meet another sandbox on the machine; where namespaces are not available it runs on the host after
@@ -21,7 +21,7 @@ from aztec.deploy.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
-DEFAULT_PORTS = (8080, 8081, 9464, 9465, 9466)
+DEFAULT_PORTS = (8080, 8081, 9464, 9465, 9466, 9467)
 
 
 def readme_example() -> list[str]:
@@ -75,9 +75,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return result
 
 
-def test_the_example_is_the_three_roles() -> None:
+def test_the_example_is_the_four_roles() -> None:
     assert readme_example() == [
-        "uv run aztec start --l1 --sequencer --prover",
+        "uv run aztec start --l1 --sequencer",
+        "uv run aztec start --prover",
         "uv run aztec start --node",
         "uv run aztec start --bot",
     ]
@@ -93,13 +94,56 @@ def test_the_roles_run_side_by_side_on_defaults(report: dict[str, object]) -> No
     assert isinstance(follower_block, int) and follower_block >= 1, report
     bot_mined = report["bot_mined"]
     assert isinstance(bot_mined, float) and bot_mined >= 1, report
-    assert "follower metrics: Prometheus scrape endpoint http://127.0.0.1:9466/metrics" in outputs[1]
-    assert "bot metrics: Prometheus scrape endpoint http://127.0.0.1:9465/metrics" in outputs[2]
+    assert "prover metrics: Prometheus scrape endpoint http://127.0.0.1:9467/metrics" in outputs[1]
+    assert "prover fetches txs from: http://127.0.0.1:8080/" in outputs[1]
+    assert "follower metrics: Prometheus scrape endpoint http://127.0.0.1:9466/metrics" in outputs[2]
+    assert "bot metrics: Prometheus scrape endpoint http://127.0.0.1:9465/metrics" in outputs[3]
+
+
+PROOFS_LANDED = 'aztec_l1_publisher_tx_count_total{aztec_l1_tx_type="submit_proof",aztec_outcome="success"'
+PROVER_NAMESPACES = (
+    # the prover's own parts: proving, its L1 publisher, and the archiver, world state and re-execution it
+    # rebuilds blocks with; plus build info, runtime and telemetry, which every service has
+    "aztec_proving_",
+    "aztec_circuit_",
+    "aztec_prover_node_",
+    "aztec_l1_",
+    "aztec_archiver_",
+    "aztec_world_state_",
+    "aztec_db_",
+    "aztec_public_processor_",
+    "aztec_public_executor_",
+    "aztec_runtime_",
+    "aztec_telemetry_",
+    "aztec_node_info",
+)
+
+
+def _names(text: str) -> set[str]:
+    return {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def test_blocks_are_proven_on_l1_by_the_separate_prover_alone(report: dict[str, object]) -> None:
+    """The prover process landed the proofs (its scrape shows them); the sequencer proved nothing."""
+    proven = report["proven_block"]
+    assert isinstance(proven, int) and proven >= 1, report
+    prover = report["prover_metrics"]
+    assert isinstance(prover, str) and PROOFS_LANDED in prover, prover
+    landed = report["prover_proofs_landed"]
+    assert isinstance(landed, float) and landed >= 1, report
+    node = report["node_metrics"]
+    assert isinstance(node, str) and 'aztec_l1_tx_type="submit_proof"' not in node
+    assert "aztec_proving_" not in node and "aztec_circuit_" not in node
+    aztec = {name for name in _names(prover) if name.startswith("aztec_")}
+    assert aztec and [name for name in aztec if not name.startswith(PROVER_NAMESPACES)] == []
+    instances = set(re.findall(r'service_instance_id="([^"]+)"', prover))
+    assert len(instances) == 1 and "-prover-" in next(iter(instances)), instances
+    assert instances.isdisjoint(re.findall(r'service_instance_id="([^"]+)"', node))
 
 
 def test_ctrl_c_to_each_process_group_stops_cleanly(report: dict[str, object]) -> None:
     """SIGINT to the whole group (the prover's workers included), as a terminal sends it."""
-    assert report["exit_codes"] == [0, 0, 0], report["outputs"]
+    assert report["exit_codes"] == [0, 0, 0, 0], report["outputs"]
     for output in report["outputs"]:  # type: ignore[attr-defined]
         assert "Traceback" not in output, output
         assert "KeyboardInterrupt" not in output, output
@@ -109,8 +153,7 @@ def test_ctrl_c_to_each_process_group_stops_cleanly(report: dict[str, object]) -
 def test_a_bot_alone_serves_only_the_bot_s_metrics(report: dict[str, object]) -> None:
     text = report["bot_metrics"]
     assert isinstance(text, str)
-    names = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
-    aztec = {name for name in names if name.startswith("aztec_")}
+    aztec = {name for name in _names(text) if name.startswith("aztec_")}
     own = ("aztec_bot_", "aztec_runtime_", "aztec_telemetry_", "aztec_node_info")  # build info: every service's
     assert aztec and all(name.startswith(own) for name in aztec), aztec
     services = set(re.findall(r'service_name="([^"]+)"', text))
@@ -126,4 +169,4 @@ def test_only_processes_that_need_the_l1_create_files_in_home(report: dict[str, 
     assert list(bot_home.rglob("*.sqlite")) == [] and list(bot_home.rglob("*.mdb")) == []
     data = Path(str(report["home"])) / ".aztec-node"
     assert (data / "l1.sqlite").is_file()
-    assert {p.name for p in data.iterdir()} >= {"l1.sqlite", "sequencer", "follower"}
+    assert {p.name for p in data.iterdir()} >= {"l1.sqlite", "sequencer", "follower", "prover"}

@@ -36,6 +36,8 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
     "aztec.telemetry.dropped_records",
     "aztec.bot.tx_failed",
     "aztec.bot.node_unreachable",
+    # The standalone prover's (the sandbox proves in its sequencer's process): tests/prover_node/test_standalone.py
+    "aztec.prover_node.tx_fetch_failures",
     # Simulation is the test prover's; the sandbox's native prover records witness generation and proving,
     # as Aztec's BB prover does.
     "aztec.circuit.simulation.duration",

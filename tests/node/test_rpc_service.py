@@ -97,6 +97,27 @@ async def test_get_tx_by_hash_finds_pending_then_mined_txs(
         assert await client.get_tx_by_hash(tx.tx_hash + 1) is None
 
 
+async def test_get_txs_by_hash_batches_in_order_with_none_for_unknown_hashes(
+    served: tuple[AztecNodeService, JsonRpcServer], chain: DevL1Chain
+) -> None:
+    """What a standalone prover fetches a block's txs with: ``node_getTxByHash`` in batches of ``batch_limit``."""
+    _, server = served
+    txs = [mint_tx(new_wallet()) for _ in range(3)]
+    async with NodeRpcClient(server.url, batch_limit=2) as client:
+        for tx in txs:
+            await client.send_tx(tx)
+        await chain.start()
+
+        async def mined() -> bool:
+            receipts = await client.get_tx_receipts([tx.tx_hash for tx in txs])
+            return all(r.status.value in ("mined", "proven") for r in receipts)
+
+        await wait_until_async(mined, message="the txs mined")
+        hashes = [txs[2].tx_hash, txs[0].tx_hash + 1, txs[0].tx_hash, txs[1].tx_hash]
+        assert await client.get_txs_by_hash(hashes) == [txs[2], None, txs[0], txs[1]]
+        assert await client.get_txs_by_hash([]) == []
+
+
 async def test_readyz_reports_l1_sync_and_lag(
     served: tuple[AztecNodeService, JsonRpcServer], chain: DevL1Chain
 ) -> None:

@@ -236,3 +236,79 @@ async def test_resume_proves_the_stored_jobs_of_published_unproven_blocks(
         assert reopened.pending() == [], "proven jobs and the unpublished one are dropped"
     finally:
         reopened.close()
+
+
+class RacingPublisher(RecordingPublisher):
+    """Another prover's proof of the same block lands just before each of this one's submissions."""
+
+    def __init__(self, chain: DevL1Chain) -> None:
+        super().__init__(chain)
+        self.outcomes: list[tuple[str, str | None]] = []
+
+    async def submit_proof(self, block_number: int, outputs: RootRollupPublicInputs, proof: Proof) -> PublishResult:
+        other = L1Publisher(self.l1, DEV_PROVER_ADDRESS, NoopTelemetryClient(), poll_interval_s=0.005)
+        try:
+            assert (await other.submit_proof(block_number, outputs, proof)).success
+        finally:
+            other.close()
+        result = await super().submit_proof(block_number, outputs, proof)
+        self.outcomes.append((result.outcome, result.error))
+        return result
+
+
+async def test_a_duplicate_proof_is_refused_by_l1_and_dropped_without_an_error(
+    chain: DevL1Chain, l2: L2BlockBuilder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two provers, one block: the second proof reverts ("already proven"); the proven chain is unharmed."""
+    built = await _published(chain, l2, 2)
+    orchestrator = GatedOrchestrator()
+    orchestrator.open(1, 2)
+    publisher = RacingPublisher(chain)
+    node = ProverNode(orchestrator, publisher, retry_delay_s=0.01)
+    try:
+        for b in built:
+            await node.block_published(b.proving_input, b.block)
+        await wait_until_async(lambda: node.proven_elsewhere == 2, message="both duplicates dropped")
+        assert publisher.submitted == [1, 2]
+        assert publisher.outcomes == [
+            ("failure", "submitProof: block 1 is already proven"),
+            ("failure", "submitProof: block 2 is already proven"),
+        ]
+        assert (await chain.get_proven_block_number(), node.failed, node.proven) == (2, 0, 0)
+        assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")], caplog.text
+    finally:
+        await node.stop()
+        publisher.close()
+
+
+async def test_a_block_proven_elsewhere_is_not_submitted_and_later_blocks_still_land(
+    chain: DevL1Chain, l2: L2BlockBuilder, publisher: RecordingPublisher
+) -> None:
+    """Block 1 proven by another prover before this one is handed block 2: proofs go on from block 2."""
+    built = await _published(chain, l2, 3)
+    outputs, proof = await _proof_of(built[0].proving_input)
+    other = L1Publisher(chain, DEV_PROVER_ADDRESS, NoopTelemetryClient(), poll_interval_s=0.005)
+    try:
+        assert (await other.submit_proof(1, outputs, proof)).success
+    finally:
+        other.close()
+    orchestrator = GatedOrchestrator()
+    orchestrator.open(1, 2, 3)
+    node = ProverNode(orchestrator, publisher)
+    try:
+        await node.block_published(built[0].proving_input, built[0].block)
+        await wait_until_async(lambda: node.proven_elsewhere == 1, message="block 1 dropped")
+        for b in built[2:]:  # block 2 never handed over (as a standalone prover skips a block proven elsewhere)
+            await node.block_published(b.proving_input, b.block)
+        await wait_until_async(lambda: node.proven == 1, message="block 3's proof on L1")
+        assert publisher.submitted == [3]
+    finally:
+        await node.stop()
+
+
+async def _proof_of(job: BlockProvingInput) -> tuple[RootRollupPublicInputs, Proof]:
+    telemetry = NoopTelemetryClient()
+    proven = await ProvingOrchestrator(TestCircuitProver(telemetry), ProvingQueue(telemetry), telemetry).prove_block(
+        job
+    )
+    return proven.outputs, proven.proof

@@ -88,7 +88,17 @@ BAD_SETTINGS: list[Bad] = [
         roles=("--bot", "--bot-rpc-url", "http://127.0.0.1:1/"),
         reason="bot's scrape port would be 65536",
     ),
+    Bad(
+        ("--metrics-port", "65533"), METRICS, "65533", roles=("--prover",), reason="prover's scrape port would be 65536"
+    ),
     Bad(("--rpc-port", "9464"), METRICS, "9464", roles=("--l1", "--sequencer"), reason="collides"),
+    Bad(
+        ("--rpc-port", "9466", "--metrics-port", "9464"),
+        METRICS,
+        "9464",
+        roles=("--node", "--prover"),
+        reason="port 9467 collides",
+    ),
     Bad(
         ("--rpc-port", "9465", "--metrics-port", "9464"),
         RPC,
@@ -163,6 +173,16 @@ BAD_SETTINGS: list[Bad] = [
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://", "URL has no host"),
     flag("--bot-rpc-url", "AZTEC_BOT_RPC_URL", "http://node:99999/", "not a valid URL"),
     Bad(("--rpc-port", "0"), ("--bot-rpc-url", "AZTEC_BOT_RPC_URL"), "", roles=("--bot",), reason="needs the URL"),
+    # a prover in a process of its own
+    flag("--prover-node-url", "AZTEC_PROVER_NODE_URL", "ftp://node:8080/", "URL scheme must be one of http, https"),
+    env("AZTEC_PROVER_NODE_URL", "http://", "--prover-node-url", "URL has no host", roles=("--prover",)),
+    Bad(
+        ("--rpc-port", "0"),
+        ("--prover-node-url", "AZTEC_PROVER_NODE_URL"),
+        "",
+        roles=("--prover",),
+        reason="a prover without --sequencer needs the URL of a node",
+    ),
     # Prometheus file service discovery
     flag("--prometheus-sd-file", "AZTEC_PROMETHEUS_SD_FILE", "targets.yml", "must end in .json"),
     Bad(
@@ -298,10 +318,20 @@ def test_no_role_is_refused() -> None:
     assert "Say what to start: --sandbox, or roles among --l1 --sequencer --prover --node --bot" in text
 
 
-def test_a_prover_without_a_sequencer_is_refused() -> None:
-    code, text = _start(["--prover"])
-    assert code == 2
-    assert "--prover proves the blocks of this process's sequencer: add --sequencer" in text
+def test_a_prover_alone_proves_from_the_sequencer_s_default_address_on_its_own_port(tmp_path: Path) -> None:
+    from aztec.sandbox.roles import Roles
+    from aztec.sandbox.validation import StartArgs, validate_start
+
+    config = validate_start(StartArgs(roles=Roles(prover=True), data_dir=str(tmp_path / "data")))
+    assert config.roles.standalone_prover and config.needs_l1
+    assert (config.prover_node_url, config.prover_metrics_port) == ("http://127.0.0.1:8080/", 9467)
+    assert not (tmp_path / "data").exists(), "validation writes nothing"
+    moved = validate_start(
+        StartArgs(roles=Roles(prover=True), data_dir=str(tmp_path / "data"), rpc_port="9000", metrics_port="0")
+    )
+    assert (moved.prover_node_url, moved.prover_metrics_port) == ("http://127.0.0.1:9000/", 0)
+    sandbox = validate_start(StartArgs(roles=Roles.sandbox(), data_dir=str(tmp_path / "data")))
+    assert sandbox.prover_node_url is None, "the sandbox's prover is its sequencer's"
 
 
 def test_a_bot_alone_needs_no_data_directory(tmp_path: Path) -> None:

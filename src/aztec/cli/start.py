@@ -44,9 +44,6 @@ def start(**values: Any) -> None:
     if not roles.any:
         console.print("Say what to start: --sandbox, or roles among --l1 --sequencer --prover --node --bot")
         raise typer.Exit(2)
-    if roles.prover and not roles.sequencer:
-        console.print("--prover proves the blocks of this process's sequencer: add --sequencer")
-        raise typer.Exit(2)
     args = StartArgs(roles=roles, **{s.key: values[s.key] for s in CHECKED_SETTINGS})
     try:
         config = validate_start(args)

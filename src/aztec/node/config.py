@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aztec.foundation.http import ConnectionLimits
+from aztec.prover_node.config import ProverConfig
 from aztec.sequencer.config import SequencerConfig
+
+__all__ = ["NodeConfig", "ProverConfig", "RpcConfig", "split_list"]
 
 
 def split_list(value: str) -> tuple[str, ...]:
@@ -55,16 +58,6 @@ class RpcConfig:
             body_timeout_s=self.body_timeout_s,
             idle_timeout_s=self.idle_timeout_s,
         )
-
-
-@dataclass(frozen=True)
-class ProverConfig:
-    kind: str = "native"
-    """native (a process pool doing real proving work) or test (simulation with placeholder proofs)."""
-    workers: int = 1
-    scale: float = 0.05
-    """Scales the native prover's cost model (1.0 = the documented full cost)."""
-    max_concurrent_blocks: int = 2
 
 
 @dataclass(frozen=True)

@@ -282,6 +282,19 @@ class NodeRpcClient:
         result = await self.rpc.call(GET_TX_BY_HASH, fr_to_hex(tx_hash))
         return None if result is None else _decode(tx_from_hex, result)
 
+    async def get_txs_by_hash(self, tx_hashes: Sequence[Fr]) -> list[Tx | None]:
+        """The txs with those hashes (None for each the node does not have), in JSON-RPC batches of at most
+        ``batch_limit`` ``node_getTxByHash`` calls; an error answer to any call raises it."""
+        txs: list[Tx | None] = []
+        for start in range(0, len(tx_hashes), self.batch_limit):
+            chunk = tx_hashes[start : start + self.batch_limit]
+            results = await self.rpc.batch([(GET_TX_BY_HASH, [fr_to_hex(h)]) for h in chunk])
+            for result in results:
+                if isinstance(result, JsonRpcError):
+                    raise result
+                txs.append(None if result is None else _decode(tx_from_hex, result))
+        return txs
+
     async def get_block_number(self) -> int:
         return _int(await self.rpc.call(GET_BLOCK_NUMBER), "block number")
 

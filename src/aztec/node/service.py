@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
@@ -12,7 +11,6 @@ from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
-from aztec.l1.dev_chain import DEV_PROVER_ADDRESS
 from aztec.l1.publisher import L1Publisher
 from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
 from aztec.node.config import NodeConfig
@@ -20,13 +18,7 @@ from aztec.node.instrumentation import NodeInstrumentation
 from aztec.p2p.config import TxPoolConfig
 from aztec.p2p.results import PoolTxStatus
 from aztec.p2p.tx_pool import TxPool
-from aztec.prover.native_prover import NativeCircuitProver
-from aztec.prover.orchestrator import ProvingOrchestrator
-from aztec.prover.queue import ProvingQueue
-from aztec.prover.server_prover import ServerCircuitProver
-from aztec.prover.test_prover import TestCircuitProver
-from aztec.prover_node.job_store import ProvingJobStore
-from aztec.prover_node.prover_node import ProverNode
+from aztec.prover_node.stack import ProverStack
 from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
@@ -42,15 +34,6 @@ VERSION = "0.1.0"
 READINESS_L1_TIMEOUT_S = 2.0
 READINESS_MAX_LAG_BLOCKS = 2
 """``/readyz`` tolerates this many blocks between L1, the archiver and the world state (a block in flight)."""
-
-
-@dataclass
-class _Prover:
-    prover: ServerCircuitProver
-    queue: ProvingQueue
-    node: ProverNode
-    native: NativeCircuitProver | None
-    publisher: L1Publisher
 
 
 class AztecNodeService:
@@ -80,7 +63,7 @@ class AztecNodeService:
         archiver.on_block(self._on_archived_block)
         self._instrumentation = NodeInstrumentation(telemetry)
         self.sequencer: Sequencer | None = None
-        self._prover: _Prover | None = None
+        self._prover: ProverStack | None = None
         self._chain_id = 0
         self.mined_txs = 0
         """Transactions in blocks this node has archived since it started (for throughput figures)."""
@@ -121,10 +104,10 @@ class AztecNodeService:
         if self.config.sequencer is not None and self.publisher is not None:
             prover_node = None
             if self.config.prover is not None:
-                proof_publisher = L1Publisher(self.l1, DEV_PROVER_ADDRESS, self.telemetry, sender_role="prover")
-                self._prover = await self._start_prover(proof_publisher)
+                self._prover = await ProverStack.start(
+                    self.config.prover, self.telemetry, self.l1, self.config.data_dir / "prover_jobs"
+                )
                 prover_node = self._prover.node
-                await prover_node.resume(self.l1)
             self.sequencer = Sequencer(
                 self.world_state,
                 self.pool,
@@ -137,43 +120,12 @@ class AztecNodeService:
             )
             self.sequencer.start()
 
-    async def _start_prover(self, publisher: L1Publisher) -> _Prover:
-        assert self.config.prover is not None
-        prover_config = self.config.prover
-        native: NativeCircuitProver | None = None
-        prover: ServerCircuitProver
-        if prover_config.kind == "native":
-            from aztec.prover.cost_model import CircuitCostModel
-
-            native = NativeCircuitProver(
-                self.telemetry, workers=prover_config.workers, cost_model=CircuitCostModel(scale=prover_config.scale)
-            )
-            await native.start()
-            prover = native
-        else:
-            prover = TestCircuitProver(self.telemetry)
-        queue = ProvingQueue(self.telemetry, concurrency=max(1, prover_config.workers), max_retries=2)
-        orchestrator = ProvingOrchestrator(prover, queue, self.telemetry)
-        store = ProvingJobStore(self.config.data_dir / "prover_jobs")
-        node = ProverNode(
-            orchestrator,
-            publisher,
-            store,
-            max_concurrent_blocks=prover_config.max_concurrent_blocks,
-            tracer=self.telemetry.get_tracer("ProverNode"),
-        )
-        return _Prover(prover, queue, node, native, publisher)
-
     async def stop(self) -> None:
         """Stop sequencing and proving, then following; close the databases (committed data is kept)."""
         if self.sequencer is not None:
             await self.sequencer.stop()
         if self._prover is not None:
-            await self._prover.node.stop()
-            self._prover.queue.close()
-            if self._prover.native is not None:
-                await self._prover.native.stop()
-            self._prover.publisher.close()
+            await self._prover.stop()
         await self.archiver.stop()
         async with self._lock:
             self.pool.close()

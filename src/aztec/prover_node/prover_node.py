@@ -8,7 +8,9 @@ block it had not proven: the proven chain never stalls on a gap. Blocks are prov
 A block whose proving fails (after the proving queue's own retries) is proven again in the background,
 with exponential backoff, while later blocks go on; a proof submission refused or timed out is sent
 again with backoff while the block is still published and unproven. A submission that reverts is not
-retried: the rollup refused that proof, and sending it again cannot help.
+retried: the rollup refused that proof, and sending it again cannot help. A block another prover proved
+first (two provers on one chain) is dropped with an info line, before or after a submission: L1 refuses
+the second proof of a block ("already proven"), and the proven chain is the same either way.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class ProverNode:
         self.proven = 0
         self.failed = 0
         self.retried = 0
+        self.proven_elsewhere = 0
+        """Blocks whose proof another prover landed first (this one's was not sent, or reverted)."""
 
     @property
     def queued(self) -> int:
@@ -131,6 +135,9 @@ class ProverNode:
     async def _submit_in_order(self) -> None:
         while True:
             number = self._next_to_submit
+            if number is not None and number not in self._proofs and self._proofs:
+                # Blocks below the next started one were not handed over (proven elsewhere): go on from it.
+                number = self._next_to_submit = min(self._proofs)
             task = self._proofs.get(number) if number is not None else None
             if task is None or number is None:
                 self._new_proof.clear()
@@ -170,6 +177,8 @@ class ProverNode:
     async def _submit(self, number: int, proven: ProvenBlock) -> None:
         attempt = 0
         while True:
+            if await self._proven_elsewhere(number):
+                return
             async with self.tracer.span("L1Publisher.submit_proof", {a.BLOCK_NUMBER: number}, parent={}) as span:
                 result = await self._publisher.submit_proof(number, proven.outputs, proven.proof)
                 span.set_attribute(a.OUTCOME, result.outcome)
@@ -177,6 +186,8 @@ class ProverNode:
                 self.proven += 1
                 _log.info("prover node: block %d proven on L1", number)
                 self._forget(number)
+                return
+            if await self._proven_elsewhere(number):  # another prover's proof landed first: ours reverted
                 return
             self.failed += 1
             if result.outcome == "failure" or not await self._still_unproven(number):
@@ -192,6 +203,15 @@ class ProverNode:
                 delay,
             )
             await asyncio.sleep(delay)
+
+    async def _proven_elsewhere(self, number: int) -> bool:
+        """True (and the block forgotten) when L1's proven chain has reached ``number`` without this proof."""
+        if number > await self._publisher.l1.get_proven_block_number():
+            return False
+        self.proven_elsewhere += 1
+        _log.info("prover node: block %d is proven on L1 already (by another prover); not submitting", number)
+        self._forget(number)
+        return True
 
     async def _still_unproven(self, number: int) -> bool:
         """True while block ``number`` is published and the proven chain has not passed it."""

@@ -28,9 +28,15 @@ class Roles:
         return self.l1 or self.sequencer or self.prover or self.follower or self.bot
 
     @property
+    def standalone_prover(self) -> bool:
+        """A prover without a sequencer in this process: it proves every block on L1, fetching the txs."""
+        return self.prover and not self.sequencer
+
+    @property
     def needs_data_dir(self) -> bool:
-        """The L1, a sequencer and a follower keep data; a bot alone keeps none (and creates no directory)."""
-        return self.l1 or self.sequencer or self.follower
+        """The L1, a sequencer, a follower and a standalone prover keep data; a bot alone keeps none (and
+        creates no directory)."""
+        return self.l1 or self.sequencer or self.follower or self.standalone_prover
 
     @property
     def title(self) -> str:
@@ -53,8 +59,9 @@ class StartConfig:
     """Both nodes' JSON-RPC policy and limits."""
     metrics_host: str = settings.METRICS_HOST.default
     metrics_port: int | None = settings.METRICS_PORT.default
-    """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after
-    (None: off), so that roles in separate processes on default settings never collide."""
+    """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after, a
+    standalone prover's the one after that (None: off), so that roles in separate processes on default
+    settings never collide."""
     l1_block_time_s: float = settings.L1_BLOCK_TIME.default
     sequencer: SequencerConfig = field(default_factory=SequencerConfig)
     prover: ProverConfig = field(default_factory=ProverConfig)
@@ -65,6 +72,8 @@ class StartConfig:
     bot_accounts: int = settings.BOT_ACCOUNTS.default
     bot_rpc_url: str | None = None
     """Where a bot-only process sends its transactions (default: this process's sequencer node)."""
+    prover_node_url: str | None = None
+    """The node a standalone prover fetches blocks' txs from (default: the sequencer's default address)."""
     prometheus_sd_file: Path | None = None
     """A Prometheus file SD file listing this process's scrape endpoints while it runs (None: none)."""
 
@@ -91,3 +100,8 @@ class StartConfig:
     @property
     def follower_metrics_port(self) -> int | None:
         return self._offset_metrics_port(settings.FOLLOWER_METRICS_OFFSET)
+
+    @property
+    def prover_metrics_port(self) -> int | None:
+        """A standalone prover's scrape port (the in-process prover's metrics are its sequencer node's)."""
+        return self._offset_metrics_port(settings.PROVER_METRICS_OFFSET)

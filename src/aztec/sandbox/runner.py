@@ -29,8 +29,9 @@ from aztec.foundation.logs import console_logging
 from aztec.foundation.settings import Setting
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
-from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
 from aztec.node.service import AztecNodeService
+from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
 from aztec.sandbox import service_discovery
 from aztec.sandbox.roles import StartConfig
 from aztec.sandbox.service_discovery import ScrapeTarget
@@ -56,6 +57,7 @@ class Running:
     node_rpc: JsonRpcServer | None = None
     follower: AztecNodeService | None = None
     follower_rpc: JsonRpcServer | None = None
+    prover: StandaloneProver | None = None
     bot: Bot | None = None
     lag: EventLoopLagMonitor | None = None
     clients: list[TelemetryClient] = field(default_factory=list)
@@ -69,6 +71,8 @@ class Running:
         for server in (self.node_rpc, self.follower_rpc):
             if server is not None:
                 await server.stop()
+        if self.prover is not None:
+            await self.prover.stop()
         for node in (self.follower, self.node):
             if node is not None:
                 await node.stop()
@@ -164,6 +168,8 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         with _naming(RPC_PORT, f"the follower's JSON-RPC port {config.rpc_host}:{rpc_port} (--rpc-port + 1)"):
             await running.follower_rpc.start()
         running.addresses.append(f"follower node JSON-RPC: {running.follower_rpc.url}")
+    if roles.standalone_prover:
+        await _start_standalone_prover(config, running)
     if roles.bot:
         rpc_url = config.bot_rpc_url or (running.node_rpc.url if running.node_rpc is not None else None)
         if rpc_url is None:
@@ -174,6 +180,21 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         )
         await running.bot.start()
         running.addresses.append(f"bot sends to: {rpc_url}")
+
+
+async def _start_standalone_prover(config: StartConfig, running: Running) -> None:
+    """A prover of its own: follows the L1 file, fetches each block's txs from ``config.prover_node_url``."""
+    assert running.l1 is not None and config.prover_node_url is not None
+    telemetry = _client(running, "prover", "aztec-node", "prover", config, config.prover_metrics_port)
+    prover_config = StandaloneProverConfig(
+        config.data_dir / "prover",
+        prover=config.prover,
+        world_state_map_size=config.world_state_map_size_kb * 1024,
+    )
+    source = NodeRpcClient(config.prover_node_url, tracer=telemetry.get_tracer("NodeRpcClient"))
+    running.prover = StandaloneProver.create(prover_config, telemetry, running.l1, source)
+    await running.prover.start()
+    running.addresses.append(f"prover fetches txs from: {config.prover_node_url}")
 
 
 @contextlib.contextmanager
@@ -217,7 +238,12 @@ def _client(
 
 def sample(running: Running) -> StatusSample:
     node = running.node or running.follower
-    status = node.status() if node is not None else {"block": 0, "proven": 0, "pool": 0, "proving_queue": 0}
+    if node is not None:
+        status = node.status()
+    elif running.prover is not None:
+        status = running.prover.status()
+    else:
+        status = {"block": 0, "proven": 0, "pool": 0, "proving_queue": 0}
     bot = running.bot.stats() if running.bot is not None else None
     return StatusSample(
         at=time.monotonic(),

@@ -35,7 +35,8 @@ FOLLOWER_RPC_OFFSET: Final = 1
 """The follower's JSON-RPC port is ``--rpc-port`` + 1."""
 BOT_METRICS_OFFSET: Final = 1
 FOLLOWER_METRICS_OFFSET: Final = 2
-"""The bot's scrape port is ``--metrics-port`` + 1, the follower's + 2."""
+PROVER_METRICS_OFFSET: Final = 3
+"""The bot's scrape port is ``--metrics-port`` + 1, the follower's + 2, a standalone prover's + 3."""
 MAX_WAIT_S: Final = 3600.0
 """A slot, or a wait for a block, longer than an hour means a node that (practically) never builds one."""
 MAX_TIMEOUT_S: Final = 86_400.0
@@ -58,7 +59,11 @@ SEQUENCER: Final = Switch(
     key="sequencer", flag="--sequencer", variable=None, default=False, help="A node that sequences blocks."
 )
 PROVER: Final = Switch(
-    key="prover", flag="--prover", variable=None, default=False, help="Prove the sequencer's blocks (with --sequencer)."
+    key="prover",
+    flag="--prover",
+    variable=None,
+    default=False,
+    help="Prove blocks: with --sequencer its own; alone every block on L1 (txs from a node).",
 )
 NODE: Final = Switch(
     key="node", flag="--node", variable=None, default=False, help="A node that follows L1 (no sequencing)."
@@ -165,9 +170,9 @@ METRICS_PORT: Final = IntSetting(
     minimum=0,
     maximum=MAX_PORT,
     metavar="PORT",
-    help=f"Sequencer node scrape endpoint port (bot: +{BOT_METRICS_OFFSET}, follower: +{FOLLOWER_METRICS_OFFSET}; "
-    "0: any).",
-    accepted_doc="the bot's and the follower's ports in range too",
+    help=f"Sequencer node scrape endpoint port (bot: +{BOT_METRICS_OFFSET}, follower: +{FOLLOWER_METRICS_OFFSET}, "
+    f"prover alone: +{PROVER_METRICS_OFFSET}; 0: any).",
+    accepted_doc="the bot's, the follower's and a standalone prover's ports in range too",
 )
 METRICS_HOST: Final = HostSetting(
     key="metrics_host",
@@ -306,6 +311,16 @@ PROVER_SCALE: Final = FloatSetting(
     help="Native prover cost-model scale (1 = full).",
     accepted_doc="with `--prover`, a full block estimated (cost model) to prove within an hour",
 )
+PROVER_NODE_URL: Final = TextSetting(
+    key="prover_node_url",
+    flag="--prover-node-url",
+    variable="AZTEC_PROVER_NODE_URL",
+    default="",
+    metavar="URL",
+    help="Node a prover without --sequencer fetches blocks' txs from (default: http://RPC-HOST:RPC-PORT/).",
+    default_doc="`http://RPC-HOST:RPC-PORT/` (the sequencer's default address)",
+    accepted_doc="an http(s) URL",
+)
 BOT_TPS: Final = FloatSetting(
     key="bot_tps",
     flag="--bot-tps",
@@ -398,6 +413,7 @@ START_SETTINGS: Final[tuple[Setting[Any], ...]] = (
     PROVER_KIND,
     PROVER_WORKERS,
     PROVER_SCALE,
+    PROVER_NODE_URL,
     BOT_TPS,
     BOT_ACCOUNTS,
     BOT_RPC_URL,

@@ -44,6 +44,8 @@ from aztec.sandbox.settings import (
     NO_METRICS,
     PROMETHEUS_SD_FILE,
     PROVER_KIND,
+    PROVER_METRICS_OFFSET,
+    PROVER_NODE_URL,
     PROVER_SCALE,
     PROVER_WORKERS,
     PUBLISH_TIMEOUT,
@@ -137,6 +139,8 @@ def check_stores(setting: Setting[Any], raw: str, config: StartConfig) -> None:
         node_dirs.append(config.data_dir / "sequencer")
     if roles.follower:
         node_dirs.append(config.data_dir / "follower")
+    if roles.standalone_prover:
+        node_dirs.append(config.data_dir / "prover")
     for node_dir in node_dirs:
         if node_dir.exists() and not node_dir.is_dir():
             raise setting.error(raw, f"{node_dir} is not a directory")
@@ -182,7 +186,7 @@ def check_sd_file(setting: Setting[Any], raw: str, roles: Roles, metrics_port: i
     text = raw.strip()
     if not text:
         return None
-    if metrics_port is None or not (roles.sequencer or roles.follower or roles.bot):
+    if metrics_port is None or not (roles.sequencer or roles.follower or roles.bot or roles.prover):
         raise setting.error(raw, "this process serves no scrape endpoint (--no-metrics, or --l1 alone)")
     path = Path(text).expanduser()
     if path.suffix != ".json":
@@ -280,16 +284,12 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
             )
     bot_tps = args.value(BOT_TPS)
     bot_accounts = args.value(BOT_ACCOUNTS)
-    bot_rpc_url = args.raw(BOT_RPC_URL).strip() or None
-    if bot_rpc_url is not None:
-        try:
-            parse_url(BOT_RPC_URL.name, bot_rpc_url)
-        except ConfigError as error:
-            raise BOT_RPC_URL.error(args.raw(BOT_RPC_URL), error.reason) from None
-    if roles.bot and not roles.sequencer and bot_rpc_url is None:
-        if rpc_port == 0:
-            raise BOT_RPC_URL.error("", "a bot without --sequencer needs the URL of a node when --rpc-port is 0")
-        bot_rpc_url = default_node_url(rpc_host, rpc_port)
+    bot_rpc_url = _node_url(
+        BOT_RPC_URL, args.raw(BOT_RPC_URL), roles.bot and not roles.sequencer, "a bot", rpc_host, rpc_port
+    )
+    prover_node_url = _node_url(
+        PROVER_NODE_URL, args.raw(PROVER_NODE_URL), roles.standalone_prover, "a prover", rpc_host, rpc_port
+    )
     sd_file = check_sd_file(PROMETHEUS_SD_FILE, args.raw(PROMETHEUS_SD_FILE), roles, metrics_port)
     config = StartConfig(
         roles=roles,
@@ -313,6 +313,7 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         bot_tx_per_second=bot_tps,
         bot_accounts=bot_accounts,
         bot_rpc_url=bot_rpc_url,
+        prover_node_url=prover_node_url,
         prometheus_sd_file=sd_file,
     )
     _check_ports(args, config)
@@ -320,6 +321,22 @@ def validate_start(args: StartArgs, env: Mapping[str, str] | None = None) -> Sta
         check_stores(DATA_DIR, args.raw(DATA_DIR), config)
     TelemetryConfig.from_env(env)  # the OTEL_* / AZTEC_* telemetry variables, named by their own errors
     return config
+
+
+def _node_url(setting: Setting[str], raw: str, needed: bool, who: str, rpc_host: str, rpc_port: int) -> str | None:
+    """An http(s) URL of a node; when ``needed`` and not given, the sequencer's default address."""
+    url = raw.strip() or None
+    if url is not None:
+        try:
+            parse_url(setting.name, url)
+        except ConfigError as error:
+            raise setting.error(raw, error.reason) from None
+        return url
+    if not needed:
+        return None
+    if rpc_port == 0:
+        raise setting.error("", f"{who} without --sequencer needs the URL of a node when --rpc-port is 0")
+    return default_node_url(rpc_host, rpc_port)
 
 
 def parse_rpc(args: StartArgs) -> RpcConfig:
@@ -377,6 +394,9 @@ def _check_ports(args: StartArgs, config: StartConfig) -> None:
             listeners.append(
                 (port, f"{METRICS_PORT.name}={metrics_raw!r} + {FOLLOWER_METRICS_OFFSET} (follower metrics)")
             )
+        if roles.standalone_prover:
+            port = _derived(METRICS_PORT, metrics_raw, base, PROVER_METRICS_OFFSET, "the prover's scrape")
+            listeners.append((port, f"{METRICS_PORT.name}={metrics_raw!r} + {PROVER_METRICS_OFFSET} (prover metrics)"))
     seen: dict[int, str] = {}
     for port, what in listeners:
         if port == 0:

@@ -49,3 +49,11 @@ PROVING_ORCHESTRATOR_BLOCK_OUTCOME: Final = counter(
     "Blocks the prover finished, by outcome",
     attributes=(a.OUTCOME,),
 )
+PROVER_NODE_TX_FETCH_FAILURES: Final = counter(
+    "aztec.prover_node.tx_fetch_failures",
+    "{request}",
+    "Standalone prover fetches of a block's txs from its node that failed, by error.type: connection_refused, "
+    "timeout, connection_error, invalid_response, rpc_error (an error answer), not_found (the node has not got "
+    "a tx: pruned, or never received), mismatch (a tx other than the block's)",
+    attributes=(a.ERROR_TYPE,),
+)
