@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from aztec.foundation.fields import Fr
 from aztec.simulator.account import Account, Wallet
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 from aztec.world_state import WorldState
 
 BASE_FEE = 5

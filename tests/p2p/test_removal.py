@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aztec.p2p import PoolTxLookup, PoolTxStatus, TxPool
-from aztec.simulator.outcomes import TxRejectionReason
+from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.world_state import WorldState
 from tests.p2p.conftest import OpenPool
 from tests.p2p.support import ALICE, BASE_FEE, BOB, commit_nullifiers, tx_paying

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aztec.stdlib.interfaces.world_state import WorldStateFork
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import WorldStateFork
 
 
 @pytest.fixture

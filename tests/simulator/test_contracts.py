@@ -13,10 +13,10 @@ from aztec.simulator.contracts import (
     storage_slot,
 )
 from aztec.simulator.executor import PublicExecutor
-from aztec.simulator.processed_tx import PublicDataWrite
-from aztec.simulator.tx import call
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.tx.processed_tx import PublicDataWrite
+from aztec.stdlib.tx.tx import call
 from aztec.telemetry.noop import NoopTelemetryClient
-from aztec.world_state.api import WorldStateFork
 from tests.simulator.helpers import ALICE, BOB, run, view_call, wallet
 
 

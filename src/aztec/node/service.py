@@ -8,13 +8,11 @@ from dataclasses import dataclass
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
-from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.dev_chain import DEV_PROVER_ADDRESS
 from aztec.l1.publisher import L1Publisher
-from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
 from aztec.node.config import NodeConfig
 from aztec.node.instrumentation import NodeInstrumentation
 from aztec.p2p.config import TxPoolConfig
@@ -27,11 +25,13 @@ from aztec.prover.server_prover import ServerCircuitProver
 from aztec.prover.test_prover import TestCircuitProver
 from aztec.prover_node.job_store import ProvingJobStore
 from aztec.prover_node.prover_node import ProverNode
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import TelemetryClient
 from aztec.world_state.synchronizer import WorldStateSynchronizer
 from aztec.world_state.world_state import WorldState
@@ -54,7 +54,10 @@ class _Prover:
 
 
 class AztecNodeService:
-    """Implements :class:`aztec.node.api.AztecNode`. Build with :meth:`create`, then ``start``/``stop``."""
+    """Implements :class:`aztec.stdlib.interfaces.aztec_node.AztecNode`.
+
+    Build with :meth:`create`, then ``start``/``stop``.
+    """
 
     def __init__(
         self,

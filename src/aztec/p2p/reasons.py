@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from aztec.simulator.outcomes import TxRejectionReason
+from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.telemetry import attributes as a
 
 

@@ -22,13 +22,13 @@ from aztec.p2p.pending_index import PendingIndex
 from aztec.p2p.reasons import EvictionReason, PoolRejectionReason, check_validation_reason
 from aztec.p2p.results import AddTxResult, PoolTxLookup, PoolTxStatus
 from aztec.p2p.store import PendingRecord, TxPoolStore, TxPoolStoreError, TxPoolStoreFullError
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import Tx
 from aztec.simulator.tx_validator import TxValidationResult, TxValidator
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.span_context import SpanRef
-from aztec.world_state.api import WorldStateView
 
 log = logging.getLogger(__name__)
 

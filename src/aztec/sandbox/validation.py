@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from aztec.circuits.names import CircuitName
 from aztec.foundation.config import ConfigError, parse_url
 from aztec.node.config import ProverConfig, RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.service_discovery import ServiceDiscoveryFileError, read_groups
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry.config import TelemetryConfig
 
 

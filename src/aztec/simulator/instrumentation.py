@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aztec.simulator.outcomes import TxOutcome, TxRejectionReason
-from aztec.simulator.tx import Phase
+from aztec.stdlib.tx.outcomes import TxOutcome, TxRejectionReason
+from aztec.stdlib.tx.tx import Phase
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BoundCounter, BoundHistogram, TelemetryClient
 from aztec.telemetry.metrics.public_processor import (

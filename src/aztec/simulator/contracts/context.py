@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aztec.foundation.fields import FIELD_MODULUS, Fr, hash_bytes, hash_fields
-from aztec.simulator.gas import HASH_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS, GasMeter
+from aztec.simulator.gas_meter import GasMeter
 from aztec.simulator.journal import PublicStateJournal
+from aztec.stdlib.gas.costs import HASH_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS
 
 
 class ContractRevertError(Exception):
