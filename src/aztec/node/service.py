@@ -186,11 +186,10 @@ class AztecNodeService:
             self.publisher.close()
 
     async def _on_archived_block(self, block: L2Block) -> None:
-        """Txs of a block mined elsewhere leave this node's pool; so do the ones it made unspendable."""
+        """Every archived block's txs leave the pool, by the path the sequencer takes for its own blocks
+        (:meth:`TxPool.handle_mined_block`); a follower has only this one."""
         self.mined_txs += len(block.body)
-        self.pool.mark_mined([effect.tx_hash for effect in block.body], block.number)
-        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
-        self.pool.evict_spent(self.world_state.committed, new_nullifiers=spent)
+        self.pool.handle_mined_block(block, self.world_state.committed)
 
     # --- the node API --------------------------------------------------------------------------------
 

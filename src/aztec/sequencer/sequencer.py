@@ -253,10 +253,7 @@ class Sequencer:
             return None
         async with self.tracer.span("WorldState.commit", {a.BLOCK_NUMBER: block.number}):
             await run_in_thread(built.fork.commit, block.number)
-        mined = [effect.tx_hash for effect in block.body]
-        self._pool.mark_mined(mined, block.number)
-        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
-        self._pool.evict_spent(self._world_state.committed, new_nullifiers=spent)
+        self._pool.handle_mined_block(block, self._world_state.committed)
         now = time.monotonic()
         since_last = None if self._last_block_at is None else now - self._last_block_at
         self._last_block_at = now
