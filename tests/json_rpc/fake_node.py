@@ -9,7 +9,8 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 
 from aztec.foundation.fields import Fr
-from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, PublicProcessor, TxValidator
+from aztec.p2p.tx_validator import TxValidator
+from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, PublicProcessor
 from aztec.stdlib.block.header import BlockHeader
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT

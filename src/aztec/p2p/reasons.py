@@ -25,7 +25,7 @@ class PoolRejectionReason(enum.StrEnum):
 
     @classmethod
     def from_validation(cls, reason: TxRejectionReason) -> PoolRejectionReason:
-        """The pool's reason for a :class:`~aztec.simulator.tx_validator.TxValidator` rejection."""
+        """The pool's reason for a :class:`~aztec.p2p.tx_validator.TxValidator` rejection."""
         return cls(reason.value)
 
 

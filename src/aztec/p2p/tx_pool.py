@@ -22,7 +22,7 @@ from aztec.p2p.pending_index import PendingIndex
 from aztec.p2p.reasons import EvictionReason, PoolRejectionReason, check_validation_reason
 from aztec.p2p.results import AddTxResult, PoolTxLookup, PoolTxStatus
 from aztec.p2p.store import PendingRecord, TxPoolStore, TxPoolStoreError, TxPoolStoreFullError
-from aztec.simulator.tx_validator import TxValidationResult, TxValidator
+from aztec.p2p.tx_validator import TxValidationResult, TxValidator
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.interfaces.world_state import WorldStateView
 from aztec.stdlib.tx.outcomes import TxRejectionReason

@@ -1,4 +1,4 @@
-"""``aztec.simulator``: accounts, public contracts, public execution, validation and the public processor.
+"""``aztec.simulator``: accounts, public contracts, public execution and the public processor.
 
 The transaction types it works on live in :mod:`aztec.stdlib.tx`.
 """
@@ -8,7 +8,6 @@ from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS, ContractRe
 from aztec.simulator.executor import CallResult, PublicExecutor
 from aztec.simulator.gas_meter import GasMeter, OutOfGasError
 from aztec.simulator.processor import FailedTx, ProcessResult, PublicProcessor
-from aztec.simulator.tx_validator import TxValidationResult, TxValidator
 
 __all__ = [
     "COUNTER_ADDRESS",
@@ -24,8 +23,6 @@ __all__ = [
     "PublicExecutor",
     "PublicProcessor",
     "Token",
-    "TxValidationResult",
-    "TxValidator",
     "Wallet",
     "storage_slot",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aztec.foundation.timer import Timer
-from aztec.simulator.instrumentation import TxValidatorInstrumentation
+from aztec.p2p.tx_validator_instrumentation import TxValidatorInstrumentation
 from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
 from aztec.stdlib.interfaces.world_state import WorldStateView
 from aztec.stdlib.tx.outcomes import TxRejectionReason
