@@ -27,9 +27,9 @@ from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
 from aztec.prover.test_prover import TestCircuitProver
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
 from aztec.simulator.processor import PublicProcessor
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.proving_input import BlockProvingInput
 from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.stdlib.tx.global_variables import GlobalVariables

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aztec.foundation.fields import Fr
-from aztec.simulator import Account, Wallet
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.interfaces.aztec_node import TxStatus
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.stdlib.trees import TreeId

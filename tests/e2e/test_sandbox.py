@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from aztec.deploy.prometheus_names import prometheus_series
-from aztec.simulator import Account, Wallet
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.interfaces.aztec_node import TxRejectedError, TxStatus
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.stdlib.tx.tx import call

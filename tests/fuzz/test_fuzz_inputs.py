@@ -22,7 +22,8 @@ from aztec.foundation.json_rpc.dispatcher import JsonRpcDispatcher, parse_body
 from aztec.foundation.json_rpc.instrumentation import JsonRpcInstrumentation
 from aztec.foundation.json_rpc.types import JsonNumberText
 from aztec.node.json_rpc_api import NodeRpcHandlers
-from aztec.simulator import TOKEN_ADDRESS, Account, Wallet
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.encoding.canonical import EncodingError
 from aztec.stdlib.tx.tx import Tx, TxDecodeError, call

@@ -10,9 +10,9 @@ from pathlib import Path
 from aztec.block_builder.builder import close_block
 from aztec.foundation.fields import Fr
 from aztec.prover import ProvenBlock, ProvingOrchestrator, ProvingQueue, TestCircuitProver
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS
 from aztec.simulator.processor import PublicProcessor
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.block.proving_input import BlockProvingInput
 from aztec.stdlib.trees import TreeId

@@ -18,7 +18,8 @@ from aztec.p2p import TxPool, TxPoolConfig
 from aztec.prover import ProvenBlock
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.sequencer import BlockProver, Sequencer
-from aztec.simulator import TOKEN_ADDRESS, Account, Wallet
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.api import TelemetryClient

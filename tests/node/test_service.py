@@ -19,9 +19,11 @@ from aztec.node.service import VERSION, AztecNodeService
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.sequencer import Sequencer
 from aztec.sequencer.state import SequencerState
-from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, Wallet, storage_slot
+from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.stdlib.accounts import Wallet
 from aztec.stdlib.gas.fees import l2_base_fee
 from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.storage import storage_slot
 from aztec.stdlib.trees import TreeId
 from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a

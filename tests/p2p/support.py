@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.account import Account, Wallet
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.tx.tx import Tx
 from aztec.world_state import WorldState
 

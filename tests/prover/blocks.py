@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from aztec.block_builder.builder import close_block
 from aztec.foundation.fields import Fr
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
 from aztec.simulator.processor import PublicProcessor
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.proving_input import BlockProvingInput
 from aztec.stdlib.tx.global_variables import GlobalVariables
 from aztec.stdlib.tx.tx import Tx, call

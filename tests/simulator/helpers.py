@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import ContractRegistry
 from aztec.simulator.executor import PublicExecutor
 from aztec.simulator.processor import ProcessResult, PublicProcessor
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.interfaces.world_state import WorldStateFork, WorldStateView
 from aztec.stdlib.tx.global_variables import GlobalVariables
 from aztec.stdlib.tx.tx import Tx, call

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aztec.foundation.fields import hash_fields
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
 from aztec.simulator.processor import ProcessResult
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.trees import StateReference, TreeId
 from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient

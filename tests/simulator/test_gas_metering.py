@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aztec.simulator.account import Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.stdlib.accounts import Wallet
 from aztec.stdlib.gas.costs import CALL_GAS, HASH_GAS, SIDE_EFFECT_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS, TX_BASE_GAS
 from aztec.stdlib.interfaces.world_state import WorldStateFork
 from aztec.stdlib.tx.outcomes import TxRejectionReason

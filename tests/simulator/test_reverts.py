@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS, storage_slot
+from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
 from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.storage import storage_slot
 from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.stdlib.tx.processed_tx import PublicDataWrite
 from aztec.stdlib.tx.tx import call

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.tx.tx import Tx, TxDecodeError, address_from_public_key, call
 
 ALICE = Account.from_seed(b"a" * 32)

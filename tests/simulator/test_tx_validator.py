@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aztec.p2p.tx_validator import TxValidator
-from aztec.simulator.account import Account
 from aztec.simulator.contracts import COUNTER_ADDRESS
+from aztec.stdlib.accounts import Account
 from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient

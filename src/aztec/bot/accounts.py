@@ -10,7 +10,7 @@ from aztec.bot.config import BotConfig
 from aztec.bot.errors import BotError
 from aztec.bot.nonces import NonceAllocator
 from aztec.foundation.fields import Fr
-from aztec.simulator import Account
+from aztec.stdlib.accounts import Account
 from aztec.stdlib.interfaces.aztec_node import NodeInfo
 from aztec.stdlib.tx.tx import Tx, call
 

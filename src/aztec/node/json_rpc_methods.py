@@ -96,7 +96,7 @@ EXAMPLE_HASH: Final = "0x0b6f9b8e5c7d3a4f1e2d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2
 @cache
 def example_tx_hex() -> str:
     """A real signed transaction (from a fixed key), so the example decodes."""
-    from aztec.simulator.account import Account
+    from aztec.stdlib.accounts import Account
 
     tx = Account.from_seed(bytes(range(32))).create_tx(0)
     return "0x" + tx.to_bytes().hex()
@@ -104,7 +104,7 @@ def example_tx_hex() -> str:
 
 @cache
 def example_tx_hash() -> str:
-    from aztec.simulator.account import Account
+    from aztec.stdlib.accounts import Account
 
     return f"0x{Account.from_seed(bytes(range(32))).create_tx(0).tx_hash:064x}"
 

@@ -1,10 +1,10 @@
-"""``aztec.simulator``: accounts, public contracts, public execution and the public processor.
+"""``aztec.simulator``: public contracts, public execution and the public processor.
 
-The transaction types it works on live in :mod:`aztec.stdlib.tx`.
+The transaction types it works on live in :mod:`aztec.stdlib.tx`, accounts that sign them in
+:mod:`aztec.stdlib.accounts`.
 """
 
-from aztec.simulator.account import Account, Wallet
-from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS, ContractRegistry, Counter, Token, storage_slot
+from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS, ContractRegistry, Counter, Token
 from aztec.simulator.executor import CallResult, PublicExecutor
 from aztec.simulator.gas_meter import GasMeter, OutOfGasError
 from aztec.simulator.processor import FailedTx, ProcessResult, PublicProcessor
@@ -12,7 +12,6 @@ from aztec.simulator.processor import FailedTx, ProcessResult, PublicProcessor
 __all__ = [
     "COUNTER_ADDRESS",
     "TOKEN_ADDRESS",
-    "Account",
     "CallResult",
     "ContractRegistry",
     "Counter",
@@ -23,6 +22,4 @@ __all__ = [
     "PublicExecutor",
     "PublicProcessor",
     "Token",
-    "Wallet",
-    "storage_slot",
 ]

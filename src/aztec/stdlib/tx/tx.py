@@ -125,7 +125,7 @@ class GasSettings:
 
 @dataclass(frozen=True)
 class Tx:
-    """A signed transaction. Construct with :class:`aztec.simulator.account.Account` to get it signed."""
+    """A signed transaction. Construct with :class:`aztec.stdlib.accounts.Account` to get it signed."""
 
     origin: bytes
     """The sender's Ed25519 public key (32 bytes)."""
