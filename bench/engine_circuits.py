@@ -18,21 +18,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from aztec.circuits.names import CircuitName
+from aztec.block_builder.builder import close_block
 from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.timer import Timer
-from aztec.prover.block_input import BlockProvingInput, close_block
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.prover.native_prover import NativeCircuitProver
 from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
 from aztec.prover.test_prover import TestCircuitProver
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import PublicProcessor
-from aztec.simulator.tx import Tx, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from aztec.foundation.fields import Fr, hash_fields
 from aztec.foundation.timer import Timer
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import Fork, WorldState
-from aztec.world_state.api import TreeId
 
 BATCH_SIZES = (16, 64, 256)
 REPEATS = 7

@@ -55,14 +55,14 @@ from aztec.l1.publisher import L1Publisher
 from aztec.l1.types import L1TxRequest
 from aztec.p2p.config import TxPoolConfig
 from aztec.p2p.tx_pool import TxPool
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.test_prover import TestCircuitProver
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.gas.fees import l2_base_fee
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.noop import NoopTelemetryClient

@@ -11,8 +11,8 @@ import pytest
 
 from aztec.archiver.archiver import Archiver, ArchiverError
 from aztec.archiver.block_store import BlockStore, BlockStoreError
-from aztec.block.l2_block import L2Block
 from aztec.l1 import DevL1Chain, L2BlockProposed
+from aztec.stdlib.block.l2_block import L2Block
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.archiver import (
     ARCHIVER_BLOCK_HEIGHT,

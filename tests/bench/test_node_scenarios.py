@@ -21,9 +21,10 @@ from aztec.bench.scenarios.base import RunSettings, scaled
 from aztec.bench.scenarios.devnet import block_sizes
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.bench.schema import BenchResult, BucketValue, load_result
-from aztec.circuits.names import CircuitName
 from aztec.cli.main import app
 from aztec.sequencer.instrumentation import block_size_class
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry.metrics.archiver import ARCHIVER_SYNC_DURATION, ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.circuit import (
     CIRCUIT_PROVING_DURATION,
@@ -38,7 +39,6 @@ from aztec.telemetry.metrics.public_processor import PUBLIC_PROCESSOR_TX_COUNT, 
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_BUILD_DURATION, SEQUENCER_BLOCK_COUNT
 from aztec.telemetry.metrics.world_state import WORLD_STATE_SYNC_DURATION, WORLD_STATE_TREE_INSERTION_DURATION
 from aztec.telemetry.noop import NoopTelemetryClient
-from aztec.world_state.api import TreeId
 from aztec.world_state.instrumentation import batch_size_class
 
 SCALE = 0.05

@@ -15,9 +15,11 @@ from aztec.bot import Bot, BotConfig, BotState, FailureKind
 from aztec.bot.accounts import TRANSFER_GAS
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcServer
-from aztec.node.api import TxStatus
 from aztec.node.json_rpc_api import build_node_rpc_server
-from aztec.simulator import TOKEN_ADDRESS, Tx, storage_slot
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.interfaces.aztec_node import TxStatus
+from aztec.stdlib.storage import storage_slot
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry.attributes import ERROR_TYPE
 from aztec.telemetry.metrics.bot import BOT_NODE_UNREACHABLE, BOT_TX_FAILED, BOT_TX_LATENCY, BOT_TX_MINED, BOT_TX_SENT
 from aztec.telemetry.noop import NoopTelemetryClient

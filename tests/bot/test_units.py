@@ -9,7 +9,7 @@ from aztec.bot.accounts import TRANSFER_GAS, FeePlan
 from aztec.bot.nonces import NonceAllocator
 from aztec.bot.pacer import Pacer
 from aztec.bot.stats import BotRecords
-from aztec.node.api import NodeInfo
+from aztec.stdlib.interfaces.aztec_node import NodeInfo
 
 
 def test_pacer_keeps_the_schedule_through_jitter() -> None:

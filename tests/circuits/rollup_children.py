@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.world_state.api import StateReference, TreeSnapshot
+from aztec.stdlib.trees import StateReference, TreeSnapshot
+from aztec.stdlib.tx.global_variables import GlobalVariables
 
 CONSTANTS = GlobalVariables(block_number=3, timestamp=1_700_000_000, base_fee_per_gas=2)
 

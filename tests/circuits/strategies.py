@@ -5,19 +5,18 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from aztec.circuits.base_rollup import BaseRollupInputs
-from aztec.circuits.block_header import BlockHeader
 from aztec.circuits.merge_rollup import MergeRollupInputs
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import BaseParityInputs, ParityPublicInputs, RootParityInputs
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs, PublicKernelInputs
 from aztec.circuits.public_kernel_tail import PublicKernelTailInputs, PublicKernelTailPublicInputs
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
-from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs
-from aztec.circuits.serializable import Serializable
+from aztec.circuits.root_rollup import RootRollupInputs
 from aztec.foundation.fields import FIELD_MODULUS
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.simulator.processed_tx import PhaseResult, PublicDataWrite, TxEffect, TxInsertionWitnesses
-from aztec.world_state.api import (
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
+from aztec.stdlib.trees import (
     AppendWitness,
     IndexedInsertWitness,
     IndexedLeaf,
@@ -26,6 +25,8 @@ from aztec.world_state.api import (
     StateReference,
     TreeSnapshot,
 )
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.processed_tx import PhaseResult, PublicDataWrite, TxEffect, TxInsertionWitnesses
 
 fields = st.integers(min_value=0, max_value=FIELD_MODULUS - 1)
 u32 = st.integers(min_value=0, max_value=2**32 - 1)

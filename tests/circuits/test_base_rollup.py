@@ -8,15 +8,15 @@ import pytest
 
 from aztec.circuits.base_rollup import BaseRollupInputs, simulate_base_rollup
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import PHASE_CIRCUITS, CircuitName
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs, PublicKernelInputs, simulate_public_kernel
 from aztec.circuits.public_kernel_tail import PublicKernelTailInputs, simulate_public_kernel_tail
 from aztec.circuits.registry import simulate_circuit
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
-from aztec.simulator.processed_tx import ProcessedTx
-from aztec.simulator.tx import Tx
+from aztec.stdlib.proofs.circuit_name import PHASE_CIRCUITS, CircuitName
+from aztec.stdlib.trees import SiblingPath, TreeId, TreeSnapshot
+from aztec.stdlib.tx.processed_tx import ProcessedTx
+from aztec.stdlib.tx.tx import Tx
 from aztec.world_state import WorldState
-from aztec.world_state.api import SiblingPath, TreeId, TreeSnapshot
 from tests.prover.blocks import build_block, constants, sample_txs
 
 

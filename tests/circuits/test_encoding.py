@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aztec.circuits.encoding import EncodingError, Reader, Writer
 from aztec.circuits.errors import CircuitInputError
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import BaseParityInputs
 from aztec.circuits.registry import CIRCUITS, simulate_circuit
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import FIELD_MODULUS
+from aztec.stdlib.encoding.canonical import EncodingError, Reader, Writer
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from tests.circuits.strategies import CIRCUIT_INPUTS, CIRCUIT_OUTPUTS
 
 

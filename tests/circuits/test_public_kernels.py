@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import CircuitName
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs, PublicKernelInputs, simulate_public_kernel
 from aztec.circuits.public_kernel_tail import (
     PublicKernelTailInputs,
@@ -14,8 +13,9 @@ from aztec.circuits.public_kernel_tail import (
 )
 from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.fields import hash_fields
-from aztec.simulator.gas import intrinsic_gas
-from aztec.simulator.processed_tx import PhaseResult, PublicDataWrite, TxEffect
+from aztec.stdlib.gas.costs import intrinsic_gas
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.tx.processed_tx import PhaseResult, PublicDataWrite, TxEffect
 
 TX_HASH = 0xABC
 INTRINSIC = intrinsic_gas(0)

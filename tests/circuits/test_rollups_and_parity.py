@@ -8,12 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aztec.circuits.block_header import EMPTY_IN_HASH, BlockHeader, compute_in_hash, compute_tx_effects_hash
-from aztec.circuits.constants import L1_TO_L2_MSGS_PER_BLOCK
 from aztec.circuits.errors import CircuitConstraintError, CircuitInputError
 from aztec.circuits.merge_rollup import MergeRollupInputs
-from aztec.circuits.merkle import split_point, unbalanced_root
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import (
     BaseParityInputs,
     ParityPublicInputs,
@@ -23,10 +19,15 @@ from aztec.circuits.parity import (
 )
 from aztec.circuits.registry import simulate_circuit
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
-from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs, simulate_root_rollup
+from aztec.circuits.root_rollup import RootRollupInputs, simulate_root_rollup
 from aztec.foundation.fields import hash_pair
-from aztec.simulator.processed_tx import TxEffect
-from aztec.world_state.api import AppendWitness, SiblingPath, StateReference, TreeSnapshot
+from aztec.stdlib.block.header import EMPTY_IN_HASH, BlockHeader, compute_in_hash, compute_tx_effects_hash
+from aztec.stdlib.constants import L1_TO_L2_MSGS_PER_BLOCK
+from aztec.stdlib.merkle import split_point, unbalanced_root
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
+from aztec.stdlib.trees import AppendWitness, SiblingPath, StateReference, TreeSnapshot
+from aztec.stdlib.tx.processed_tx import TxEffect
 from tests.circuits.rollup_children import CONSTANTS, base, state
 
 

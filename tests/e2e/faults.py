@@ -22,8 +22,10 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 
 from aztec.l1.dev_chain import DevL1Chain
-from aztec.node.json_rpc_codec import tx_to_hex
-from aztec.simulator import TOKEN_ADDRESS, Account, Wallet, call
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.interfaces.aztec_node_codec import tx_to_hex
+from aztec.stdlib.tx.tx import call
 
 
 def prover_workers(pid: int) -> list[psutil.Process]:

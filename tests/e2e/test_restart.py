@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from aztec.foundation.fields import Fr
-from aztec.node.api import TxStatus
-from aztec.node.json_rpc_api import NodeRpcClient
-from aztec.simulator import Account, Wallet, call
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.interfaces.aztec_node import TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.tx import call
 from aztec.telemetry import NoopTelemetryClient
-from aztec.world_state.api import TreeId
 from aztec.world_state.world_state import WorldState
 from tests.e2e.sandbox_process import SandboxProcess
 from tests.support.polling import wait_until_async

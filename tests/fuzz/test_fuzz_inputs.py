@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aztec.block.l2_block import L2Block
-from aztec.circuits.encoding import EncodingError
 from aztec.foundation.json_rpc.dispatcher import JsonRpcDispatcher, parse_body
 from aztec.foundation.json_rpc.instrumentation import JsonRpcInstrumentation
 from aztec.foundation.json_rpc.types import JsonNumberText
 from aztec.node.json_rpc_api import NodeRpcHandlers
-from aztec.simulator import TOKEN_ADDRESS, Account, Wallet, call
-from aztec.simulator.tx import Tx, TxDecodeError
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.encoding.canonical import EncodingError
+from aztec.stdlib.tx.tx import Tx, TxDecodeError, call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from tests.circuits.strategies import fields, headers, tx_effects

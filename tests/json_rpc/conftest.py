@@ -8,7 +8,8 @@ import aiohttp
 import pytest
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer
-from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
+from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode

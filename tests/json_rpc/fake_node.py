@@ -8,30 +8,27 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
-from aztec.block.l2_block import L2Block
-from aztec.circuits.block_header import BlockHeader
 from aztec.foundation.fields import Fr
-from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
-from aztec.simulator import (
-    COUNTER_ADDRESS,
-    DEFAULT_BLOCK_GAS_LIMIT,
-    DEFAULT_MAX_TX_SIZE,
-    TOKEN_ADDRESS,
-    GlobalVariables,
-    PublicProcessor,
-    Tx,
-    TxValidator,
-)
-from aztec.simulator.tx import TxDecodeError, TxTooLargeError
+from aztec.p2p.tx_validator import TxValidator
+from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, PublicProcessor
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import DEFAULT_MAX_TX_SIZE, Tx, TxDecodeError, TxTooLargeError
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 
 ROLLUP_ADDRESS = "0x" + "ab" * 20
 
 
 class FakeNode:
-    """Implements :class:`aztec.node.api.AztecNode`; tests drive it with :meth:`mine` and the ``*_when`` hooks."""
+    """Implements :class:`aztec.stdlib.interfaces.aztec_node.AztecNode`.
+
+    Tests drive it with :meth:`mine` and the ``*_when`` hooks.
+    """
 
     def __init__(
         self,

@@ -9,10 +9,15 @@ import pytest
 
 from aztec.foundation.fields import FIELD_MODULUS
 from aztec.foundation.json_rpc import INVALID_PARAMS, InvalidParamsError, JsonRpcServer
-from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
-from aztec.node.json_rpc_api import TX_REJECTED, NodeRpcClient, build_node_rpc_server
-from aztec.node.json_rpc_codec import fr_to_hex, tx_to_hex
-from aztec.simulator import TOKEN_ADDRESS, Account, Wallet, call, storage_slot
+from aztec.node.json_rpc_api import build_node_rpc_server
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import TX_REJECTED_CODE as TX_REJECTED
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
+from aztec.stdlib.interfaces.aztec_node_codec import fr_to_hex, tx_to_hex
+from aztec.stdlib.storage import storage_slot
+from aztec.stdlib.tx.tx import call
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.node import JSON_RPC_REQUEST_COUNT
 from aztec.telemetry.noop import NoopTelemetryClient

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aztec.foundation.fields import FIELD_MODULUS
-from aztec.node.api import NodeInfo, TxReceipt, TxStatus
-from aztec.node.json_rpc_codec import (
+from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxStatus
+from aztec.stdlib.interfaces.aztec_node_codec import (
     NodeCodecError,
     bytes_from_hex,
     bytes_to_hex,
@@ -23,7 +23,7 @@ from aztec.node.json_rpc_codec import (
     tx_from_hex,
     tx_to_hex,
 )
-from aztec.simulator import Tx
+from aztec.stdlib.tx.tx import Tx
 from tests.simulator.strategies import fields, txs
 
 receipts = st.builds(

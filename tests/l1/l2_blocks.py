@@ -7,24 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aztec.block.l2_block import L2Block
+from aztec.block_builder.builder import close_block
 from aztec.foundation.fields import Fr
-from aztec.prover import (
-    BlockProvingInput,
-    ProvenBlock,
-    ProvingOrchestrator,
-    ProvingQueue,
-    TestCircuitProver,
-    close_block,
-)
-from aztec.simulator.account import Account, Wallet
+from aztec.prover import ProvenBlock, ProvingOrchestrator, ProvingQueue, TestCircuitProver
 from aztec.simulator.contracts import COUNTER_ADDRESS
-from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import PublicProcessor
-from aztec.simulator.tx import call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 
 BASE_FEE = 2
 

@@ -7,8 +7,6 @@ import dataclasses
 
 import pytest
 
-from aztec.block.l2_block import L2Block
-from aztec.circuits.root_rollup import RootRollupPublicInputs
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain, L1TxRequest, TxReceipt, TxStatus, decode_propose
 from aztec.l1.gas import calldata_gas
 from aztec.l1.rollup import (
@@ -18,7 +16,9 @@ from aztec.l1.rollup import (
     encode_propose,
     encode_submit_proof,
 )
-from aztec.world_state.api import TreeSnapshot
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
+from aztec.stdlib.trees import TreeSnapshot
 from tests.l1.l2_blocks import L2BlockBuilder
 
 PROOF = b"\x01" * 32

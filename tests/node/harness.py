@@ -8,7 +8,6 @@ import dataclasses
 from pathlib import Path
 from typing import Final
 
-from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.l1 import DEV_PROVER_ADDRESS, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config, L1Publisher, L1TxRequest
 from aztec.l1.rollup import encode_propose, encode_submit_proof
@@ -16,7 +15,10 @@ from aztec.p2p import TxPool, TxPoolConfig
 from aztec.prover import ProvenBlock
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.sequencer import BlockProver, Sequencer
-from aztec.simulator import TOKEN_ADDRESS, Account, Tx, Wallet, call
+from aztec.simulator import TOKEN_ADDRESS
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.api import TelemetryClient
 from aztec.world_state import WorldState
 from aztec.world_state.genesis import genesis_archive_root

@@ -11,11 +11,11 @@ import pytest
 from aztec.foundation.json_rpc import JsonRpcServer
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain
 from aztec.node.config import NodeConfig, ProverConfig
-from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.node.service import AztecNodeService
 from aztec.sandbox.runner import serve_node_rpc
 from aztec.sequencer.config import SequencerConfig
-from aztec.simulator.tx import DEFAULT_MAX_TX_SIZE
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
+from aztec.stdlib.tx.tx import DEFAULT_MAX_TX_SIZE
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.mempool import MEMPOOL_TX_REJECTED_COUNT
 from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT

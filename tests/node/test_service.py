@@ -14,15 +14,18 @@ import pytest
 from aztec.foundation.fields import Fr
 from aztec.l1 import DEV_CHAIN_ID, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.l1 import store as l1_store
-from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
 from aztec.node.config import NodeConfig, ProverConfig
 from aztec.node.service import VERSION, AztecNodeService
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
 from aztec.sequencer.state import SequencerState
-from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS, Wallet, storage_slot
-from aztec.simulator.tx import Tx
+from aztec.simulator import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.stdlib.accounts import Wallet
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.storage import storage_slot
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
@@ -31,7 +34,6 @@ from aztec.telemetry.metrics.node import NODE_RECEIVE_TX_COUNT, NODE_RECEIVE_TX_
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_SLOT_COUNT
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
-from aztec.world_state.api import TreeId
 from aztec.world_state.synchronizer import WorldStateDivergedError
 from tests.node.harness import FEE, mint_tx, new_wallet
 from tests.support.polling import wait_until_async

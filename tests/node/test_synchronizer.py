@@ -12,11 +12,11 @@ import pytest
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
-from aztec.block.l2_block import L2Block
 from aztec.l1 import DevL1Chain
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 from aztec.world_state.synchronizer import WorldStateDivergedError, WorldStateSynchronizer
 from tests.l1.l2_blocks import L2BlockBuilder
 from tests.node.harness import propose

@@ -13,7 +13,7 @@ from itertools import count
 from pathlib import Path
 
 from aztec.p2p import TxPool, TxPoolConfig
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from tests.p2p.support import BASE_FEE, tx_paying

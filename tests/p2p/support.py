@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 from aztec.foundation.fields import Fr
 from aztec.p2p import TxPool
-from aztec.simulator.account import Account, Wallet
-from aztec.simulator.tx import Tx
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.tx.tx import Tx
 from aztec.world_state import WorldState
 
 OpenPool = Callable[..., TxPool]

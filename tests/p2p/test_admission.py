@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aztec.p2p import PoolRejectionReason, PoolTxStatus, TxPool
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.world_state import WorldState
 from tests.p2p.support import ALICE, BASE_FEE, BOB, OpenPool, commit_nullifiers, tx_paying, wallet

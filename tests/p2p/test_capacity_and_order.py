@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aztec.p2p import EvictionReason, PoolRejectionReason, PoolTxLookup, PoolTxStatus, TxPool
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 from tests.p2p.support import BASE_FEE, FakeClock, OpenPool, tx_paying
 
 

@@ -6,7 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 from aztec.p2p import AddTxResult, PoolRejectionReason, TxPool
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 from tests.p2p.support import BASE_FEE, OpenPool, tx_paying
 
 THREADS = 4

@@ -5,9 +5,22 @@ from __future__ import annotations
 import pytest
 
 from aztec.p2p import PoolTxLookup, PoolTxStatus, TxPool
-from aztec.simulator.outcomes import TxRejectionReason
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.processed_tx import TxEffect
+from aztec.stdlib.tx.tx import Tx
 from aztec.world_state import WorldState
 from tests.p2p.support import ALICE, BASE_FEE, BOB, OpenPool, commit_nullifiers, tx_paying
+
+
+def _block_of(number: int, txs: list[Tx], world_state: WorldState) -> L2Block:
+    """A block whose effects are ``txs``' hashes and nullifiers (the state is not checked here)."""
+    effects = [TxEffect(tx.tx_hash, False, 0, 0, (), tx.all_nullifiers, ()) for tx in txs]
+    state = world_state.committed.get_state_reference()
+    header = BlockHeader.build(0, state, GlobalVariables(number, 0, BASE_FEE), effects)
+    return L2Block(header, 0, tuple(effects))
 
 
 def test_mark_mined_removes_only_pending_ones(pool: TxPool) -> None:
@@ -88,3 +101,21 @@ def test_evict_spent_with_the_block_nullifiers_checks_only_their_claimants(
     assert pool.evict_spent(world_state.committed, new_nullifiers=block) == [note_spent.tx_hash, nonce_used.tx_hash]
     assert pool.get_pending() == [fine]
     assert pool.get_status(note_spent.tx_hash) == PoolTxLookup(PoolTxStatus.DROPPED, "double_spend")
+
+
+def test_handle_mined_block_marks_its_txs_mined_and_evicts_their_rivals(pool: TxPool, world_state: WorldState) -> None:
+    mine = tx_paying(10, sender=1, nullifiers=[300])
+    rival = tx_paying(10, sender=2, nullifiers=[302])
+    fine = tx_paying(10, sender=3, nullifiers=[301])
+    for tx in (mine, rival, fine):
+        assert pool.add_tx(tx, base_fee_per_gas=BASE_FEE).ok
+    foreign = tx_paying(10, sender=4, nullifiers=[302])  # another node's tx, spending the rival's nullifier
+    block = _block_of(1, [mine, foreign], world_state)
+    commit_nullifiers(world_state, [n for effect in block.body for n in effect.nullifiers], block_number=1)
+    assert pool.handle_mined_block(block, world_state.committed) == [mine.tx_hash]
+    assert pool.get_tx(mine.tx_hash) == mine  # kept as recently mined
+    assert pool.get_status(rival.tx_hash) == PoolTxLookup(PoolTxStatus.DROPPED, "double_spend")
+    assert pool.get_pending() == [fine]
+    # The sequencer's own block comes back from the archiver: the second call changes nothing.
+    assert pool.handle_mined_block(block, world_state.committed) == []
+    assert pool.get_pending() == [fine]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aztec.block_builder.builder import close_block
 from aztec.foundation.fields import Fr
-from aztec.prover.block_input import BlockProvingInput, close_block
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import PublicProcessor
-from aztec.simulator.tx import Tx, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 

@@ -8,11 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from aztec.circuits.names import CircuitName
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator import BlockProvingError, ProvenBlock, ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.test_prover import TestCircuitProver
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics import circuit as cm
@@ -20,7 +21,6 @@ from aztec.telemetry.metrics import proving as pm
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 from tests.prover.blocks import build_block, sample_txs
 
 

@@ -11,15 +11,15 @@ import pytest
 
 from aztec.circuits.errors import CircuitConstraintError, CircuitInputError
 from aztec.circuits.merge_rollup import MergeRollupInputs
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import BaseParityInputs
 from aztec.prover.cost_model import BASE_GATES, GATES_PER_HASH, PROOF_FIELDS, CircuitCostModel
 from aztec.prover.native_prover import NativeCircuitProver
 from aztec.prover.native_worker import compute_proof
 from aztec.prover.orchestrator import ProvingOrchestrator
-from aztec.prover.proof import PLACEHOLDER_PROOF_SIZE, Proof
 from aztec.prover.queue import ProvingJobRejectedError, ProvingQueue
 from aztec.prover.test_prover import TestCircuitProver
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.proof import PLACEHOLDER_PROOF_SIZE, Proof
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics import circuit as cm
 from aztec.telemetry.noop import NoopTelemetryClient

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import CircuitName
 from aztec.prover.queue import ProvingJobRejectedError, ProvingJobTimeoutError, ProvingQueue
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics import proving as m
 from aztec.telemetry.noop import NoopTelemetryClient

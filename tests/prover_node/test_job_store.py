@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from aztec.circuits.encoding import EncodingError
 from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.test_prover import TestCircuitProver
 from aztec.prover_node.job_codec import decode_proving_input, encode_proving_input
 from aztec.prover_node.job_store import ProvingJobStore
+from aztec.stdlib.encoding.canonical import EncodingError
 from aztec.telemetry import NoopTelemetryClient
 from aztec.world_state.world_state import WorldState
 from tests.prover.blocks import build_block, sample_txs

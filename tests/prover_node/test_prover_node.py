@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from aztec.circuits.root_rollup import RootRollupPublicInputs
 from aztec.l1 import DEV_PROVER_ADDRESS, DevL1Chain, L1Publisher, PublishResult
-from aztec.prover import BlockProvingInput, ProvenBlock, ProvingOrchestrator, ProvingQueue, TestCircuitProver
+from aztec.prover import ProvenBlock, ProvingOrchestrator, ProvingQueue, TestCircuitProver
 from aztec.prover.orchestrator import BlockProvingError
-from aztec.prover.proof import Proof
 from aztec.prover_node.job_store import ProvingJobStore
 from aztec.prover_node.prover_node import ProverNode
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.proofs.proof import Proof
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
 from aztec.telemetry.noop import NoopTelemetryClient
 from tests.l1.l2_blocks import BuiltBlock, L2BlockBuilder
 from tests.node.harness import propose

@@ -18,13 +18,13 @@ import pytest
 from aztec.foundation.json_rpc import JsonRpcServer
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain
 from aztec.node.config import NodeConfig
-from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.node.service import AztecNodeService
 from aztec.prover_node.config import ProverConfig
 from aztec.prover_node.rebuild import BlockRebuildError, rebuild_proving_input
 from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
 from aztec.sandbox.runner import serve_node_rpc
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.l1 import L1_PUBLISHER_TX_COUNT
 from aztec.telemetry.metrics.proving import PROVER_NODE_TX_FETCH_FAILURES

@@ -12,15 +12,15 @@ import pytest
 from rich.console import Console
 
 from aztec.archiver.block_store import BlockStore
-from aztec.node.api import TxStatus
 from aztec.node.config import ProverConfig
-from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.runner import Running, StartFailedError, run, sample
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.interfaces.aztec_node import TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 from tests.node.harness import mint_tx, new_wallet
 from tests.support.polling import wait_until_async
 

@@ -9,18 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from aztec.block.l2_block import L2Block
 from aztec.l1 import DEV_PROVER_ADDRESS, DevL1Chain, L1TxRequest
 from aztec.l1 import store as l1_store
 from aztec.l1.types import ETHER, dev_address
 from aztec.p2p import TxPool
 from aztec.p2p.results import PoolTxStatus
-from aztec.prover import BlockProvingInput
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.instrumentation import block_size_class
 from aztec.sequencer.state import SequencerState
-from aztec.simulator import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.l1 import L1_PUBLISHER_TX_COUNT
@@ -37,7 +38,6 @@ from aztec.telemetry.metrics.sequencer import (
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 from tests.l1.l2_blocks import L2BlockBuilder
 from tests.node.harness import FEE, SequencerParts, mint_tx, new_wallet, open_chain, propose
 from tests.support.polling import wait_until_async

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from aztec.stdlib.interfaces.world_state import WorldStateFork
 from aztec.world_state import WorldState
-from aztec.world_state.api import WorldStateFork
 
 
 @pytest.fixture

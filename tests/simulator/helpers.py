@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import ContractRegistry
 from aztec.simulator.executor import PublicExecutor
-from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import ProcessResult, PublicProcessor
-from aztec.simulator.tx import Tx, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.interfaces.world_state import WorldStateFork, WorldStateView
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
-from aztec.world_state.api import WorldStateFork, WorldStateView
 
 ALICE = Account.from_seed(b"a" * 32)
 BOB = Account.from_seed(b"b" * 32)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from aztec.foundation.fields import FIELD_MODULUS
-from aztec.simulator.gas import intrinsic_gas
-from aztec.simulator.tx import (
+from aztec.stdlib.gas.costs import intrinsic_gas
+from aztec.stdlib.tx.tx import (
     MAX_ARGS_PER_CALL,
     MAX_CALLS_PER_PHASE,
     MAX_NOTE_HASHES_PER_TX,

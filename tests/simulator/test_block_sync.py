@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aztec.foundation.fields import hash_fields
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
 from aztec.simulator.processor import ProcessResult
-from aztec.simulator.tx import Tx, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.trees import StateReference, TreeId
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import StateReference, TreeId
 from tests.simulator.helpers import ALICE, BOB, processor
 
 INCREMENT = call(COUNTER_ADDRESS, "increment")

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from aztec.simulator.contracts import (
-    COUNTER_ADDRESS,
-    MAX_AMOUNT,
-    TOKEN_ADDRESS,
-    ContractRegistry,
-    Counter,
-    storage_slot,
-)
+from aztec.simulator.contracts import COUNTER_ADDRESS, MAX_AMOUNT, TOKEN_ADDRESS, ContractRegistry, Counter
 from aztec.simulator.executor import PublicExecutor
-from aztec.simulator.processed_tx import PublicDataWrite
-from aztec.simulator.tx import call
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.storage import storage_slot
+from aztec.stdlib.tx.processed_tx import PublicDataWrite
+from aztec.stdlib.tx.tx import call
 from aztec.telemetry.noop import NoopTelemetryClient
-from aztec.world_state.api import WorldStateFork
 from tests.simulator.helpers import ALICE, BOB, run, view_call, wallet
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aztec.simulator.gas import GasMeter, OutOfGasError
-from aztec.simulator.outcomes import TxRejectionReason
+from aztec.simulator.gas_meter import GasMeter, OutOfGasError
+from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.telemetry.attributes import TX_VALIDATION_REASON
 
 

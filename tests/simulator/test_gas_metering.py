@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from aztec.simulator.account import Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.gas import (
-    CALL_GAS,
-    HASH_GAS,
-    SIDE_EFFECT_GAS,
-    STORAGE_READ_GAS,
-    STORAGE_WRITE_GAS,
-    TX_BASE_GAS,
-)
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import call
-from aztec.world_state.api import WorldStateFork
+from aztec.stdlib.accounts import Wallet
+from aztec.stdlib.gas.costs import CALL_GAS, HASH_GAS, SIDE_EFFECT_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS, TX_BASE_GAS
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import call
 from tests.simulator.helpers import ALICE, BOB, run, view_call, wallet
 
 TRANSFER_GAS = CALL_GAS + 2 * (HASH_GAS + STORAGE_READ_GAS) + 2 * (HASH_GAS + STORAGE_WRITE_GAS)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from aztec.p2p.tx_validator import TxValidator
 from aztec.simulator.contracts import COUNTER_ADDRESS
-from aztec.simulator.outcomes import TxRejectionReason
 from aztec.simulator.processor import ProcessResult
-from aztec.simulator.tx import Tx, call
-from aztec.simulator.tx_validator import TxValidator
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.public_processor import (
@@ -23,7 +24,6 @@ from aztec.telemetry.metrics.public_processor import (
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import WorldStateFork
 from tests.simulator.helpers import ALICE, processor, wallet
 
 INCREMENT = call(COUNTER_ADDRESS, "increment")

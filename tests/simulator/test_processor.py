@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 from aztec.simulator.contracts import COUNTER_ADDRESS
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import call
-from aztec.world_state.api import TreeId, WorldStateFork
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import call
 from tests.simulator.helpers import ALICE, BOB, processor, run, wallet
 
 INCREMENT = call(COUNTER_ADDRESS, "increment")

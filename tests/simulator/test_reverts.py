@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS, storage_slot
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.processed_tx import PublicDataWrite
-from aztec.simulator.tx import call
-from aztec.world_state.api import WorldStateFork
+from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.storage import storage_slot
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.processed_tx import PublicDataWrite
+from aztec.stdlib.tx.tx import call
 from tests.simulator.helpers import ALICE, BOB, run, view_call, wallet
 
 INCREMENT = call(COUNTER_ADDRESS, "increment")

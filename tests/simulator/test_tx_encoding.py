@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aztec.foundation.fields import FIELD_MODULUS
-from aztec.simulator.account import Account
 from aztec.simulator.contracts import TOKEN_ADDRESS
-from aztec.simulator.tx import (
+from aztec.stdlib.accounts import Account
+from aztec.stdlib.tx.tx import (
     DEFAULT_MAX_TX_SIZE,
     MAX_ARGS_PER_CALL,
     MAX_CALLS_PER_PHASE,

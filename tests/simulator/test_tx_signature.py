@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.tx import Tx, TxDecodeError, address_from_public_key, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.tx.tx import Tx, TxDecodeError, address_from_public_key, call
 
 ALICE = Account.from_seed(b"a" * 32)
 BOB = Account.from_seed(b"b" * 32)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aztec.simulator.account import Account
+from aztec.p2p.tx_validator import TxValidator
 from aztec.simulator.contracts import COUNTER_ADDRESS
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import Tx, call
-from aztec.simulator.tx_validator import TxValidator
+from aztec.stdlib.accounts import Account
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import Tx, call
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from tests.simulator.helpers import ALICE, BOB, run, wallet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aztec.foundation.fields import hash_fields
-from aztec.simulator.processed_tx import PublicDataWrite, TxEffect
+from aztec.stdlib.tx.processed_tx import PublicDataWrite, TxEffect
 
 
 def tx_effect(block: int, position: int, notes: int = 3, nullifiers: int = 2, writes: int = 2) -> TxEffect:

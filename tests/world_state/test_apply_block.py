@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aztec.stdlib.trees import DuplicateNullifierError, TreeId
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import DuplicateNullifierError, TreeId
 from aztec.world_state.errors import BlockMismatchError
 from tests.world_state.blocks import block_effects, block_hash
 

@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from aztec.stdlib.trees import TreeId, TreeSnapshot
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId, TreeSnapshot
 from tests.world_state.blocks import block_effects, block_hash
 from tests.world_state.crash_child import CRASH_TXS
 

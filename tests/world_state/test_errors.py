@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from aztec.foundation.fields import FIELD_MODULUS, FieldError
+from aztec.stdlib.trees import DuplicateNullifierError, TreeId
 from aztec.world_state import LeafIndexError, TreeDepths, TreeFullError, WrongTreeError
-from aztec.world_state.api import DuplicateNullifierError, TreeId
 from tests.world_state.support import opened
 
 

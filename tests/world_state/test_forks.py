@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from aztec.stdlib.interfaces.world_state import WorldStateFork, WorldStateView
+from aztec.stdlib.trees import TreeId
 from aztec.world_state import BlockNumberError, ForkClosedError, StaleForkError
-from aztec.world_state.api import TreeId, WorldStateFork, WorldStateView
 from tests.world_state.support import opened
 
 

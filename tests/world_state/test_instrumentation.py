@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.world_state import (
     DB_MAP_SIZE,
@@ -17,7 +18,6 @@ from aztec.telemetry.metrics.world_state import (
 )
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state import WorldState
-from aztec.world_state.api import TreeId
 from tests.world_state.blocks import block_effects, block_hash
 from tests.world_state.support import SMALL, opened
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aztec.stdlib.trees import TreeId
 from aztec.world_state import DepthMismatchError, TreeDepths, WorldStateClosedError
-from aztec.world_state.api import TreeId
 from tests.world_state.support import SMALL, opened
 
 

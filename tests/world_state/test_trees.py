@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.trees import IndexedInsertWitness, TreeId, TreeSnapshot
 from aztec.world_state import Fork, TreeDepths
-from aztec.world_state.api import IndexedInsertWitness, TreeId, TreeSnapshot, WorldStateView
 from tests.world_state.reference import ReferenceAppendTree, ReferenceIndexedTree, sha
 from tests.world_state.support import opened
 

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aztec.archiver.block_store import BlockStore, TxLocation
 from aztec.archiver.instrumentation import ArchiverInstrumentation
-from aztec.block.l2_block import L2Block
 from aztec.foundation.background import BackgroundTask
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.rollup import decode_propose
 from aztec.l1.types import L2BlockProposed
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.interfaces.block_source import BlockListener
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry import attributes as a
 
 _log = logging.getLogger(__name__)
-
-BlockListener = Callable[[L2Block], Awaitable[None]]
 
 
 class ArchiverError(RuntimeError):

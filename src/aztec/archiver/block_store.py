@@ -9,11 +9,11 @@ from pathlib import Path
 
 import lmdb
 
-from aztec.block.l2_block import L2Block
-from aztec.circuits.codecs import read_tx_effect, write_tx_effect
-from aztec.circuits.encoding import decode, encode
 from aztec.foundation.fields import Fr, fr_to_bytes
-from aztec.simulator.processed_tx import TxEffect
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.encoding.canonical import decode, encode
+from aztec.stdlib.encoding.codecs import read_tx_effect, write_tx_effect
+from aztec.stdlib.tx.processed_tx import TxEffect
 
 _U64 = struct.Struct(">Q")
 _LOCATION = struct.Struct(">QI")

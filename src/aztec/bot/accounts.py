@@ -10,11 +10,12 @@ from aztec.bot.config import BotConfig
 from aztec.bot.errors import BotError
 from aztec.bot.nonces import NonceAllocator
 from aztec.foundation.fields import Fr
-from aztec.node.api import NodeInfo
-from aztec.simulator import Account, Tx, call
+from aztec.stdlib.accounts import Account
+from aztec.stdlib.interfaces.aztec_node import NodeInfo
+from aztec.stdlib.tx.tx import Tx, call
 
 TRANSFER_GAS: Final = 23_720
-"""Gas a token transfer uses (see :mod:`aztec.simulator.gas`); a tx gas limit below it would revert."""
+"""Gas a token transfer uses (see :mod:`aztec.stdlib.gas.costs`); a tx gas limit below it would revert."""
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from aztec.bot.stats import BotRecords, BotState, BotStats, FailureKind
 from aztec.bot.unreachable import classify
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
-from aztec.node.api import TxReceipt, TxRejectedError, TxStatus
-from aztec.node.json_rpc_api import NodeRpcClient
+from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 

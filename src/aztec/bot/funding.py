@@ -12,9 +12,9 @@ from aztec.bot.accounts import BotAccount, FeePlan
 from aztec.bot.errors import BotError
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
-from aztec.node.api import TxRejectedError, TxStatus
-from aztec.node.json_rpc_api import NodeRpcClient
-from aztec.simulator import storage_slot
+from aztec.stdlib.interfaces.aztec_node import TxRejectedError, TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
+from aztec.stdlib.storage import storage_slot
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Per-account nonces.
 
-A tx's own nullifier is ``hash(address, nonce)`` (:attr:`aztec.simulator.tx.Tx.tx_nullifier`), and the
+A tx's own nullifier is ``hash(address, nonce)`` (:attr:`aztec.stdlib.tx.tx.Tx.tx_nullifier`), and the
 validator and pool refuse a tx whose nullifier is already in the tree or the pool (``double_spend``).
 They impose no order, so any unused nonce is valid and several txs of one account can be in flight at
 once. Each nonce is therefore handed out once; a nonce comes back only when the node refused its tx

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aztec.circuits.codecs import (
+from aztec.circuits.errors import CircuitConstraintError
+from aztec.circuits.public_kernel_tail import PublicKernelTailPublicInputs
+from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
+from aztec.circuits.tree_checks import verify_append, verify_indexed_insert
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import (
     read_global_variables,
     read_insertion_witnesses,
     write_global_variables,
     write_insertion_witnesses,
 )
-from aztec.circuits.encoding import Reader, Writer
-from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import CircuitName
-from aztec.circuits.public_kernel_tail import PublicKernelTailPublicInputs
-from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
-from aztec.circuits.serializable import Serializable
-from aztec.circuits.tree_checks import verify_append, verify_indexed_insert
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.simulator.processed_tx import TxInsertionWitnesses
-from aztec.world_state.api import StateReference
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.trees import StateReference
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.processed_tx import TxInsertionWitnesses
 
 CIRCUIT = CircuitName.BASE_ROLLUP
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aztec.circuits.names import CircuitName
+from aztec.stdlib.proofs.circuit_name import CircuitName
 
 
 class CircuitError(Exception):

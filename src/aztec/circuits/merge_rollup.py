@@ -2,20 +2,20 @@
 
 Checks that the children share the block's constants, that they are contiguous (the left one ends at
 the state the right one starts from) and that they split the transactions the way the rollup tree does
-(:func:`~aztec.circuits.merkle.split_point`), so the effects hash is the block's canonical one.
+(:func:`~aztec.stdlib.merkle.split_point`), so the effects hash is the block's canonical one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aztec.circuits.encoding import Reader, Writer
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.merkle import split_point
-from aztec.circuits.names import CircuitName
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs, RollupType
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import hash_pair
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.merkle import split_point
+from aztec.stdlib.proofs.circuit_name import CircuitName
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 A base parity circuit hashes a fixed-size batch of messages (zero-padded) into a Merkle root; the root
 parity circuit combines the base roots into the block's ``in_hash``
-(:func:`~aztec.circuits.block_header.compute_in_hash`).
+(:func:`~aztec.stdlib.block.header.compute_in_hash`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aztec.circuits.constants import L1_TO_L2_MSGS_PER_BLOCK, NUM_BASE_PARITY_PER_ROOT_PARITY, NUM_MSGS_PER_BASE_PARITY
-from aztec.circuits.encoding import EncodingError, Reader, Writer
 from aztec.circuits.errors import CircuitInputError
-from aztec.circuits.merkle import balanced_root
-from aztec.circuits.names import CircuitName
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr
+from aztec.stdlib.constants import L1_TO_L2_MSGS_PER_BLOCK, NUM_BASE_PARITY_PER_ROOT_PARITY, NUM_MSGS_PER_BASE_PARITY
+from aztec.stdlib.encoding.canonical import EncodingError, Reader, Writer
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.merkle import balanced_root
+from aztec.stdlib.proofs.circuit_name import CircuitName
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from aztec.circuits.codecs import PHASES, read_phase, read_public_write, write_phase, write_public_write
-from aztec.circuits.encoding import Reader, Writer
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import PHASE_CIRCUITS, CircuitName
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr, hash_fields
-from aztec.simulator.processed_tx import PhaseResult, PublicDataWrite
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import PHASES, read_phase, read_public_write, write_phase, write_public_write
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import PHASE_CIRCUITS, CircuitName
+from aztec.stdlib.tx.processed_tx import PhaseResult, PublicDataWrite
 
 PHASE_ORDER = {phase: position + 1 for position, phase in enumerate(PHASES)}
 """1-based position of each phase; 0 means no phase has run yet."""

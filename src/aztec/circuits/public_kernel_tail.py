@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aztec.circuits.codecs import read_tx_effect, write_tx_effect
-from aztec.circuits.constants import MAX_NOTE_HASHES_PER_TX, MAX_NULLIFIERS_PER_TX
-from aztec.circuits.encoding import Reader, Writer
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import CircuitName
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr
-from aztec.simulator.gas import intrinsic_gas
-from aztec.simulator.processed_tx import PublicDataWrite, TxEffect
+from aztec.stdlib.constants import MAX_NOTE_HASHES_PER_TX, MAX_NULLIFIERS_PER_TX
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import read_tx_effect, write_tx_effect
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.gas.costs import intrinsic_gas
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.tx.processed_tx import PublicDataWrite, TxEffect
 
 CIRCUIT = CircuitName.PUBLIC_KERNEL_TAIL
 

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aztec.circuits.base_rollup import BaseRollupInputs, simulate_base_rollup
-from aztec.circuits.encoding import EncodingError
 from aztec.circuits.errors import CircuitInputError
 from aztec.circuits.merge_rollup import MergeRollupInputs, simulate_merge_rollup
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import (
     BaseParityInputs,
     ParityPublicInputs,
@@ -25,8 +23,11 @@ from aztec.circuits.public_kernel_tail import (
     simulate_public_kernel_tail,
 )
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
-from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs, simulate_root_rollup
-from aztec.circuits.serializable import Serializable
+from aztec.circuits.root_rollup import RootRollupInputs, simulate_root_rollup
+from aztec.stdlib.encoding.canonical import EncodingError
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from aztec.circuits.codecs import read_global_variables, read_state, write_global_variables, write_state
-from aztec.circuits.encoding import EncodingError, Reader, Writer
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.world_state.api import StateReference
+from aztec.stdlib.encoding.canonical import EncodingError, Reader, Writer
+from aztec.stdlib.encoding.codecs import read_global_variables, read_state, write_global_variables, write_state
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.trees import StateReference
+from aztec.stdlib.tx.global_variables import GlobalVariables
 
 
 class RollupType(enum.IntEnum):

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aztec.circuits.block_header import BlockHeader
-from aztec.circuits.codecs import (
+from aztec.circuits.errors import CircuitConstraintError
+from aztec.circuits.merge_rollup import merge_children
+from aztec.circuits.parity import ParityPublicInputs
+from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
+from aztec.circuits.tree_checks import verify_append
+from aztec.foundation.fields import Fr
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import (
     read_append_witness,
     read_global_variables,
     read_snapshot,
@@ -21,17 +28,11 @@ from aztec.circuits.codecs import (
     write_snapshot,
     write_state,
 )
-from aztec.circuits.encoding import Reader, Writer
-from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.merge_rollup import merge_children
-from aztec.circuits.names import CircuitName
-from aztec.circuits.parity import ParityPublicInputs
-from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
-from aztec.circuits.serializable import Serializable
-from aztec.circuits.tree_checks import verify_append
-from aztec.foundation.fields import Fr
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.world_state.api import AppendWitness, StateReference, TreeSnapshot
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
+from aztec.stdlib.trees import AppendWitness, StateReference, TreeSnapshot
+from aztec.stdlib.tx.global_variables import GlobalVariables
 
 CIRCUIT = CircuitName.ROOT_ROLLUP
 
@@ -65,29 +66,6 @@ class RootRollupInputs(Serializable):
             previous_archive=read_snapshot(r, f"{what}.previous_archive"),
             archive_witness=read_append_witness(r, f"{what}.archive_witness"),
             constants=read_global_variables(r, f"{what}.constants"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class RootRollupPublicInputs(Serializable):
-    previous_archive: TreeSnapshot
-    end_archive: TreeSnapshot
-    header: BlockHeader
-    block_hash: Fr
-
-    def write(self, w: Writer) -> None:
-        write_snapshot(w, self.previous_archive)
-        write_snapshot(w, self.end_archive)
-        self.header.write(w)
-        w.field(self.block_hash)
-
-    @classmethod
-    def read(cls, r: Reader, what: str) -> RootRollupPublicInputs:
-        return cls(
-            previous_archive=read_snapshot(r, f"{what}.previous_archive"),
-            end_archive=read_snapshot(r, f"{what}.end_archive"),
-            header=BlockHeader.read(r, f"{what}.header"),
-            block_hash=r.field(f"{what}.block_hash"),
         )
 
 

@@ -7,9 +7,9 @@ the insertion, or raises :class:`CircuitConstraintError` saying which check fail
 from __future__ import annotations
 
 from aztec.circuits.errors import CircuitConstraintError
-from aztec.circuits.names import CircuitName
 from aztec.foundation.fields import Fr, compute_root
-from aztec.world_state.api import AppendWitness, IndexedInsertWitness, IndexedLeaf, SiblingPath, TreeSnapshot
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.trees import AppendWitness, IndexedInsertWitness, IndexedLeaf, SiblingPath, TreeSnapshot
 
 
 def _check_index(circuit: CircuitName, what: str, index: int, path: SiblingPath) -> None:

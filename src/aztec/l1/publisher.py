@@ -11,15 +11,15 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-from aztec.block.l2_block import L2Block
-from aztec.circuits.root_rollup import RootRollupPublicInputs
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client, wait_for_receipt
 from aztec.l1.errors import L1Error
 from aztec.l1.publisher_instrumentation import L1Observation, L1PublisherInstrumentation, L1TxOutcome, L1TxType
 from aztec.l1.rollup import encode_propose, encode_submit_proof
 from aztec.l1.types import L1TxRequest, TxReceipt, normalize_address
-from aztec.prover.proof import Proof
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.proofs.proof import Proof
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
 from aztec.telemetry.api import TelemetryClient
 
 

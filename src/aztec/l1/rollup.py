@@ -3,11 +3,11 @@
 Functions and calldata (a 4-byte selector, then the arguments; selectors are SHA-256 based here, where
 Solidity's are Keccak based):
 
-- ``propose(block)``: the :class:`~aztec.block.l2_block.L2Block`'s canonical bytes. Accepted when the
-  block decodes, passes :meth:`~aztec.block.l2_block.L2Block.check_integrity`, is numbered one above the
+- ``propose(block)``: the :class:`~aztec.stdlib.block.l2_block.L2Block`'s canonical bytes. Accepted when the
+  block decodes, passes :meth:`~aztec.stdlib.block.l2_block.L2Block.check_integrity`, is numbered one above the
   last proposed block and builds on the contract's current archive root. Emits :class:`L2BlockProposed`.
 - ``submitProof(number, outputs, proof)``: a ``u64`` block number, then the ``u32``-length-prefixed
-  :class:`~aztec.circuits.root_rollup.RootRollupPublicInputs` bytes, then the ``u32``-length-prefixed
+  :class:`~aztec.stdlib.proofs.root_rollup_public_inputs.RootRollupPublicInputs` bytes, then the ``u32``-length-prefixed
   proof. Accepted for a proposed, not yet proven block when the outputs' previous and new archive roots
   and block hash are the proposed ones and the proof is not empty. The proven block number is the
   highest block up to which every block is proven, so it only moves forward (proofs may arrive out of
@@ -26,12 +26,12 @@ import struct
 from dataclasses import dataclass
 from typing import Final
 
-from aztec.block.l2_block import BlockIntegrityError, L2Block
-from aztec.circuits.encoding import EncodingError
-from aztec.circuits.root_rollup import RootRollupPublicInputs
 from aztec.foundation.fields import Fr
 from aztec.l1.store import execute_script
 from aztec.l1.types import L2BlockProposed
+from aztec.stdlib.block.l2_block import BlockIntegrityError, L2Block
+from aztec.stdlib.encoding.canonical import EncodingError
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
 
 
 def _selector(signature: str) -> bytes:

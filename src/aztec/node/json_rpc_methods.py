@@ -10,10 +10,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from aztec.foundation.json_rpc.errors import APPLICATION_ERROR
 from aztec.foundation.json_rpc.registry import ErrorSpec, Param, Result
 from aztec.foundation.json_rpc.types import U64_MAX, Boolean, Described, HexBytes, Integer, String, nullable
-from aztec.node.api import TxStatus
+from aztec.stdlib.interfaces.aztec_node import TxStatus
+from aztec.stdlib.interfaces.aztec_node_client import (
+    GET_BLOCK,
+    GET_BLOCK_NUMBER,
+    GET_NODE_INFO,
+    GET_PROVEN_BLOCK_NUMBER,
+    GET_PUBLIC_STORAGE_AT,
+    GET_TX_BY_HASH,
+    GET_TX_RECEIPT,
+    IS_READY,
+    SEND_TX,
+    TX_REJECTED_CODE,
+)
 from aztec.telemetry import attributes as a
 
 FIELD_HEX: Final = String(
@@ -25,8 +36,6 @@ TX_HEX: Final = HexBytes(title="TxHex", description="0x followed by the hex of a
 U64: Final = Integer(0, U64_MAX, title="u64")
 BLOCK_NUMBER: Final = Integer(0, U64_MAX, title="BlockNumber", description="an L2 block number (u64)")
 
-TX_REJECTED_CODE: Final = APPLICATION_ERROR
-"""``node_sendTx`` refused the transaction (the first server-defined code); ``data.reason`` says why."""
 TX_REJECTION_REASONS: Final = tuple(a.TX_VALIDATION_REASON.values or ())
 
 RECEIPT: Final = Described(
@@ -87,7 +96,7 @@ EXAMPLE_HASH: Final = "0x0b6f9b8e5c7d3a4f1e2d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2
 @cache
 def example_tx_hex() -> str:
     """A real signed transaction (from a fixed key), so the example decodes."""
-    from aztec.simulator.account import Account
+    from aztec.stdlib.accounts import Account
 
     tx = Account.from_seed(bytes(range(32))).create_tx(0)
     return "0x" + tx.to_bytes().hex()
@@ -95,7 +104,7 @@ def example_tx_hex() -> str:
 
 @cache
 def example_tx_hash() -> str:
-    from aztec.simulator.account import Account
+    from aztec.stdlib.accounts import Account
 
     return f"0x{Account.from_seed(bytes(range(32))).create_tx(0).tx_hash:064x}"
 
@@ -124,7 +133,7 @@ def declarations() -> tuple[MethodDecl, ...]:
     )
     return (
         MethodDecl(
-            "node_sendTx",
+            SEND_TX,
             "Validate a transaction and add it to the pool; an oversized one is rejected as too_large, "
             "one that does not decode as malformed.",
             (Param("txHex", TX_HEX, description="the transaction's encoding", example=example_tx_hex()),),
@@ -132,7 +141,7 @@ def declarations() -> tuple[MethodDecl, ...]:
             (rejected,),
         ),
         MethodDecl(
-            "node_getTxReceipt",
+            GET_TX_RECEIPT,
             "The status of a transaction: pending, mined or proven (with block, fee, reverted), dropped, unknown.",
             (_tx_hash_param(),),
             Result(
@@ -149,36 +158,34 @@ def declarations() -> tuple[MethodDecl, ...]:
             ),
         ),
         MethodDecl(
-            "node_getTxByHash",
+            GET_TX_BY_HASH,
             "A transaction this node received, pending or mined (mined ones for a bounded history); "
             "null when it has none.",
             (_tx_hash_param(),),
             Result("tx", nullable(TX_HEX), example=None),
         ),
+        MethodDecl(GET_BLOCK_NUMBER, "The latest archived L2 block number.", (), Result("number", U64, example=12)),
         MethodDecl(
-            "node_getBlockNumber", "The latest archived L2 block number.", (), Result("number", U64, example=12)
-        ),
-        MethodDecl(
-            "node_getProvenBlockNumber",
+            GET_PROVEN_BLOCK_NUMBER,
             "The latest L2 block whose proof L1 accepted.",
             (),
             Result("number", U64, example=10),
         ),
         MethodDecl(
-            "node_getBlock",
+            GET_BLOCK,
             "An archived block by number; null when there is no such block.",
             (Param("number", BLOCK_NUMBER, description="the block number", example=123456789),),
             Result("block", nullable(BLOCK), example=None),
         ),
         MethodDecl(
-            "node_getPublicStorageAt",
+            GET_PUBLIC_STORAGE_AT,
             "A public storage value at the committed world state.",
             (Param("slotHex", FIELD_HEX, description="the storage slot (a field element)", example=EXAMPLE_HASH),),
             Result("value", FIELD_HEX, example="0x" + "0" * 64),
         ),
-        MethodDecl("node_getNodeInfo", "The node's version, role, L1 and contracts.", (), Result("info", NODE_INFO)),
+        MethodDecl(GET_NODE_INFO, "The node's version, role, L1 and contracts.", (), Result("info", NODE_INFO)),
         MethodDecl(
-            "node_isReady",
+            IS_READY,
             "Synced to L1's pending chain, and every block applied.",
             (),
             Result("ready", Boolean(), example=True),

@@ -7,23 +7,23 @@ import logging
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
-from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
-from aztec.node.api import NodeInfo, TxReceipt, TxRejectedError, TxStatus
 from aztec.node.config import NodeConfig
 from aztec.node.instrumentation import NodeInstrumentation
 from aztec.p2p.config import TxPoolConfig
 from aztec.p2p.results import PoolTxStatus
 from aztec.p2p.tx_pool import TxPool
 from aztec.prover_node.stack import ProverStack
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxRejectedError, TxStatus
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import TelemetryClient
 from aztec.world_state.synchronizer import WorldStateSynchronizer
 from aztec.world_state.world_state import WorldState
@@ -37,7 +37,10 @@ READINESS_MAX_LAG_BLOCKS = 2
 
 
 class AztecNodeService:
-    """Implements :class:`aztec.node.api.AztecNode`. Build with :meth:`create`, then ``start``/``stop``."""
+    """Implements :class:`aztec.stdlib.interfaces.aztec_node.AztecNode`.
+
+    Build with :meth:`create`, then ``start``/``stop``.
+    """
 
     def __init__(
         self,
@@ -135,11 +138,10 @@ class AztecNodeService:
             self.publisher.close()
 
     async def _on_archived_block(self, block: L2Block) -> None:
-        """Txs of a block mined elsewhere leave this node's pool; so do the ones it made unspendable."""
+        """Every archived block's txs leave the pool, by the path the sequencer takes for its own blocks
+        (:meth:`TxPool.handle_mined_block`); a follower has only this one."""
         self.mined_txs += len(block.body)
-        self.pool.mark_mined([effect.tx_hash for effect in block.body], block.number)
-        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
-        self.pool.evict_spent(self.world_state.committed, new_nullifiers=spent)
+        self.pool.handle_mined_block(block, self.world_state.committed)
 
     # --- the node API --------------------------------------------------------------------------------
 

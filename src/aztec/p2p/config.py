@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
-from aztec.simulator.tx import DEFAULT_MAX_TX_SIZE
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.tx.tx import DEFAULT_MAX_TX_SIZE
 
 DEFAULT_MAX_PENDING_TXS: Final = 10_000
 DEFAULT_DROPPED_HISTORY: Final = 10_000

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from aztec.foundation.fields import Fr
 from aztec.p2p.store import PendingRecord
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 
 _OrderKey = tuple[int, int, Fr]
 """``(-max_fee_per_gas, arrival sequence, tx hash)``: sorted ascending, the best transaction comes first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from aztec.simulator.outcomes import TxRejectionReason
+from aztec.stdlib.tx.outcomes import TxRejectionReason
 from aztec.telemetry import attributes as a
 
 
@@ -25,7 +25,7 @@ class PoolRejectionReason(enum.StrEnum):
 
     @classmethod
     def from_validation(cls, reason: TxRejectionReason) -> PoolRejectionReason:
-        """The pool's reason for a :class:`~aztec.simulator.tx_validator.TxValidator` rejection."""
+        """The pool's reason for a :class:`~aztec.p2p.tx_validator.TxValidator` rejection."""
         return cls(reason.value)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aztec.foundation.fields import Fr
 from aztec.p2p.reasons import PoolRejectionReason
-from aztec.simulator.tx import Tx
+from aztec.stdlib.tx.tx import Tx
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from typing import Any, Final
 import lmdb
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.tx import Tx, TxDecodeError
+from aztec.stdlib.tx.tx import Tx, TxDecodeError
 
 FORMAT_VERSION: Final = 1
 _FORMAT_KEY: Final = b"format"

@@ -22,13 +22,14 @@ from aztec.p2p.pending_index import PendingIndex
 from aztec.p2p.reasons import EvictionReason, PoolRejectionReason, check_validation_reason
 from aztec.p2p.results import AddTxResult, PoolTxLookup, PoolTxStatus
 from aztec.p2p.store import PendingRecord, TxPoolStore, TxPoolStoreError, TxPoolStoreFullError
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import Tx
-from aztec.simulator.tx_validator import TxValidationResult, TxValidator
+from aztec.p2p.tx_validator import TxValidationResult, TxValidator
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.span_context import SpanRef
-from aztec.world_state.api import WorldStateView
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,20 @@ class TxPool:
         return len(self._index)
 
     # --- departures ---------------------------------------------------------------------------------
+
+    def handle_mined_block(self, block: L2Block, state: WorldStateView) -> list[Fr]:
+        """The one path for a mined block's bookkeeping: its txs leave the pool as mined (:meth:`mark_mined`)
+        and pending txs claiming a nullifier it inserted are evicted (:meth:`evict_spent` against ``state``,
+        which has the block committed). Returns the hashes that were pending and are now mined.
+
+        The sequencer calls it for the block it has just committed, the node for every block its archiver
+        stores (a follower's only source). A second call for the same block marks nothing and evicts only
+        txs that claimed the block's nullifiers in between.
+        """
+        mined = self.mark_mined([effect.tx_hash for effect in block.body], block.number)
+        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
+        self.evict_spent(state, new_nullifiers=spent)
+        return mined
 
     def mark_mined(self, tx_hashes: Iterable[Fr], block_number: int) -> list[Fr]:
         """Remove the txs of block ``block_number`` and record their mined delay; returns those that were pending.

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from aztec.circuits.names import CircuitName
+from aztec.stdlib.proofs.circuit_name import CircuitName
 
 GATES_PER_WITNESS_BYTE: Final = 64
 GATES_PER_HASH: Final = 16

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from aztec.circuits.names import CircuitName
 from aztec.foundation.timer import Timer
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BoundHistogram, Histogram, TelemetryClient
 from aztec.telemetry.definitions import Attributes

@@ -24,12 +24,12 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
-from aztec.circuits.names import CircuitName
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.prover.instrumentation import ProverInstrumentation
 from aztec.prover.native_worker import init_worker, run_native_job
-from aztec.prover.proof import Proof
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.proof import Proof
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 

@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass
 from typing import Final
 
-from aztec.circuits.names import CircuitName
 from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.fields import FIELD_MODULUS
 from aztec.foundation.timer import Timer
 from aztec.prover.cost_model import PROOF_FIELDS, CircuitCost
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry.trace_settings import ChildProcessTracing
 
 PARENT_POLL_S: Final = 0.25

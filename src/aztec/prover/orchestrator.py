@@ -5,7 +5,7 @@ For a block of ``n`` transactions it submits, through the :class:`ProvingQueue`:
 - per transaction, one public kernel per public phase that made calls (setup, app logic, teardown, in
   order, each on the previous one's outputs), the public kernel tail, then one base rollup;
 - ``max(n - 2, 0)`` merge rollups, combining runs of transactions in the rollup tree's shape
-  (:func:`~aztec.circuits.merkle.split_point`) as soon as both halves are proven;
+  (:func:`~aztec.stdlib.merkle.split_point`) as soon as both halves are proven;
 - one base parity per batch of L1-to-L2 messages and one root parity, alongside;
 - one root rollup over the top two runs (or the single base rollup, or none for an empty block).
 
@@ -23,24 +23,25 @@ from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from aztec.circuits.base_rollup import BaseRollupInputs
-from aztec.circuits.block_header import BlockHeader
 from aztec.circuits.merge_rollup import MergeRollupInputs
-from aztec.circuits.merkle import split_point
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import BaseParityInputs, ParityPublicInputs, RootParityInputs
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs, PublicKernelInputs
 from aztec.circuits.public_kernel_tail import PublicKernelTailInputs
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
-from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs
-from aztec.circuits.serializable import Serializable
+from aztec.circuits.root_rollup import RootRollupInputs
 from aztec.foundation.timer import Timer
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator_instrumentation import ProvingOrchestratorInstrumentation
-from aztec.prover.proof import Proof, PublicInputsAndProof
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import ServerCircuitProver
-from aztec.simulator.processed_tx import ProcessedTx
-from aztec.simulator.tx import Tx, TxDecodeError
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.merkle import split_point
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.proof import Proof, PublicInputsAndProof
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
+from aztec.stdlib.tx.processed_tx import ProcessedTx
+from aztec.stdlib.tx.tx import Tx, TxDecodeError
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 

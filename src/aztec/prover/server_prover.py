@@ -15,14 +15,15 @@ from typing import Protocol, TypeVar
 
 from aztec.circuits.base_rollup import BaseRollupInputs
 from aztec.circuits.merge_rollup import MergeRollupInputs
-from aztec.circuits.names import CircuitName
 from aztec.circuits.parity import BaseParityInputs, ParityPublicInputs, RootParityInputs
 from aztec.circuits.public_kernel import PublicKernelCircuitPublicInputs, PublicKernelInputs
 from aztec.circuits.public_kernel_tail import PublicKernelTailInputs, PublicKernelTailPublicInputs
 from aztec.circuits.rollup_public_inputs import BaseOrMergeRollupPublicInputs
-from aztec.circuits.root_rollup import RootRollupInputs, RootRollupPublicInputs
-from aztec.circuits.serializable import Serializable
-from aztec.prover.proof import Proof, PublicInputsAndProof
+from aztec.circuits.root_rollup import RootRollupInputs
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.proof import Proof, PublicInputsAndProof
+from aztec.stdlib.proofs.root_rollup_public_inputs import RootRollupPublicInputs
 
 T = TypeVar("T", bound=Serializable)
 

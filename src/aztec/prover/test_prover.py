@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from aztec.circuits.names import CircuitName
 from aztec.circuits.registry import simulate_circuit
 from aztec.foundation.timer import Timer
 from aztec.prover.instrumentation import ProverInstrumentation
-from aztec.prover.proof import Proof
 from aztec.prover.server_prover import CircuitProof, SerializingCircuitProver
+from aztec.stdlib.proofs.circuit_name import CircuitName
+from aztec.stdlib.proofs.proof import Proof
 from aztec.telemetry.api import TelemetryClient
 
 

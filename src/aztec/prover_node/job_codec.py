@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from aztec.circuits.block_header import BlockHeader
-from aztec.circuits.codecs import (
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.encoding.canonical import Reader, Writer, decode
+from aztec.stdlib.encoding.codecs import (
     read_append_witness,
     read_insertion_witnesses,
     read_phase,
@@ -15,9 +17,7 @@ from aztec.circuits.codecs import (
     write_snapshot,
     write_tx_effect,
 )
-from aztec.circuits.encoding import Reader, Writer, decode
-from aztec.prover.block_input import BlockProvingInput
-from aztec.simulator.processed_tx import ProcessedTx
+from aztec.stdlib.tx.processed_tx import ProcessedTx
 
 
 def _write_tx(w: Writer, tx: ProcessedTx) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import lmdb
 
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover_node.job_codec import decode_proving_input, encode_proving_input
+from aztec.stdlib.block.proving_input import BlockProvingInput
 
 _U64 = struct.Struct(">Q")
 

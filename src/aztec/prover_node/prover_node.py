@@ -20,12 +20,12 @@ import contextlib
 import contextvars
 import logging
 
-from aztec.block.l2_block import L2Block
 from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.orchestrator import ProvenBlock, ProvingOrchestrator
 from aztec.prover_node.job_store import ProvingJobStore
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import Tracer
 from aztec.telemetry.noop import NOOP_TRACER

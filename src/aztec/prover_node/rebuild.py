@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aztec.block.l2_block import L2Block
-from aztec.prover.block_input import BlockProvingInput, close_block
+from aztec.block_builder.builder import close_block
 from aztec.simulator.processor import PublicProcessor
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import TreeId, WorldStateFork
 
 
 class BlockRebuildError(Exception):

@@ -22,17 +22,17 @@ from pathlib import Path
 
 from aztec.archiver.archiver import Archiver
 from aztec.archiver.block_store import BlockStore
-from aztec.block.l2_block import L2Block
 from aztec.foundation.background import BackgroundTask
 from aztec.foundation.threads import run_in_thread
 from aztec.l1.client import L1Client
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover_node.config import ProverConfig
 from aztec.prover_node.instrumentation import StandaloneProverInstrumentation
 from aztec.prover_node.rebuild import BlockRebuildError, rebuild_proving_input
 from aztec.prover_node.stack import ProverStack
 from aztec.prover_node.tx_fetcher import BlockTxFetcher, TxFetchError, TxSource
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.world_state.world_state import WorldState

@@ -12,12 +12,12 @@ import logging
 from collections.abc import Sequence
 from typing import Final, Protocol
 
-from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
 from aztec.foundation.json_rpc.failures import ERROR_TYPES, classify
 from aztec.prover_node.instrumentation import StandaloneProverInstrumentation
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.tx.tx import Tx
 
 _log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ FETCH_ERROR_TYPES: Final = (*ERROR_TYPES, "rpc_error", "not_found", "mismatch")
 
 
 class TxSource(Protocol):
-    """A node's txs by hash (:class:`aztec.node.json_rpc_api.NodeRpcClient` is one)."""
+    """A node's txs by hash (:class:`aztec.stdlib.interfaces.aztec_node_client.NodeRpcClient` is one)."""
 
     @property
     def url(self) -> str: ...

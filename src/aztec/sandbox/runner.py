@@ -29,7 +29,7 @@ from aztec.foundation.logs import console_logging
 from aztec.foundation.settings import Setting
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
-from aztec.node.json_rpc_api import NodeRpcClient, build_node_rpc_server
+from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.node.service import AztecNodeService
 from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
 from aztec.sandbox import service_discovery
@@ -38,6 +38,7 @@ from aztec.sandbox.service_discovery import ScrapeTarget
 from aztec.sandbox.settings import METRICS_PORT, PROMETHEUS_SD_FILE, RPC_PORT
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
+from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from aztec.circuits.names import CircuitName
 from aztec.foundation.config import ConfigError, parse_url
 from aztec.foundation.settings import HOSTNAME, Setting, Switch
 from aztec.node.config import ProverConfig, RpcConfig, split_list
@@ -62,6 +61,7 @@ from aztec.sandbox.settings import (
     WORLD_STATE_MAP_SIZE,
 )
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry.config import TelemetryConfig
 
 MAX_PROVING_S: Final = 3600.0

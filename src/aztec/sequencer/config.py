@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
 
 
 @dataclass(frozen=True)

@@ -16,24 +16,25 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from aztec.block.l2_block import L2Block
+from aztec.block_builder.builder import close_block
 from aztec.foundation.background import BackgroundTask
 from aztec.foundation.threads import run_in_thread
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
 from aztec.l1.publisher import L1Publisher
 from aztec.p2p.tx_pool import TxPool
-from aztec.prover.block_input import BlockProvingInput, close_block
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.instrumentation import SequencerInstrumentation
 from aztec.sequencer.state import SequencerState
-from aztec.simulator.global_variables import GlobalVariables
 from aztec.simulator.processor import ProcessResult, PublicProcessor
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry import attributes as a
-from aztec.world_state.api import TreeId
 from aztec.world_state.fork import Fork
 from aztec.world_state.world_state import WorldState
 
@@ -252,10 +253,7 @@ class Sequencer:
             return None
         async with self.tracer.span("WorldState.commit", {a.BLOCK_NUMBER: block.number}):
             await run_in_thread(built.fork.commit, block.number)
-        mined = [effect.tx_hash for effect in block.body]
-        self._pool.mark_mined(mined, block.number)
-        spent = [nullifier for effect in block.body for nullifier in effect.nullifiers]
-        self._pool.evict_spent(self._world_state.committed, new_nullifiers=spent)
+        self._pool.handle_mined_block(block, self._world_state.committed)
         now = time.monotonic()
         since_last = None if self._last_block_at is None else now - self._last_block_at
         self._last_block_at = now

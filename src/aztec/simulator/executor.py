@@ -8,13 +8,14 @@ from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
 from aztec.simulator.contracts.context import CallContext, ContractRevertError
 from aztec.simulator.contracts.registry import ContractRegistry
-from aztec.simulator.gas import CALL_GAS, DEFAULT_BLOCK_GAS_LIMIT, GasMeter, OutOfGasError
+from aztec.simulator.gas_meter import GasMeter, OutOfGasError
 from aztec.simulator.instrumentation import PublicExecutorInstrumentation
 from aztec.simulator.journal import PublicStateJournal
-from aztec.simulator.processed_tx import PhaseResult
-from aztec.simulator.tx import Phase, PublicCall
+from aztec.stdlib.gas.costs import CALL_GAS, DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.tx.processed_tx import PhaseResult
+from aztec.stdlib.tx.tx import Phase, PublicCall
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import WorldStateView
 
 
 @dataclass(frozen=True, slots=True)

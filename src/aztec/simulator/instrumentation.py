@@ -1,9 +1,9 @@
-"""Metrics of the public processor, the public executor and the transaction validator."""
+"""Metrics of the public processor and the public executor."""
 
 from __future__ import annotations
 
-from aztec.simulator.outcomes import TxOutcome, TxRejectionReason
-from aztec.simulator.tx import Phase
+from aztec.stdlib.tx.outcomes import TxOutcome
+from aztec.stdlib.tx.tx import Phase
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BoundCounter, BoundHistogram, TelemetryClient
 from aztec.telemetry.metrics.public_processor import (
@@ -14,8 +14,6 @@ from aztec.telemetry.metrics.public_processor import (
     PUBLIC_PROCESSOR_TOTAL_GAS,
     PUBLIC_PROCESSOR_TX_COUNT,
     PUBLIC_PROCESSOR_TX_DURATION,
-    TX_VALIDATION_DURATION,
-    TX_VALIDATION_REJECTIONS,
 )
 
 
@@ -63,20 +61,3 @@ class PublicExecutorInstrumentation:
     def record_call(self, reverted: bool, duration_s: float) -> None:
         self._duration.record(duration_s)
         (self._reverted if reverted else self._success).add(1)
-
-
-class TxValidatorInstrumentation:
-    """Meter ``TxValidator``: validation duration and rejections by reason."""
-
-    def __init__(self, telemetry: TelemetryClient) -> None:
-        meter = telemetry.get_meter("TxValidator")
-        self._duration = meter.create_histogram(TX_VALIDATION_DURATION)
-        rejections = meter.create_counter(TX_VALIDATION_REJECTIONS)
-        self._rejections: dict[TxRejectionReason, BoundCounter] = {
-            reason: rejections.bind({a.TX_VALIDATION_REASON: reason.value}) for reason in TxRejectionReason
-        }
-
-    def record_validation(self, reason: TxRejectionReason | None, duration_s: float) -> None:
-        self._duration.record(duration_s)
-        if reason is not None:
-            self._rejections[reason].add(1)

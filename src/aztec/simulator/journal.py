@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.processed_tx import PublicDataWrite
-from aztec.simulator.tx import Phase
-from aztec.world_state.api import WorldStateView
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.tx.processed_tx import PublicDataWrite
+from aztec.stdlib.tx.tx import Phase
 
 
 @dataclass(slots=True)

@@ -22,16 +22,17 @@ from dataclasses import dataclass, field, replace
 from aztec.foundation.timer import Timer
 from aztec.simulator.contracts.registry import ContractRegistry
 from aztec.simulator.executor import PublicExecutor
-from aztec.simulator.gas import GasMeter
-from aztec.simulator.global_variables import GlobalVariables
+from aztec.simulator.gas_meter import GasMeter
 from aztec.simulator.instrumentation import PublicProcessorInstrumentation
 from aztec.simulator.journal import PublicStateJournal
-from aztec.simulator.outcomes import TxOutcome, TxRejectionReason
-from aztec.simulator.processed_tx import PhaseResult, ProcessedTx, TxEffect, TxInsertionWitnesses
-from aztec.simulator.tx import Phase, Tx
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.trees import DuplicateNullifierError, TreeId
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.outcomes import TxOutcome, TxRejectionReason
+from aztec.stdlib.tx.processed_tx import PhaseResult, ProcessedTx, TxEffect, TxInsertionWitnesses
+from aztec.stdlib.tx.tx import Phase, Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import DuplicateNullifierError, TreeId, WorldStateFork
 
 
 @dataclass(frozen=True, slots=True)

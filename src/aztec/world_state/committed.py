@@ -1,4 +1,7 @@
-"""The committed state as a :class:`~aztec.world_state.api.WorldStateView`: each query reads one snapshot."""
+"""The committed state as a :class:`~aztec.stdlib.interfaces.world_state.WorldStateView`.
+
+Each query reads one snapshot.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from aztec.foundation.fields import Fr
-from aztec.world_state.api import IndexedLeaf, LowLeafWitness, SiblingPath, StateReference, TreeId, TreeSnapshot
+from aztec.stdlib.trees import IndexedLeaf, LowLeafWitness, SiblingPath, StateReference, TreeId, TreeSnapshot
 from aztec.world_state.reader import StateReader
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from aztec.foundation.fields import Fr, hash_pair
-from aztec.world_state.api import TreeId
+from aztec.stdlib.trees import TreeId
 
 MAX_DEPTH: Final = 64
 """Leaf indexes are stored as 8-byte integers, so a tree holds at most 2**64 leaves."""

@@ -1,4 +1,4 @@
-"""Errors raised by the world state (besides :class:`~aztec.world_state.api.DuplicateNullifierError`)."""
+"""Errors raised by the world state (besides :class:`~aztec.stdlib.trees.DuplicateNullifierError`)."""
 
 from __future__ import annotations
 

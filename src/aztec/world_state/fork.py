@@ -9,7 +9,7 @@ import lmdb
 
 from aztec.foundation.fields import Fr
 from aztec.foundation.timer import Timer
-from aztec.world_state.api import (
+from aztec.stdlib.trees import (
     AppendWitness,
     DuplicateNullifierError,
     IndexedInsertWitness,
@@ -31,7 +31,7 @@ NULLIFIER_VALUE = 0
 
 
 class Fork:
-    """A :class:`~aztec.world_state.api.WorldStateFork`.
+    """A :class:`~aztec.stdlib.interfaces.world_state.WorldStateFork`.
 
     Reads see the committed state as it was when the fork was made, plus the fork's own writes; the
     committed state and other forks see none of them until :meth:`commit`, which applies them in one

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import BatchObservableResult, BoundHistogram, TelemetryClient
 from aztec.telemetry.metrics.world_state import (
@@ -18,7 +19,6 @@ from aztec.telemetry.metrics.world_state import (
     WORLD_STATE_TREE_SIZE,
 )
 from aztec.telemetry.size_class import batch_size_class
-from aztec.world_state.api import TreeId
 
 __all__ = ["WorldStateInstrumentation", "WorldStateStats", "batch_size_class"]
 

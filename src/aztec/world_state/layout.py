@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import lmdb
 
-from aztec.world_state.api import IndexedLeaf, TreeId
+from aztec.stdlib.trees import IndexedLeaf, TreeId
 from aztec.world_state.depths import TreeDepths
 from aztec.world_state.errors import WorldStateError
 

@@ -7,7 +7,7 @@ from typing import Any
 import lmdb
 
 from aztec.foundation.fields import Fr, hash_pair
-from aztec.world_state.api import TreeId, TreeSnapshot
+from aztec.stdlib.trees import TreeId, TreeSnapshot
 from aztec.world_state.depths import ZERO_HASHES
 from aztec.world_state.errors import TreeFullError
 from aztec.world_state.layout import NODE_KEY

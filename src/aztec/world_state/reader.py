@@ -5,7 +5,7 @@ from __future__ import annotations
 import lmdb
 
 from aztec.foundation.fields import Fr
-from aztec.world_state.api import IndexedLeaf, LowLeafWitness, SiblingPath, StateReference, TreeId, TreeSnapshot
+from aztec.stdlib.trees import IndexedLeaf, LowLeafWitness, SiblingPath, StateReference, TreeId, TreeSnapshot
 from aztec.world_state.depths import TreeDepths
 from aztec.world_state.errors import WrongTreeError
 from aztec.world_state.layout import Databases

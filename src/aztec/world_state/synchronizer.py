@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from aztec.archiver.archiver import Archiver
-from aztec.block.l2_block import L2Block
 from aztec.foundation.threads import run_in_thread
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.interfaces.block_source import L2BlockSource
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import Tracer
 from aztec.telemetry.noop import NOOP_TRACER
@@ -32,7 +32,7 @@ class WorldStateDivergedError(RuntimeError):
 
 class WorldStateSynchronizer:
     def __init__(
-        self, world_state: WorldState, archiver: Archiver, state_lock: asyncio.Lock, tracer: Tracer = NOOP_TRACER
+        self, world_state: WorldState, archiver: L2BlockSource, state_lock: asyncio.Lock, tracer: Tracer = NOOP_TRACER
     ) -> None:
         self.tracer = tracer
         self._world_state = world_state

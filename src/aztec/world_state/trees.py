@@ -8,14 +8,7 @@ from typing import Any
 import lmdb
 
 from aztec.foundation.fields import Fr
-from aztec.world_state.api import (
-    AppendWitness,
-    IndexedInsertWitness,
-    IndexedLeaf,
-    LowLeafWitness,
-    SiblingPath,
-    TreeId,
-)
+from aztec.stdlib.trees import AppendWitness, IndexedInsertWitness, IndexedLeaf, LowLeafWitness, SiblingPath, TreeId
 from aztec.world_state.errors import WorldStateError
 from aztec.world_state.layout import INDEX, TreeDbs, decode_leaf, encode_leaf
 from aztec.world_state.merkle import MerkleTree

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aztec.foundation.fields import FIELD_MODULUS, FieldError, Fr
-from aztec.world_state.api import TreeId
+from aztec.stdlib.trees import TreeId
 from aztec.world_state.errors import LeafIndexError
 
 

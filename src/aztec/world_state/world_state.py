@@ -14,8 +14,9 @@ import lmdb
 
 from aztec.foundation.fields import FieldError, Fr
 from aztec.foundation.timer import Timer
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.trees import DuplicateNullifierError, StateReference, TreeId
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import DuplicateNullifierError, StateReference, TreeId, WorldStateView
 from aztec.world_state.committed import CommittedView
 from aztec.world_state.depths import TreeDepths
 from aztec.world_state.errors import (
@@ -42,8 +43,8 @@ from aztec.world_state.layout import (
 )
 from aztec.world_state.reader import StateReader
 
-if TYPE_CHECKING:  # the simulator's modules import aztec.world_state.api: avoid an import cycle
-    from aztec.simulator.processed_tx import TxEffect
+if TYPE_CHECKING:  # the simulator's modules import aztec.stdlib.trees: avoid an import cycle
+    from aztec.stdlib.tx.processed_tx import TxEffect
 
 DEFAULT_MAP_SIZE: Final = 4 << 30
 """4 GiB: the most the database may grow to (address space only; the file grows as it fills)."""

@@ -25,13 +25,13 @@ from typing import Final
 from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.bench.scenarios.devnet import Devnet
 from aztec.bench.scenarios.transfers import TransferTraffic
-from aztec.prover.block_input import BlockProvingInput
 from aztec.prover.cost_model import CircuitCostModel
 from aztec.prover.native_prover import NativeCircuitProver
 from aztec.prover.orchestrator import ProvingOrchestrator
 from aztec.prover.queue import ProvingQueue
 from aztec.prover.server_prover import ServerCircuitProver
 from aztec.prover.test_prover import TestCircuitProver
+from aztec.stdlib.block.proving_input import BlockProvingInput
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
 

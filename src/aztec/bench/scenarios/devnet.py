@@ -24,17 +24,17 @@ from typing import Final
 
 from aztec.bench.scenarios.base import scaled
 from aztec.bench.scenarios.transfers import TX_GAS_LIMIT, TransferTraffic
-from aztec.block.l2_block import L2Block
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.l1.publisher import L1Publisher
 from aztec.p2p.config import TxPoolConfig
 from aztec.p2p.tx_pool import TxPool
-from aztec.prover.block_input import BlockProvingInput
 from aztec.sequencer.config import SequencerConfig
-from aztec.sequencer.fees import l2_base_fee
 from aztec.sequencer.sequencer import Sequencer
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.gas.fees import l2_base_fee
+from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state.genesis import genesis_archive_root

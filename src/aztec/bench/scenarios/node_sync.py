@@ -30,10 +30,10 @@ from aztec.bench.scenarios.devnet import Devnet, DevnetError
 from aztec.bench.scenarios.transfers import TransferTraffic
 from aztec.foundation.timer import Timer
 from aztec.l1.client import L1Client
+from aztec.stdlib.trees import StateReference
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.metrics.world_state import WORLD_STATE_SYNC_DURATION
-from aztec.world_state.api import StateReference
 from aztec.world_state.synchronizer import WorldStateSynchronizer
 from aztec.world_state.world_state import WorldState
 

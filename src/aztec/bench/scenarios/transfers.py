@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from aztec.simulator.account import Account, Wallet
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS
-from aztec.simulator.tx import MAX_CALLS_PER_PHASE, Tx, call
+from aztec.stdlib.accounts import Account, Wallet
+from aztec.stdlib.tx.tx import MAX_CALLS_PER_PHASE, Tx, call
 
 TX_GAS_LIMIT: Final = 100_000
 """Per transaction: a transfer uses about 24,000 gas, one with setup and teardown calls about 40,000."""

@@ -19,8 +19,8 @@ from typing import Final
 
 from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
 from aztec.foundation.fields import FIELD_MODULUS, Fr
+from aztec.stdlib.trees import TreeId
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import TreeId
 from aztec.world_state.world_state import WorldState
 
 BATCH_SIZES: Final = (16, 64, 256)

@@ -1,7 +1,7 @@
 """Public contracts and their registry."""
 
 from aztec.simulator.contracts.base import PublicContract, public
-from aztec.simulator.contracts.context import CallContext, ContractRevertError, storage_slot
+from aztec.simulator.contracts.context import CallContext, ContractRevertError
 from aztec.simulator.contracts.counter import Counter
 from aztec.simulator.contracts.registry import COUNTER_ADDRESS, TOKEN_ADDRESS, ContractRegistry
 from aztec.simulator.contracts.token import MAX_AMOUNT, Token
@@ -17,5 +17,4 @@ __all__ = [
     "PublicContract",
     "Token",
     "public",
-    "storage_slot",
 ]

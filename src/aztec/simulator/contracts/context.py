@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aztec.foundation.fields import FIELD_MODULUS, Fr, hash_bytes, hash_fields
-from aztec.simulator.gas import HASH_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS, GasMeter
+from aztec.foundation.fields import FIELD_MODULUS, Fr, hash_fields
+from aztec.simulator.gas_meter import GasMeter
 from aztec.simulator.journal import PublicStateJournal
+from aztec.stdlib.gas.costs import HASH_GAS, STORAGE_READ_GAS, STORAGE_WRITE_GAS
+from aztec.stdlib.storage import storage_slot
 
 
 class ContractRevertError(Exception):
     """A public function's assertion failed; its phase reverts."""
-
-
-def storage_slot(contract: Fr, field_name: str, key: Fr = 0) -> Fr:
-    """The public-data tree slot of ``field_name[key]`` in ``contract`` (``key`` 0 for a plain value)."""
-    return hash_fields((contract, hash_bytes(field_name.encode()), key))
 
 
 class CallContext:

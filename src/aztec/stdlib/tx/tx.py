@@ -25,8 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from aztec.foundation.fields import FIELD_MODULUS, Fr, hash_bytes, hash_fields
-from aztec.simulator.encoding import ByteReader, ByteWriter, DecodeError
-from aztec.simulator.gas import intrinsic_gas
+from aztec.stdlib.gas.costs import intrinsic_gas
+from aztec.stdlib.tx.byte_codec import ByteReader, ByteWriter, DecodeError
 
 TX_MAGIC: Final = b"AZTX"
 TX_ENCODING_VERSION: Final = 1
@@ -125,7 +125,7 @@ class GasSettings:
 
 @dataclass(frozen=True)
 class Tx:
-    """A signed transaction. Construct with :class:`aztec.simulator.account.Account` to get it signed."""
+    """A signed transaction. Construct with :class:`aztec.stdlib.accounts.Account` to get it signed."""
 
     origin: bytes
     """The sender's Ed25519 public key (32 bytes)."""

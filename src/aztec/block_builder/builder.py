@@ -1,29 +1,16 @@
-"""What the orchestrator proves: a block's header, processed transactions and archive witness."""
+"""Closing a block: its header from the processed txs, and the header's hash appended to the archive tree."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from aztec.circuits.block_header import BlockHeader
 from aztec.foundation.fields import Fr
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.simulator.processed_tx import ProcessedTx
-from aztec.world_state.api import AppendWitness, TreeId, TreeSnapshot, WorldStateFork
-
-
-@dataclass(frozen=True, slots=True)
-class BlockProvingInput:
-    """Everything needed to prove one block."""
-
-    header: BlockHeader
-    txs: tuple[ProcessedTx, ...]
-    """In block order, as the public processor produced them (their witnesses chain one to the next)."""
-    previous_archive: TreeSnapshot
-    """The archive tree before this block's hash was appended."""
-    archive_witness: AppendWitness
-    """Where the block hash went in the archive tree."""
-    l1_to_l2_messages: tuple[Fr, ...] = ()
+from aztec.stdlib.block.header import BlockHeader
+from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.interfaces.world_state import WorldStateFork
+from aztec.stdlib.trees import TreeId
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.processed_tx import ProcessedTx
 
 
 def close_block(

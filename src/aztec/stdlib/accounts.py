@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from aztec.foundation.fields import Fr
-from aztec.simulator.tx import GasSettings, PublicCall, Tx, address_from_public_key
+from aztec.stdlib.tx.tx import GasSettings, PublicCall, Tx, address_from_public_key
 
 DEFAULT_GAS_LIMIT = 1_000_000
 DEFAULT_MAX_FEE_PER_GAS = 10

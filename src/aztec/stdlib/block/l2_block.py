@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aztec.circuits.block_header import BlockHeader, compute_tx_effects_hash
-from aztec.circuits.codecs import read_tx_effect, write_tx_effect
-from aztec.circuits.encoding import Reader, Writer
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr
-from aztec.simulator.processed_tx import TxEffect
+from aztec.stdlib.block.header import BlockHeader, compute_tx_effects_hash
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import read_tx_effect, write_tx_effect
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.tx.processed_tx import TxEffect
 
 
 class BlockIntegrityError(ValueError):

@@ -1,7 +1,7 @@
 """The node's API as a Python protocol; the JSON-RPC server maps ``node_*`` methods onto it.
 
 Field elements travel over JSON-RPC as 0x-prefixed 64-digit hex strings, transactions as the hex of
-their canonical encoding (:meth:`aztec.simulator.tx.Tx.to_bytes`).
+their canonical encoding (:meth:`aztec.stdlib.tx.tx.Tx.to_bytes`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from aztec.block.l2_block import L2Block
 from aztec.foundation.fields import Fr
-from aztec.simulator.tx import Tx
+from aztec.stdlib.block.l2_block import L2Block
+from aztec.stdlib.tx.tx import Tx
 
 
 class TxStatus(enum.StrEnum):

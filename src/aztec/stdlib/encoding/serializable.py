@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Self
 
-from aztec.circuits.encoding import Reader, Writer, decode
+from aztec.stdlib.encoding.canonical import Reader, Writer, decode
 
 
 class Serializable(ABC):
@@ -30,5 +30,5 @@ class Serializable(ABC):
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Self:
-        """Decode exactly one value; raises :class:`~aztec.circuits.encoding.EncodingError` otherwise."""
+        """Decode exactly one value; raises :class:`~aztec.stdlib.encoding.canonical.EncodingError` otherwise."""
         return decode(data, cls.read, cls.__name__)

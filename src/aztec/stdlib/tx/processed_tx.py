@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aztec.foundation.fields import Fr, hash_fields
-from aztec.world_state.api import AppendWitness, IndexedInsertWitness, StateReference
+from aztec.stdlib.trees import AppendWitness, IndexedInsertWitness, StateReference
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from aztec.circuits.names import CircuitName
-from aztec.circuits.serializable import Serializable
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.proofs.circuit_name import CircuitName
 
 T = TypeVar("T", bound=Serializable)
 

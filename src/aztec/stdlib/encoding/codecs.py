@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from aztec.circuits.encoding import EncodingError, Reader, Writer
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.simulator.processed_tx import PhaseResult, PublicDataWrite, TxEffect, TxInsertionWitnesses
-from aztec.world_state.api import (
+from aztec.stdlib.encoding.canonical import EncodingError, Reader, Writer
+from aztec.stdlib.trees import (
     AppendWitness,
     IndexedInsertWitness,
     IndexedLeaf,
@@ -14,6 +12,8 @@ from aztec.world_state.api import (
     StateReference,
     TreeSnapshot,
 )
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.processed_tx import PhaseResult, PublicDataWrite, TxEffect, TxInsertionWitnesses
 
 MAX_TREE_DEPTH = 64
 MAX_EFFECTS_PER_TX = 1024

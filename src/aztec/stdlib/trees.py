@@ -1,6 +1,7 @@
-"""The world-state contract: trees, snapshots and insertion witnesses that the simulator and circuits use.
+"""Trees: ids, snapshots, leaves and insertion witnesses that the world state, simulator and circuits share.
 
-Implemented by :mod:`aztec.world_state` over LMDB. Leaves, keys, values and roots are field elements
+The world state (:mod:`aztec.world_state`, over LMDB) produces them; :mod:`aztec.stdlib.interfaces.world_state`
+is its read and write protocol. Leaves, keys, values and roots are field elements
 (``int``, see :mod:`aztec.foundation.fields`). An empty leaf is 0. Sibling paths are ordered from the
 leaf level up to (excluding) the root.
 """
@@ -8,9 +9,7 @@ leaf level up to (excluding) the root.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from aztec.foundation.fields import Fr, compute_root, hash_fields
 
@@ -99,51 +98,3 @@ class StateReference:
 
 class DuplicateNullifierError(ValueError):
     """A nullifier already in the tree (or twice in one batch) was inserted; the tree is unchanged."""
-
-
-class WorldStateView(Protocol):
-    """Read access, to the committed state or to a fork."""
-
-    def get_snapshot(self, tree: TreeId) -> TreeSnapshot: ...
-    def get_state_reference(self) -> StateReference: ...
-    def get_sibling_path(self, tree: TreeId, index: int) -> SiblingPath: ...
-    def get_leaf(self, tree: TreeId, index: int) -> Fr | None:
-        """Append-only trees: the leaf value; indexed trees: the leaf's hash. None past the end."""
-        ...
-
-    def find_leaf_index(self, tree: TreeId, leaf: Fr) -> int | None:
-        """Append-only trees: index of a leaf value; indexed trees: index of the leaf with that key."""
-        ...
-
-    def get_low_leaf(self, tree: TreeId, key: Fr) -> LowLeafWitness:
-        """Indexed trees: the leaf with the largest key <= ``key``."""
-        ...
-
-    def has_nullifier(self, nullifier: Fr) -> bool: ...
-    def read_public(self, slot: Fr) -> Fr:
-        """Public storage value at ``slot`` (0 if never written)."""
-        ...
-
-
-class WorldStateFork(WorldStateView, Protocol):
-    """A writable copy of the committed state; nothing is visible to others until :meth:`commit`."""
-
-    def append_leaves(self, tree: TreeId, leaves: Sequence[Fr]) -> list[AppendWitness]:
-        """Append to NOTE_HASH or ARCHIVE."""
-        ...
-
-    def insert_nullifiers(self, nullifiers: Sequence[Fr]) -> list[IndexedInsertWitness]:
-        """All or nothing: a duplicate raises :class:`DuplicateNullifierError` and changes nothing."""
-        ...
-
-    def write_public(self, writes: Sequence[tuple[Fr, Fr]]) -> list[IndexedInsertWitness]:
-        """Set public storage ``(slot, value)`` pairs, in order."""
-        ...
-
-    def commit(self, block_number: int) -> None:
-        """Make the fork's changes the committed state, atomically, at ``block_number``."""
-        ...
-
-    def rollback(self) -> None:
-        """Discard the fork's changes."""
-        ...

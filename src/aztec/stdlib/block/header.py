@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aztec.circuits.codecs import read_global_variables, read_state, write_global_variables, write_state
-from aztec.circuits.constants import L1_TO_L2_MSGS_PER_BLOCK, NUM_BASE_PARITY_PER_ROOT_PARITY, NUM_MSGS_PER_BASE_PARITY
-from aztec.circuits.encoding import Reader, Writer
-from aztec.circuits.merkle import balanced_root, unbalanced_root
-from aztec.circuits.serializable import Serializable
 from aztec.foundation.fields import Fr, hash_fields
-from aztec.simulator.global_variables import GlobalVariables
-from aztec.simulator.processed_tx import TxEffect
-from aztec.world_state.api import StateReference
+from aztec.stdlib.constants import L1_TO_L2_MSGS_PER_BLOCK, NUM_BASE_PARITY_PER_ROOT_PARITY, NUM_MSGS_PER_BASE_PARITY
+from aztec.stdlib.encoding.canonical import Reader, Writer
+from aztec.stdlib.encoding.codecs import read_global_variables, read_state, write_global_variables, write_state
+from aztec.stdlib.encoding.serializable import Serializable
+from aztec.stdlib.merkle import balanced_root, unbalanced_root
+from aztec.stdlib.trees import StateReference
+from aztec.stdlib.tx.global_variables import GlobalVariables
+from aztec.stdlib.tx.processed_tx import TxEffect
 
 
 def compute_tx_effects_hash(effects: Sequence[TxEffect]) -> Fr:

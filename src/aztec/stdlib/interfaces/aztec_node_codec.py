@@ -11,8 +11,8 @@ import re
 from typing import Any, Final, TypeVar
 
 from aztec.foundation.fields import FIELD_MODULUS, Fr
-from aztec.node.api import NodeInfo, TxReceipt, TxStatus
-from aztec.simulator.tx import Tx, TxDecodeError
+from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxStatus
+from aztec.stdlib.tx.tx import Tx, TxDecodeError
 
 T = TypeVar("T")
 

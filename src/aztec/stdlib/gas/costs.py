@@ -1,4 +1,4 @@
-"""Gas: what each unit of work costs, and the meter that enforces a transaction's gas limit.
+"""Gas costs: what each unit of work costs, and the intrinsic gas every transaction pays.
 
 Costs (in gas units; the fee is ``gas_used * base_fee_per_gas``):
 
@@ -14,7 +14,8 @@ HASH_GAS               30        each hash, including deriving a storage slot
 =====================  ========  ==============================================================
 
 ``TX_BASE_GAS`` and ``SIDE_EFFECT_GAS`` make up a transaction's *intrinsic* gas, charged before its setup
-phase; a transaction whose gas limit does not cover it is malformed. A token transfer costs 23,720 gas
+phase; a transaction whose gas limit does not cover it is malformed. The simulator's
+:class:`~aztec.simulator.gas_meter.GasMeter` enforces a transaction's limit. A token transfer costs 23,720 gas
 (13,720 of it public).
 """
 
@@ -36,39 +37,3 @@ DEFAULT_BLOCK_GAS_LIMIT: Final = 10_000_000
 def intrinsic_gas(side_effects: int) -> int:
     """Gas a transaction with ``side_effects`` private note hashes and nullifiers pays before any public call."""
     return TX_BASE_GAS + SIDE_EFFECT_GAS * side_effects
-
-
-class OutOfGasError(Exception):
-    """A charge would take gas used past the limit; the meter is then exhausted (used == limit)."""
-
-
-class GasMeter:
-    """Counts gas used against a limit; running out consumes everything, as in the EVM and the AVM."""
-
-    __slots__ = ("_limit", "_used")
-
-    def __init__(self, limit: int) -> None:
-        if limit < 0:
-            raise ValueError(f"gas limit must be >= 0, got {limit}")
-        self._limit = limit
-        self._used = 0
-
-    @property
-    def limit(self) -> int:
-        return self._limit
-
-    @property
-    def used(self) -> int:
-        return self._used
-
-    @property
-    def remaining(self) -> int:
-        return self._limit - self._used
-
-    def consume(self, amount: int, what: str) -> None:
-        """Charge ``amount`` for ``what``; raises :class:`OutOfGasError` (naming it) past the limit."""
-        if self._used + amount > self._limit:
-            needed = self._used + amount
-            self._used = self._limit
-            raise OutOfGasError(f"out of gas: {what} needs {amount} gas, total {needed} exceeds limit {self._limit}")
-        self._used += amount

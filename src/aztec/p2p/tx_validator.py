@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aztec.foundation.timer import Timer
-from aztec.simulator.gas import DEFAULT_BLOCK_GAS_LIMIT
-from aztec.simulator.instrumentation import TxValidatorInstrumentation
-from aztec.simulator.outcomes import TxRejectionReason
-from aztec.simulator.tx import DEFAULT_MAX_TX_SIZE, Tx, TxDecodeError, TxTooLargeError
+from aztec.p2p.tx_validator_instrumentation import TxValidatorInstrumentation
+from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
+from aztec.stdlib.interfaces.world_state import WorldStateView
+from aztec.stdlib.tx.outcomes import TxRejectionReason
+from aztec.stdlib.tx.tx import DEFAULT_MAX_TX_SIZE, Tx, TxDecodeError, TxTooLargeError
 from aztec.telemetry.api import TelemetryClient
-from aztec.world_state.api import WorldStateView
 
 
 @dataclass(frozen=True, slots=True)

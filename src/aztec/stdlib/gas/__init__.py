@@ -1,0 +1,1 @@
+"""Gas: what each unit of work costs, and the L2 fee rule."""
