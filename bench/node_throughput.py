@@ -32,9 +32,10 @@ from aztec.bot.bot import Bot
 from aztec.bot.config import BotConfig
 from aztec.bot.stats import BotState
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
-from aztec.node.config import NodeConfig, ProverConfig
+from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.node.service import AztecNodeService
+from aztec.prover_node.config import ProverConfig
 from aztec.sequencer.config import SequencerConfig
 from aztec.telemetry import NoopTelemetryClient, TelemetryClient, create_telemetry_client
 from aztec.telemetry.config import OtlpExport, TelemetryConfig

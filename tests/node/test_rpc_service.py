@@ -10,8 +10,9 @@ import pytest
 
 from aztec.foundation.json_rpc import JsonRpcServer
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain
-from aztec.node.config import NodeConfig, ProverConfig
+from aztec.node.config import NodeConfig
 from aztec.node.service import AztecNodeService
+from aztec.prover_node.config import ProverConfig
 from aztec.sandbox.runner import serve_node_rpc
 from aztec.sequencer.config import SequencerConfig
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient

@@ -14,8 +14,9 @@ import pytest
 from aztec.foundation.fields import Fr
 from aztec.l1 import DEV_CHAIN_ID, DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.l1 import store as l1_store
-from aztec.node.config import NodeConfig, ProverConfig
+from aztec.node.config import NodeConfig
 from aztec.node.service import VERSION, AztecNodeService
+from aztec.prover_node.config import ProverConfig
 from aztec.sequencer.config import SequencerConfig
 from aztec.sequencer.sequencer import Sequencer
 from aztec.sequencer.state import SequencerState

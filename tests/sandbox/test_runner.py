@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from aztec.archiver.block_store import BlockStore
-from aztec.node.config import ProverConfig
+from aztec.prover_node.config import ProverConfig
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.runner import Running, StartFailedError, run, sample
 from aztec.sequencer.config import SequencerConfig

@@ -24,9 +24,9 @@ from aztec.bot.funding import Funder
 from aztec.bot.instrumentation import BotInstrumentation
 from aztec.bot.pacer import Pacer
 from aztec.bot.stats import BotRecords, BotState, BotStats, FailureKind
-from aztec.bot.unreachable import classify
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import JsonRpcError, JsonRpcTransportError
+from aztec.foundation.json_rpc.failures import classify
 from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxStatus
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import attributes as a

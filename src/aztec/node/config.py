@@ -10,8 +10,6 @@ from aztec.foundation.http import ConnectionLimits
 from aztec.prover_node.config import ProverConfig
 from aztec.sequencer.config import SequencerConfig
 
-__all__ = ["NodeConfig", "ProverConfig", "RpcConfig", "split_list"]
-
 
 def split_list(value: str) -> tuple[str, ...]:
     """A comma-separated setting as its non-empty items."""

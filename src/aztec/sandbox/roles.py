@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aztec.node.config import ProverConfig, RpcConfig
+from aztec.node.config import RpcConfig
+from aztec.prover_node.config import ProverConfig
 from aztec.sandbox import settings
 from aztec.sequencer.config import SequencerConfig
 

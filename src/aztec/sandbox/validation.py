@@ -20,8 +20,9 @@ from typing import Any, Final, TypeVar
 
 from aztec.foundation.config import ConfigError, parse_url
 from aztec.foundation.settings import HOSTNAME, Setting, Switch
-from aztec.node.config import ProverConfig, RpcConfig, split_list
+from aztec.node.config import RpcConfig, split_list
 from aztec.prover.cost_model import CircuitCostModel
+from aztec.prover_node.config import ProverConfig
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.service_discovery import ServiceDiscoveryFileError, read_groups
 from aztec.sandbox.settings import (
