@@ -1,1 +1,4 @@
-"""The metrics stack as code: Prometheus names of registry metrics, dashboards, and deploy-file checks."""
+"""The metrics stack as code: the Prometheus names of registry metrics and the dashboards.
+
+The checks of the deploy files are test code (tests/support/deploy).
+"""
