@@ -135,7 +135,7 @@ resource "kubernetes_stateful_set_v1" "role" {
           }
         }
         container {
-          name              = "aztec"
+          name = "aztec"
           # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
           # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
           image             = var.image
@@ -280,7 +280,7 @@ resource "kubernetes_deployment_v1" "bot" {
           }
         }
         container {
-          name              = "aztec"
+          name = "aztec"
           # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
           # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
           image             = var.image
