@@ -146,7 +146,8 @@ class Module:
             condition, yes, no = match.groups()
             return self._expression(yes if self._reference(condition, each) else no, each)
         if match := _TOSTRING.match(expression):
-            return str(self._expression(match.group(1), each))
+            value = self._expression(match.group(1), each)
+            return str(value).lower() if isinstance(value, bool) else str(value)
         if match := _YAMLDECODE_FILE.match(expression):
             return yaml.safe_load(Path(match.group(1)).read_text())
         if match := _YAMLENCODE.match(expression):
@@ -154,6 +155,8 @@ class Module:
         if match := _RESOURCE_NAME.match(expression):
             kind, name = match.groups()
             return self.value(self.resources[kind][name]["metadata"], each=each)["name"]
+        if expression == "[]":
+            return []
         if expression.startswith("{") and expression.endswith("}"):
             literal = ast.literal_eval(expression)
             if not isinstance(literal, dict):
@@ -262,6 +265,14 @@ class Module:
             for index, (check, reason) in enumerate(skips, start=1):
                 annotations[f"checkov.io/skip{index}"] = f"{check}={reason}"
         return document
+
+    def output(self, name: str) -> Any:
+        """An output's value, evaluated as far as this renderer can."""
+        for body in load_module(self.directory).values():
+            for block in body.get("output", []):
+                if name in block:
+                    return self.value(block[name]["value"])
+        raise KeyError(name)
 
     def manifests(self, kinds: frozenset[str] | None = None) -> list[dict[str, Any]]:
         """Every instance of every Kubernetes resource (of ``kinds``, if given), rendered."""
