@@ -266,6 +266,10 @@ class Module:
                 annotations[f"checkov.io/skip{index}"] = f"{check}={reason}"
         return document
 
+    def local(self, name: str) -> Any:
+        """A local's value, evaluated as far as this renderer can."""
+        return self._reference(f"local.{name}", None)
+
     def output(self, name: str) -> Any:
         """An output's value, evaluated as far as this renderer can."""
         for body in load_module(self.directory).values():
