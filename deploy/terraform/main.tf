@@ -1,8 +1,9 @@
-# The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector, Prometheus (with
-# its Alertmanager), Grafana and Jaeger (all-in-one, in-memory traces) from their Helm charts, with the repository's
-# collector config, alert rules, Alertmanager config and generated dashboards (the rules and dashboards as
-# ConfigMaps). tests/deploy/test_terraform.py parses this module,
-# checks the files it reads exist, and runs checkov.
+# The metrics stack of deploy/docker-compose.yml on Kubernetes: the OpenTelemetry Collector as a node-local agent
+# (DaemonSet) forwarding to a gateway (Deployment) that serves the Prometheus exporter (./collector, Kubernetes
+# provider), and Prometheus (with its Alertmanager), Grafana and Jaeger (all-in-one, in-memory traces) from their
+# Helm charts, with the repository's collector configs, alert rules, Alertmanager config and generated dashboards
+# (the rules and dashboards as ConfigMaps). tests/deploy/test_terraform.py parses this module, checks the files it
+# reads exist, and runs checkov; tests/deploy/test_collector_topology.py checks ./collector.
 
 locals {
   deploy_dir     = "${path.module}/.."
@@ -15,22 +16,10 @@ locals {
     "app.kubernetes.io/managed-by" = "terraform"
   }
 
-  collector_release = "otel-collector"
-  collector_host    = "${local.collector_release}-opentelemetry-collector.${local.namespace}.svc.cluster.local"
-  compose_collector = yamldecode(file("${local.deploy_dir}/otel-collector/config.yaml"))
-
-  # Jaeger's chart in all-in-one mode serves OTLP on <release>-collector and its UI/API on <release>-query;
-  # the compose config's traces exporter (jaeger:4317) is pointed there, the rest is used as is.
+  # Jaeger's chart in all-in-one mode serves OTLP on <release>-collector and its UI/API on <release>-query.
   jaeger_release        = "jaeger"
   jaeger_collector_host = "${local.jaeger_release}-collector.${local.namespace}.svc.cluster.local"
   jaeger_query_url      = "http://${local.jaeger_release}-query.${local.namespace}.svc.cluster.local:16686"
-  collector_config = merge(local.compose_collector, {
-    exporters = merge(local.compose_collector.exporters, {
-      "otlp/jaeger" = merge(local.compose_collector.exporters["otlp/jaeger"], {
-        endpoint = "${local.jaeger_collector_host}:4317"
-      })
-    })
-  })
 
   # The compose Alertmanager's config (routing, grouping, inhibition, receivers), for the chart's Alertmanager.
   alertmanager_config = yamldecode(file("${local.deploy_dir}/alertmanager/alertmanager.yml"))
@@ -38,12 +27,31 @@ locals {
   prometheus_release = "prometheus"
   prometheus_url     = "http://${local.prometheus_release}-server.${local.namespace}.svc.cluster.local"
 
-  # The compose Prometheus config's collector job (with its metric relabelling), pointed at the in-cluster
-  # collector, so both deployments store the same series names.
+  # The compose Prometheus config's collector jobs, discovering every gateway replica (its exporter) and every
+  # agent and gateway (their own telemetry) through the Kubernetes API instead of a static target: with several
+  # gateways, a static Service address would reach a different replica at each scrape.
   compose_prometheus = yamldecode(file("${local.deploy_dir}/prometheus/prometheus.yml"))
   collector_job = merge(
-    one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "otel-collector"]),
-    { static_configs = [{ targets = ["${local.collector_host}:8889"] }] },
+    { for k, v in one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "otel-collector"]) : k => v if k != "static_configs" },
+    {
+      kubernetes_sd_configs = [{ role = "endpoints", namespaces = { names = [local.namespace] } }]
+      relabel_configs = [{
+        source_labels = ["__meta_kubernetes_service_name", "__meta_kubernetes_endpoint_port_name"]
+        regex         = "${module.collector.gateway_service};${module.collector.prometheus_port_name}"
+        action        = "keep"
+      }]
+    },
+  )
+  collector_telemetry_job = merge(
+    { for k, v in one([for job in local.compose_prometheus.scrape_configs : job if job.job_name == "otel-collector-telemetry"]) : k => v if k != "static_configs" },
+    {
+      kubernetes_sd_configs = [{ role = "pod", namespaces = { names = [local.namespace] } }]
+      relabel_configs = [{
+        source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_part_of", "__meta_kubernetes_pod_container_port_name"]
+        regex         = "otel-collector;telemetry"
+        action        = "keep"
+      }]
+    },
   )
   # The nodes' own endpoints: `up` for liveness and the telemetry self-metrics (export failures), as in
   # compose (the same keep-list, taken from the compose job).
@@ -84,26 +92,14 @@ resource "kubernetes_config_map" "dashboards" {
   data = { for name in fileset(local.dashboards_dir, "*.json") : name => file("${local.dashboards_dir}/${name}") }
 }
 
-resource "helm_release" "otel_collector" {
-  name       = local.collector_release
-  namespace  = local.namespace
-  repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"
-  chart      = "opentelemetry-collector"
-  version    = var.chart_versions.opentelemetry_collector
+module "collector" {
+  source = "./collector"
 
-  values = [yamlencode({
-    mode  = "deployment"
-    image = { repository = "otel/opentelemetry-collector-contrib", tag = var.image_tags.collector }
-    # The repository's collector config; the chart merges it over its defaults.
-    config = local.collector_config
-    ports = {
-      "prom-exporter" = { enabled = true, containerPort = 8889, servicePort = 8889, protocol = "TCP" }
-    }
-    resources = {
-      requests = { cpu = "100m", memory = "256Mi" }
-      limits   = { cpu = "1", memory = "1Gi" }
-    }
-  })]
+  namespace        = local.namespace
+  image            = "otel/opentelemetry-collector-contrib:${var.image_tags.collector}"
+  gateway_replicas = var.collector_gateway_replicas
+  jaeger_endpoint  = "${local.jaeger_collector_host}:4317"
+  monitor_kind     = var.monitor_kind
 }
 
 resource "helm_release" "prometheus" {
@@ -153,7 +149,7 @@ resource "helm_release" "prometheus" {
         ]
       }
     }
-    extraScrapeConfigs = yamlencode(concat([local.collector_job], local.node_jobs))
+    extraScrapeConfigs = yamlencode(concat([local.collector_job, local.collector_telemetry_job], local.node_jobs))
   })]
 }
 

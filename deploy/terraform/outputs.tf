@@ -1,11 +1,16 @@
 output "collector_otlp_http_endpoint" {
-  description = "Set the nodes' OTEL_EXPORTER_OTLP_ENDPOINT to this (OTLP over HTTP, in-cluster)."
-  value       = "http://${local.collector_host}:4318"
+  description = "Set the nodes' OTEL_EXPORTER_OTLP_ENDPOINT to this: the collector agent of their own node (OTLP over HTTP)."
+  value       = module.collector.otlp_http_endpoint
 }
 
 output "collector_otlp_grpc_endpoint" {
-  description = "OTLP over gRPC (OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)."
-  value       = "http://${local.collector_host}:4317"
+  description = "OTLP over gRPC to the node-local agent (OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL=grpc)."
+  value       = module.collector.otlp_grpc_endpoint
+}
+
+output "collector_gateway_host" {
+  description = "The collector gateways' headless Service (the agents forward to it)."
+  value       = module.collector.gateway_host
 }
 
 output "prometheus_url" {
@@ -20,12 +25,12 @@ output "grafana_service" {
 
 output "collector_otlp_traces_endpoint" {
   description = "Set the nodes' OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to this (spans go on to Jaeger)."
-  value       = "http://${local.collector_host}:4318/v1/traces"
+  value       = "${module.collector.otlp_http_endpoint}/v1/traces"
 }
 
 output "collector_otlp_logs_endpoint" {
   description = "Set the nodes' OTEL_EXPORTER_OTLP_LOGS_ENDPOINT to this."
-  value       = "http://${local.collector_host}:4318/v1/logs"
+  value       = "${module.collector.otlp_http_endpoint}/v1/logs"
 }
 
 output "jaeger_query_url" {

@@ -58,19 +58,29 @@ variable "grafana_admin_password" {
   sensitive   = true
 }
 
+variable "collector_gateway_replicas" {
+  description = "Replicas of the collector gateway (the agents run one per node)."
+  type        = number
+  default     = 2
+}
+
+variable "monitor_kind" {
+  description = "Also create Prometheus Operator objects for the collectors: none, ServiceMonitor or PodMonitor (CRDs needed)."
+  type        = string
+  default     = "none"
+}
+
 variable "chart_versions" {
   description = "Pinned Helm chart versions."
   type = object({
-    opentelemetry_collector = string
-    prometheus              = string
-    grafana                 = string
-    jaeger                  = string
+    prometheus = string
+    grafana    = string
+    jaeger     = string
   })
   default = {
-    opentelemetry_collector = "0.122.5"
-    prometheus              = "27.11.0"
-    grafana                 = "8.11.4"
-    jaeger                  = "3.4.1"
+    prometheus = "27.11.0"
+    grafana    = "8.11.4"
+    jaeger     = "3.4.1"
   }
 }
 

@@ -40,11 +40,14 @@ def test_the_module_parses_and_has_the_documented_interface() -> None:
     assert variables["prometheus_retention"]["default"] == ["15d"]
     assert "collector_otlp_http_endpoint" in _blocks("output")
     resources = _blocks("resource")
-    assert set(resources["helm_release"]) == {"otel_collector", "prometheus", "grafana", "jaeger"}
+    assert set(resources["helm_release"]) == {"prometheus", "grafana", "jaeger"}
     assert set(resources["kubernetes_config_map"]) == {"alert_rules", "dashboards"}
+    modules = {
+        name: body for parsed in load_module().values() for b in parsed.get("module", []) for name, body in b.items()
+    }
+    assert modules["collector"]["source"] == ["./collector"]  # agent + gateway: tests/deploy/test_collector_topology.py
     charts = {name: r["chart"][0] for name, r in resources["helm_release"].items()}
     assert charts == {
-        "otel_collector": "opentelemetry-collector",
         "prometheus": "prometheus",
         "grafana": "grafana",
         "jaeger": "jaeger",
@@ -52,12 +55,12 @@ def test_the_module_parses_and_has_the_documented_interface() -> None:
 
 
 def test_every_file_the_module_reads_exists() -> None:
-    references = file_references()
-    assert len(references) >= 4
+    references = file_references() + file_references(TERRAFORM_DIR / "collector")
+    assert len(references) >= 6
     missing = [r.expression for r in references if not r.matches()]
     assert not missing
     read = {r.path.name for r in references}
-    assert {"config.yaml", "prometheus.yml", "alertmanager.yml", "rules", "dashboards"} <= read
+    assert {"config.yaml", "agent.yaml", "prometheus.yml", "alertmanager.yml", "rules", "dashboards"} <= read
 
 
 def test_a_missing_file_is_noticed(tmp_path: Path) -> None:
@@ -99,9 +102,10 @@ def test_traces_go_to_the_in_cluster_jaeger_and_grafana_links_exemplars_to_it() 
     text = (TERRAFORM_DIR / "main.tf").read_text()
     releases = _blocks("resource")["helm_release"]
     assert "jaeger" in releases
-    # The compose collector config is reused with only its Jaeger exporter endpoint changed.
-    assert '"otlp/jaeger" = merge(local.compose_collector.exporters["otlp/jaeger"]' in text
-    assert 'endpoint = "${local.jaeger_collector_host}:4317"' in text
+    # The gateway runs the compose collector config with only its Jaeger exporter endpoint changed.
+    gateway = (TERRAFORM_DIR / "collector" / "main.tf").read_text()
+    assert '"otlp/jaeger" = merge(local.compose_collector.exporters["otlp/jaeger"]' in gateway
+    assert 'jaeger_endpoint  = "${local.jaeger_collector_host}:4317"' in text
     assert 'exemplarTraceIdDestinations = [{ name = "trace_id", datasourceUid = "jaeger" }]' in text
     assert '"enable-feature=exemplar-storage"' in text
 
@@ -322,9 +326,8 @@ def test_nodes_wiring_matches_the_node_s_settings() -> None:
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "rpc"}
     assert {p["name"] for p in container["ports"]} == {"rpc", "metrics"}
     assert "exec aztec start ${each.value.flags}" in container["command"][2]
-    annotations = statefulset["template"]["metadata"]["annotations"]
-    assert annotations["prometheus.io/scrape"] == "true"
-    assert annotations["prometheus.io/port"] == "${tostring(each.value.metrics_port)}"
+    # the pod annotations (rendered): tests/deploy/test_collector_topology.py
+    assert "local.scrape_annotations" in statefulset["template"]["metadata"]["annotations"]
     security = container["securityContext"]
     assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
     assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001
@@ -372,19 +375,3 @@ def test_checkov_fails_a_root_writable_stateful_set(tmp_path: Path) -> None:
     path.write_text(text)
     failed = {c["check_id"] for c in _checkov_kubernetes(path)["results"]["failed_checks"]}
     assert {"CKV_K8S_20", "CKV_K8S_22"} <= failed
-
-
-def test_the_pod_monitor_scrapes_the_pods_metrics_ports() -> None:
-    """The Prometheus Operator's PodMonitor selects the workloads' pods and names their container port."""
-    manifest = _nodes_resources()["kubernetes_manifest"]["pod_monitor"]["manifest"][0]
-    assert manifest["kind"] == "PodMonitor"
-    (endpoint,) = manifest["spec"]["podMetricsEndpoints"]
-    assert endpoint["port"] == "metrics" and endpoint["path"] == "/metrics"
-    selector = manifest["spec"]["selector"]["matchLabels"]
-    local_labels = _nodes_locals()["labels"][0] if isinstance(_nodes_locals()["labels"], list) else None
-    assert local_labels is not None and selector.items() <= local_labels.items()
-    resources = _nodes_resources()
-    for body in (resources["kubernetes_stateful_set_v1"]["role"], resources["kubernetes_deployment_v1"]["bot"]):
-        (container,) = _k8s(body["spec"])["template"]["spec"]["containers"]
-        ports = container["ports"] if isinstance(container["ports"], list) else [container["ports"]]
-        assert "metrics" in {p["name"] for p in ports}

@@ -1,7 +1,7 @@
 """A multi-node topology on one machine, real processes only: one sequencer with its prover, three followers
 and a bot (five ``aztec start`` processes, each its own ports and identity), two "hosts" each with a
 Prometheus in agent mode discovering its processes through the file SD files the CLI writes, remote-writing
-to a central Prometheus that evaluates the follower-behind alert.
+to a central Prometheus that evaluates the shipped alert rules (durations scaled), AztecFollowerBehind among them.
 
 Everything is started once (module fixture) and shared by the assertions; every port is the OS's choice.
 The followers have their own data directories whose ``l1.sqlite`` is a symbolic link to the sequencer's,
@@ -25,40 +25,40 @@ import pytest
 import yaml
 
 from aztec.deploy.dashboards.fleet import FLEET, FOLLOWER_LAG
-from aztec.deploy.paths import DASHBOARDS_DIR, PROMETHEUS_DIR
+from aztec.deploy.paths import DASHBOARDS_DIR, PROMETHEUS_DIR, RULES_DIR
 from aztec.sandbox.service_discovery import read_groups
 from tests.e2e.fleet_sizing import Measured, sizing_table
 from tests.e2e.sandbox_process import SandboxProcess, scrape
+from tests.support.alert_configs import rules_test_copy
 from tests.support.deploy.live_check import firing_alerts, panel_queries, query
 from tests.support.polling import wait_until
 from tests.support.prometheus_server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
 
-LAG_THRESHOLD = 5
-"""Blocks behind in the test's copy of the alert (short ``for:``); a healthy follower here is 0-2 behind."""
+
+def _shipped_lag_threshold() -> float:
+    """The blocks behind at which the shipped AztecFollowerBehind fires (its expression's ``> N``)."""
+    for path in sorted(RULES_DIR.glob("*.yml")):
+        for group in yaml.safe_load(path.read_text())["groups"]:
+            for rule in group["rules"]:
+                threshold = re.search(r">\s*(\d+)\s*$", rule.get("expr", ""))
+                if rule.get("alert") == "AztecFollowerBehind" and threshold:
+                    return float(threshold.group(1))
+    raise AssertionError("no AztecFollowerBehind in deploy/prometheus/rules/")
+
+
+LAG_THRESHOLD = _shipped_lag_threshold()
+"""Blocks behind at which the shipped AztecFollowerBehind fires (5); a healthy follower here is 0-2 behind."""
+RULE_TIME_FACTOR = 1 / 30
+"""The shipped rules' durations scaled (tests.support.alert_configs): AztecFollowerBehind's ``for: 5m`` becomes
+10 s and its 10 min window 20 s, ten of the agents' 2 s scrapes."""
 SCRAPE_INTERVAL_S = 2.0
 """With a scrape timeout as long (a loaded sequencer can take over a second to answer)."""
 SEQUENCER_ARGS: tuple[str, ...] = (
     *("--l1", "--sequencer", "--prover", "--prover-kind", "native", "--prover-scale", "0.01"),
     *("--l1-block-time", "0.5", "--slot-duration", "0.5", "--max-block-wait", "1"),
 )
-
-
-def _follower_behind_rule() -> str:
-    """AztecFollowerBehind over the dashboards' own lag expression, with a short ``for:`` for the test.
-
-    The deploy rule (deploy/prometheus/rules/) is added on another branch; until it lands this is its
-    expression: the fleet dashboard's FOLLOWER_LAG over every instance, above a threshold.
-    """
-    rule = {
-        "alert": "AztecFollowerBehind",
-        "expr": f"({FOLLOWER_LAG.replace('$node', '.*')}) > {LAG_THRESHOLD}",
-        "for": "2s",
-        "labels": {"severity": "warning"},
-        "annotations": {"summary": "Follower {{ $labels.service_instance_id }} is {{ $value }} blocks behind"},
-    }
-    return yaml.safe_dump({"groups": [{"name": "aztec-fleet-test", "rules": [rule]}]})
 
 
 @dataclass
@@ -87,9 +87,10 @@ def _agent_config(sd_file: Path, host: str, central_url: str) -> str:
 
 
 def _central_config(rules: Path) -> str:
+    """The central config with the shipped rule files (deploy/prometheus/rules/), durations scaled."""
     config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.central.yml").read_text())
     config["global"]["evaluation_interval"] = "1s"
-    config["rule_files"] = [str(rules)]
+    config["rule_files"] = [str(rules / Path(name).name) for name in config["rule_files"]]
     return yaml.safe_dump(config)
 
 
@@ -97,8 +98,7 @@ def _central_config(rules: Path) -> str:
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     base = tmp_path_factory.mktemp("fleet")
     sd_files = {"host-a": base / "host-a" / "targets.json", "host-b": base / "host-b" / "targets.json"}
-    rules = base / "fleet-rules.yml"
-    rules.write_text(_follower_behind_rule())
+    rules = rules_test_copy(base / "rules", factor=RULE_TIME_FACTOR)
     processes: dict[str, SandboxProcess] = {}
     servers: list[PrometheusServer] = []
     try:
@@ -290,7 +290,8 @@ def test_sizing_numbers(fleet: Fleet, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_a_stopped_follower_s_lag_alert_fires(fleet: Fleet) -> None:
-    """SIGSTOP freezes one follower: its last height stays while the sequencer moves on, and the alert fires.
+    """SIGSTOP freezes one follower: its last height stays while the sequencer moves on, and the shipped
+    AztecFollowerBehind (deploy/prometheus/rules/, durations scaled) fires for it.
 
     Runs last (file order) of the assertions on live data; SIGCONT at the end so it stops cleanly.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -17,9 +18,13 @@ AGENT = Path(rotel.__file__).parent / "rotel-agent"
 
 
 class RotelCollector:
-    """``rotel-agent start`` on 127.0.0.1, forwarding everything to ``forward_to`` (an OTLP/gRPC endpoint)."""
+    """``rotel-agent start`` on 127.0.0.1, forwarding everything to ``forward_to`` (an OTLP/gRPC endpoint);
+    ``extra_args`` are more ``rotel-agent start`` options (``--otel-resource-attributes`` upserts resource
+    attributes on everything passing through)."""
 
-    def __init__(self, forward_to: str, work_dir: Path) -> None:
+    def __init__(
+        self, forward_to: str, work_dir: Path, *, batch_timeout: str = "100ms", extra_args: Sequence[str] = ()
+    ) -> None:
         if not os.access(AGENT, os.X_OK):
             raise AssertionError(f"the rotel wheel ships no executable agent at {AGENT}")
         self.http_port, self.grpc_port = free_port(), free_port()
@@ -39,11 +44,12 @@ class RotelCollector:
                 "--otlp-exporter-protocol",
                 "grpc",
                 "--batch-timeout",
-                "100ms",
+                batch_timeout,
                 "--pid-file",
                 str(work_dir / "rotel.pid"),
                 "--log-file",
                 str(self.log_file),
+                *extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,

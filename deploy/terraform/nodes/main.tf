@@ -1,7 +1,8 @@
 # The node's roles on Kubernetes: the sequencer (with its prover and the development L1) as a StatefulSet of
 # one, followers as a StatefulSet of var.follower_replicas, each replica with its own data volume, and
 # optionally the bot. Settings are the `aztec start` environment variables (src/aztec/sandbox/validation.py),
-# OTLP goes to the metrics module's collector, and Prometheus finds the scrape endpoints by pod annotations.
+# OTLP goes to the collector agent of the pod's node (the metrics module's collector_otlp_http_endpoint), and
+# Prometheus finds the scrape endpoints by pod annotations or by a ServiceMonitor or PodMonitor.
 # tests/deploy/test_terraform.py parses this module (hcl2), checks its wiring against the node's settings,
 # and runs checkov's Kubernetes checks on it.
 #
@@ -49,6 +50,28 @@ locals {
     "app.kubernetes.io/part-of"    = "aztec-node"
     "app.kubernetes.io/managed-by" = "terraform"
   }
+
+  # Scraping the nodes' own endpoints: with OTLP through the collector (the default), only `up` and the telemetry
+  # self-metrics, which must arrive while OTLP export fails (AztecTelemetryExportFailing): compose's keep-list
+  # (deploy/prometheus/prometheus.yml, job aztec-node; the test compares). Everything with scrape_all_metrics.
+  telemetry_keep     = [{ sourceLabels = ["__name__"], regex = "aztec_telemetry_.+", action = "keep" }]
+  metric_relabelings = var.scrape_all_metrics ? [] : local.telemetry_keep
+  # The jobs the alert rules read (aztec-node, aztec-bot), and each target's role, from the pod's labels.
+  relabelings = [
+    { action = "replace", targetLabel = "job", replacement = "aztec-node" },
+    {
+      action       = "replace"
+      sourceLabels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+      regex        = "aztec-bot"
+      targetLabel  = "job"
+      replacement  = "aztec-bot"
+    },
+    { action = "replace", sourceLabels = ["__meta_kubernetes_pod_label_app_kubernetes_io_component"], targetLabel = "role" },
+  ]
+  scrape_annotations = {
+    "prometheus.io/scrape" = tostring(var.scrape_all_metrics)
+    "prometheus.io/path"   = "/metrics"
+  }
 }
 
 resource "kubernetes_namespace_v1" "nodes" {
@@ -87,6 +110,8 @@ resource "kubernetes_service_v1" "role" {
   spec {
     cluster_ip = "None"
     selector   = { "app.kubernetes.io/name" = "aztec-${each.key}" }
+    # A node that is not ready (syncing) keeps its DNS name and is still scraped through a ServiceMonitor.
+    publish_not_ready_addresses = true
     port {
       name        = "rpc"
       port        = each.value.rpc_port
@@ -116,12 +141,8 @@ resource "kubernetes_stateful_set_v1" "role" {
     }
     template {
       metadata {
-        labels = merge(local.labels, { "app.kubernetes.io/name" = "aztec-${each.key}" })
-        annotations = {
-          "prometheus.io/scrape" = "true"
-          "prometheus.io/port"   = tostring(each.value.metrics_port)
-          "prometheus.io/path"   = "/metrics"
-        }
+        labels      = merge(local.labels, { "app.kubernetes.io/name" = "aztec-${each.key}", "app.kubernetes.io/component" = each.key })
+        annotations = merge(local.scrape_annotations, { "prometheus.io/port" = tostring(each.value.metrics_port) })
       }
       spec {
         automount_service_account_token = false
@@ -135,7 +156,7 @@ resource "kubernetes_stateful_set_v1" "role" {
           }
         }
         container {
-          name              = "aztec"
+          name = "aztec"
           # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
           # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
           image             = var.image
@@ -262,12 +283,8 @@ resource "kubernetes_deployment_v1" "bot" {
     }
     template {
       metadata {
-        labels = merge(local.labels, { "app.kubernetes.io/name" = "aztec-bot" })
-        annotations = {
-          "prometheus.io/scrape" = "true"
-          "prometheus.io/port"   = tostring(local.bot_metrics_port)
-          "prometheus.io/path"   = "/metrics"
-        }
+        labels      = merge(local.labels, { "app.kubernetes.io/name" = "aztec-bot", "app.kubernetes.io/component" = "bot" })
+        annotations = merge(local.scrape_annotations, { "prometheus.io/port" = tostring(local.bot_metrics_port) })
       }
       spec {
         automount_service_account_token = false
@@ -280,7 +297,7 @@ resource "kubernetes_deployment_v1" "bot" {
           }
         }
         container {
-          name              = "aztec"
+          name = "aztec"
           # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
           # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
           image             = var.image
@@ -390,10 +407,54 @@ resource "kubernetes_network_policy_v1" "nodes" {
   }
 }
 
-# For the Prometheus Operator: a PodMonitor scraping every node pod's `metrics` port (the CRD must exist at
-# plan time, hence off by default; without the operator the pod annotations above are used).
+# The bot's metrics port as a Service, for a ServiceMonitor (the bot has no JSON-RPC).
+resource "kubernetes_service_v1" "bot" {
+  count = var.bot_enabled ? 1 : 0
+
+  metadata {
+    name      = "aztec-bot"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = "bot" })
+  }
+  spec {
+    selector = { "app.kubernetes.io/name" = "aztec-bot" }
+    port {
+      name        = "metrics"
+      port        = local.bot_metrics_port
+      target_port = "metrics"
+    }
+  }
+}
+
+# For the Prometheus Operator (var.monitor_kind; its CRDs must exist at plan time, hence none by default, when the
+# pod annotations above serve Prometheus's kubernetes-pods job): every node's and the bot's `metrics` port, with
+# the jobs and roles of the deploy configs and, unless scrape_all_metrics, compose's keep-list.
+resource "kubernetes_manifest" "service_monitor" {
+  count = var.monitor_kind == "ServiceMonitor" ? 1 : 0
+
+  manifest = {
+    apiVersion = "monitoring.coreos.com/v1"
+    kind       = "ServiceMonitor"
+    metadata = {
+      name      = "aztec-nodes"
+      namespace = local.namespace
+      labels    = local.labels
+    }
+    spec = {
+      selector = { matchLabels = { "app.kubernetes.io/part-of" = "aztec-node" } }
+      endpoints = [{
+        port              = "metrics"
+        path              = "/metrics"
+        interval          = var.scrape_interval
+        relabelings       = local.relabelings
+        metricRelabelings = local.metric_relabelings
+      }]
+    }
+  }
+}
+
 resource "kubernetes_manifest" "pod_monitor" {
-  count = var.pod_monitor_enabled ? 1 : 0
+  count = var.monitor_kind == "PodMonitor" ? 1 : 0
 
   manifest = {
     apiVersion = "monitoring.coreos.com/v1"
@@ -406,9 +467,11 @@ resource "kubernetes_manifest" "pod_monitor" {
     spec = {
       selector = { matchLabels = { "app.kubernetes.io/part-of" = "aztec-node" } }
       podMetricsEndpoints = [{
-        port     = "metrics"
-        path     = "/metrics"
-        interval = "15s"
+        port              = "metrics"
+        path              = "/metrics"
+        interval          = var.scrape_interval
+        relabelings       = local.relabelings
+        metricRelabelings = local.metric_relabelings
       }]
     }
   }

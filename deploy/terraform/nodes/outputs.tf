@@ -7,3 +7,11 @@ output "follower_service" {
   description = "Headless service of the followers (one DNS name per replica: aztec-follower-N.<this>)."
   value       = "aztec-follower.${local.namespace}.svc.cluster.local"
 }
+
+output "metrics_scrape_targets" {
+  description = "host:port of the sequencer's and every follower's metrics endpoint: the metrics module's node_scrape_targets."
+  value = concat(
+    ["aztec-sequencer-0.aztec-sequencer.${local.namespace}.svc.cluster.local:${local.roles.sequencer.metrics_port}"],
+    [for i in range(var.follower_replicas) : "aztec-follower-${i}.aztec-follower.${local.namespace}.svc.cluster.local:${local.roles.follower.metrics_port}"],
+  )
+}

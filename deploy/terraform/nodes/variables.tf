@@ -76,8 +76,25 @@ variable "resources" {
   }
 }
 
-variable "pod_monitor_enabled" {
-  description = "Create a PodMonitor for the Prometheus Operator (its CRDs must be installed)."
+variable "monitor_kind" {
+  description = "Prometheus Operator discovery of the nodes: none (pod annotations), ServiceMonitor or PodMonitor (its CRDs must be installed)."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "ServiceMonitor", "PodMonitor"], var.monitor_kind)
+    error_message = "monitor_kind must be none, ServiceMonitor or PodMonitor."
+  }
+}
+
+variable "scrape_all_metrics" {
+  description = "Scrape every metric from the nodes' own endpoints (no collector); false: only up and the telemetry self-metrics, the rest comes by OTLP."
   type        = bool
   default     = false
+}
+
+variable "scrape_interval" {
+  description = "Scrape interval of the ServiceMonitor or PodMonitor (the deploy configs' 15s)."
+  type        = string
+  default     = "15s"
 }

@@ -20,7 +20,7 @@ from aztec.telemetry.metrics import archiver, proving
 from aztec.telemetry.metrics.node import NODE_INFO
 
 FROZEN_WINDOW: Final = "2m"
-"""How long a silent instance keeps its last height in the fleet views (and the follower-behind alert)."""
+"""How long a silent instance keeps its last height in the fleet views (AztecFollowerBehind keeps it 10m)."""
 
 _HEIGHT: Final = prometheus_series(archiver.ARCHIVER_BLOCK_HEIGHT).name
 _INFO: Final = prometheus_series(NODE_INFO).name
@@ -46,7 +46,7 @@ SEQUENCER_TIP: Final = f"max ({_tip('sequencer', node_filter=False)})"
 """The highest proposed block of any sequencer (not filtered by ``$node``: every follower is compared to it)."""
 _FOLLOWER_TIPS: Final = f"max by ({NODE}) ({_tip('follower', node_filter=True)})"
 FOLLOWER_LAG: Final = f"clamp_min({SEQUENCER_TIP} - on () group_right () {_FOLLOWER_TIPS}, 0)"
-"""Blocks each follower is behind the sequencer; what the AztecFollowerBehind alert compares to a threshold.
+"""Blocks each follower's proposed tip is behind the sequencer's (AztecFollowerBehind compares world states).
 Clamped at 0: the services are scraped at different instants, so a follower scraped after the sequencer can
 look a block or two ahead of it, which it never is."""
 
