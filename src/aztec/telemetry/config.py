@@ -37,7 +37,6 @@ OTLP_COMPRESSIONS: Final = ("gzip", "none")
 TEMPORALITY_PREFERENCES: Final = ("cumulative", "delta", "lowmemory")
 HISTOGRAM_AGGREGATIONS: Final = ("explicit_bucket_histogram", "base2_exponential_bucket_histogram")
 DEFAULT_PROMETHEUS_PORT: Final = 9464
-DEFAULT_SERVICE_NAMESPACE: Final = "aztec"
 SIGNAL_PATHS: Final = {"METRICS": "/v1/metrics", "TRACES": "/v1/traces", "LOGS": "/v1/logs"}
 SPEC_DEFAULT_ENDPOINTS: Final = {"http/protobuf": "http://localhost:4318", "grpc": "http://localhost:4317"}
 """The specification's default endpoints, used when an ``OTEL_*_EXPORTER`` asks for otlp and none is set."""
