@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aztec.deploy.prometheus_names import (
+from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
+from aztec.telemetry.exporters.prometheus_names import (
     SERVICE_INSTANCE_LABEL,
     SERVICE_NAME_LABEL,
     collector_family,
     label_name,
     prometheus_series,
 )
-from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.otlp_receivers import OtlpGrpcReceiver, ReceivedPoint
 from tests.support.rotel import RotelCollector

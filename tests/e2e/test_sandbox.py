@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aztec.deploy.prometheus_names import prometheus_series
 from aztec.node.api import TxRejectedError, TxStatus
 from aztec.node.json_rpc_api import NodeRpcClient
 from aztec.simulator import Account, Wallet, call
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
+from aztec.telemetry.exporters.prometheus_names import prometheus_series
 from aztec.telemetry.registry import all_metrics
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, poll, scrape
 from tests.support.healthchecks import compose_healthcheck, dockerfile_healthcheck, run_against
