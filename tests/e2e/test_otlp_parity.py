@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
+from aztec.telemetry.definitions import DEFINITION_CLASSES, InstrumentKind, MetricDefinition
 from aztec.telemetry.exporters.prometheus_names import (
     SERVICE_INSTANCE_LABEL,
     SERVICE_NAME_LABEL,
@@ -55,7 +55,7 @@ def _label_value(value: object) -> str:
 
 def _definition(point: ReceivedPoint) -> MetricDefinition:
     """What the received metric is, as the naming rules see it: name, unit and kind from the wire."""
-    return MetricDefinition(point.metric, point.unit, "", _KINDS[(point.kind, point.monotonic)])
+    return DEFINITION_CLASSES[_KINDS[(point.kind, point.monotonic)]](point.metric, point.unit, "")
 
 
 @dataclass

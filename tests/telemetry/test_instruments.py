@@ -113,9 +113,9 @@ def test_batch_callback_may_not_observe_foreign_instruments(
 def test_a_definition_creates_only_its_own_kind(telemetry: InMemoryTelemetryClient) -> None:
     meter = telemetry.get_meter("T")
     with pytest.raises(InstrumentKindError, match="is defined as a histogram, not a counter"):
-        meter.create_counter(CIRCUIT_SIMULATION_DURATION)
+        meter.create_counter(CIRCUIT_SIMULATION_DURATION)  # type: ignore[arg-type]
     with pytest.raises(InstrumentKindError):
-        meter.create_histogram(SEQUENCER_STATE)
+        meter.create_histogram(SEQUENCER_STATE)  # type: ignore[arg-type]
 
 
 def test_include_and_exclude_filters_by_prefix() -> None:
