@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from aztec.block.l2_block import L2Block
 from aztec.circuits.encoding import EncodingError
 from aztec.foundation.json_rpc.dispatcher import JsonRpcDispatcher, parse_body
-from aztec.foundation.json_rpc.instrumentation import JsonRpcInstrumentation
 from aztec.foundation.json_rpc.types import JsonNumberText
 from aztec.node.json_rpc_api import NodeRpcHandlers
 from aztec.simulator import TOKEN_ADDRESS, Account, Wallet, call
@@ -136,9 +135,7 @@ def _check_answer(raw: bytes, outcomes: Counter[str]) -> None:
 
 def test_fuzz_json_rpc_dispatcher(node: FakeNode) -> None:
     registry = NodeRpcHandlers(node).registry()
-    dispatcher = JsonRpcDispatcher(
-        registry, JsonRpcInstrumentation(NoopTelemetryClient(), registry), max_batch_size=100
-    )
+    dispatcher = JsonRpcDispatcher(registry, max_batch_size=100)
     loop = asyncio.new_event_loop()
     tried = 0
     outcomes: Counter[str] = Counter()

@@ -51,6 +51,7 @@ from aztec.node.json_rpc_methods import TX_REJECTED_CODE, declarations
 from aztec.simulator.tx import Tx
 from aztec.telemetry.api import TelemetryClient, Tracer
 from aztec.telemetry.noop import NOOP_TRACER
+from aztec.telemetry.wrappers.json_rpc import JsonRpcClientTracing, JsonRpcServerTelemetry
 
 T = TypeVar("T")
 
@@ -205,7 +206,7 @@ def build_node_rpc_server(
 
     return JsonRpcServer(
         registry,
-        telemetry,
+        JsonRpcServerTelemetry(telemetry),
         host=host,
         port=port,
         max_body_bytes=max_body_bytes,
@@ -246,7 +247,8 @@ class NodeRpcClient:
         batch_limit: int = DEFAULT_MAX_BATCH_SIZE,
         tracer: Tracer = NOOP_TRACER,
     ) -> None:
-        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, tracer=tracer)
+        hooks = JsonRpcClientTracing(tracer, url)
+        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, hooks=hooks)
         self.batch_limit = batch_limit
 
     @property
