@@ -40,10 +40,6 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
     "aztec.circuit.simulation.duration",
     # Push exporters only (the sandbox serves the scrape endpoint).
     "aztec.telemetry.export.count",
-    # The demo service's metrics (an example, not part of the node).
-    "aztec.demo.operation.duration",
-    "aztec.demo.operation.count",
-    "aztec.demo.in_flight",
 }
 
 
