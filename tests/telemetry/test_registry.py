@@ -129,3 +129,12 @@ def test_gauges_in_seconds_are_doubles() -> None:
         d.name for d in all_metrics() if d.kind in gauges and d.unit == "s" and d.value_type is not ValueType.DOUBLE
     ]
     assert wrong == []
+
+
+def test_the_registry_holds_node_metrics_only() -> None:
+    """The benchmark's demo metrics and the demo circuit are not part of the node."""
+    from aztec.telemetry import attributes as a
+
+    assert [d.name for d in all_metrics() if ".demo." in d.name] == []
+    assert [str(k) for k in all_attributes() if ".demo." in str(k)] == []
+    assert a.PROTOCOL_CIRCUIT_NAME.values is not None and "demo" not in a.PROTOCOL_CIRCUIT_NAME.values

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aztec.node.config import ProverConfig, RpcConfig
 from aztec.sequencer.config import SequencerConfig
+from aztec.telemetry.config import DEFAULT_PROMETHEUS_PORT
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class StartConfig:
     rpc: RpcConfig = field(default_factory=RpcConfig)
     """Both nodes' JSON-RPC policy and limits."""
     metrics_host: str = "127.0.0.1"
-    metrics_port: int | None = 9464
+    metrics_port: int | None = DEFAULT_PROMETHEUS_PORT
     """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after
     (None: off), so that roles in separate processes on default settings never collide."""
     l1_block_time_s: float = 1.0
