@@ -95,7 +95,6 @@ class OtlpLogExport:
             )
         )
         self._handler = OtlpLogHandler(self._provider)
-        self._timeout_ms = timeout_ms
         self.attached = False
 
     def attach(self) -> bool:
