@@ -28,6 +28,7 @@ from aztec.foundation.json_rpc import (
     JsonRpcTransportError,
     MethodRegistry,
 )
+from aztec.foundation.json_rpc.hooks import NO_CLIENT_HOOKS, JsonRpcClientHooks
 from aztec.foundation.json_rpc.openrpc import openrpc_document
 from aztec.foundation.json_rpc.registry import Handler, Result
 from aztec.foundation.json_rpc.server import Readiness
@@ -49,9 +50,8 @@ from aztec.node.json_rpc_codec import (
 )
 from aztec.node.json_rpc_methods import TX_REJECTED_CODE, declarations
 from aztec.simulator.tx import Tx
-from aztec.telemetry.api import TelemetryClient, Tracer
-from aztec.telemetry.noop import NOOP_TRACER
-from aztec.telemetry.wrappers.json_rpc import JsonRpcClientTracing, JsonRpcServerTelemetry
+from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcServerTelemetry
 
 T = TypeVar("T")
 
@@ -245,9 +245,9 @@ class NodeRpcClient:
         timeout_s: float = 30.0,
         max_connections: int = 100,
         batch_limit: int = DEFAULT_MAX_BATCH_SIZE,
-        tracer: Tracer = NOOP_TRACER,
+        hooks: JsonRpcClientHooks = NO_CLIENT_HOOKS,
     ) -> None:
-        hooks = JsonRpcClientTracing(tracer, url)
+        """``hooks`` observe each call (``JsonRpcClientTracing(tracer, url)``: a client span per call)."""
         self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, hooks=hooks)
         self.batch_limit = batch_limit
 
