@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pytest
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.sdk.metrics import Counter, Histogram, MeterProvider
 from opentelemetry.sdk.metrics.export import (
@@ -299,3 +300,12 @@ def test_the_check_above_finds_a_private_name() -> None:
     imports = [found for node in ast.walk(tree) if (found := _third_party_private_import(node)) is not None]
     assert "from opentelemetry.sdk.metrics._internal.instrument import ..." in imports
     assert "_instrument_class_temporality" in _private_names_of_third_parties()
+
+
+def test_a_changed_sdk_fails_its_pin_naming_version_and_attribute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an upgrade that stops installing the collect hook would show: the package, both versions, the name."""
+    monkeypatch.setattr(MetricReader, "_set_collect_callback", lambda reader, callback: None)
+    pinned = re.escape(p.PINNED_VERSIONS["opentelemetry-sdk"])
+    expected = rf"opentelemetry-sdk \S+ \(private_api pinned {pinned}\) changed MetricReader\._collect: "
+    with pytest.raises(AssertionError, match=expected):
+        test_pin_reader_collect_callback()
