@@ -38,7 +38,15 @@ from prometheus_client import Histogram as PromHistogram
 
 from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
-from aztec.telemetry.definitions import AttributeKey, MetricDefinition, counter, gauge, histogram
+from aztec.telemetry.definitions import (
+    AttributeKey,
+    CounterDefinition,
+    GaugeDefinition,
+    HistogramDefinition,
+    counter,
+    gauge,
+    histogram,
+)
 from aztec.telemetry.exporters.prometheus import RESOURCE_LABELS
 from aztec.telemetry.otel.client import OtelTelemetryClient
 
@@ -78,7 +86,7 @@ class Data:
         return ((i // PER_METRIC, i) for i in range(2 * self.units))
 
 
-def _definitions(index: int) -> tuple[MetricDefinition, MetricDefinition, MetricDefinition]:
+def _definitions(index: int) -> tuple[HistogramDefinition, CounterDefinition, GaugeDefinition]:
     return (
         histogram(f"aztec.bench.h{index}.duration", "s", "Bench histogram", attributes=(KIND,), buckets=SECONDS),
         counter(f"aztec.bench.c{index}.events", "{event}", "Bench counter", attributes=(KIND,)),

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from aztec.bench.aggregate import aggregate_directory
+from aztec.bench.demo_metrics import DEMO_IN_FLIGHT, DEMO_OPERATION, DEMO_OPERATION_COUNT, DEMO_OPERATION_DURATION
 from aztec.bench.errors import BenchInputError, ScenarioFailedError, ScenarioUnavailableError, UnknownScenarioError
 from aztec.bench.runner import run_scenarios
 from aztec.bench.scenarios import SCENARIOS, RunSettings, Scenario, resolve, scaled
 from aztec.bench.scenarios import telemetry as telemetry_scenario
-from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT, DEMO_OPERATION_DURATION
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 
@@ -60,7 +59,7 @@ def test_the_telemetry_scenario_runs_on_the_no_op_and_in_memory_clients() -> Non
     try:
         TELEMETRY.run(client, RunSettings(0.05))
         operations = scaled(telemetry_scenario.OPERATIONS, 0.05)
-        assert client.histogram(DEMO_OPERATION_DURATION, {a.DEMO_OPERATION: "sleep"}).count == operations
+        assert client.histogram(DEMO_OPERATION_DURATION, {DEMO_OPERATION: "sleep"}).count == operations
         assert client.counter_value(DEMO_OPERATION_COUNT) == 2 * operations
     finally:
         client.stop()
@@ -99,7 +98,7 @@ def test_repeats_are_interleaved_and_a_new_run_replaces_the_old_repeats(tmp_path
         order.append((scenario.name, repeat))
 
     def counting(telemetry: TelemetryClient, settings: RunSettings) -> None:
-        telemetry.get_meter("Counting").create_counter(DEMO_OPERATION_COUNT).add(1, {a.DEMO_OPERATION: "hash"})
+        telemetry.get_meter("Counting").create_counter(DEMO_OPERATION_COUNT).add(1, {DEMO_OPERATION: "hash"})
 
     both = [TELEMETRY, Scenario("counting", "counts", counting)]
     written = run_scenarios(both, tmp_path, settings=RunSettings(0.05), repeats=3, on_start=started)
@@ -140,7 +139,7 @@ def test_repeats_with_different_scenarios_are_refused(tmp_path: Path) -> None:
 def test_an_async_scenario_is_awaited(tmp_path: Path) -> None:
     async def asynchronous(telemetry: TelemetryClient, settings: RunSettings) -> None:
         await asyncio.sleep(0)
-        telemetry.get_meter("Async").create_counter(DEMO_OPERATION_COUNT).add(3, {a.DEMO_OPERATION: "hash"})
+        telemetry.get_meter("Async").create_counter(DEMO_OPERATION_COUNT).add(3, {DEMO_OPERATION: "hash"})
 
     run_scenarios([Scenario("async", "awaits", asynchronous)], tmp_path)
     result = aggregate_directory(tmp_path, commit="c")

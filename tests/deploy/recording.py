@@ -6,7 +6,18 @@ import itertools
 from collections.abc import Callable
 
 from aztec.telemetry.api import Meter, ObservableResult
-from aztec.telemetry.definitions import AttributeKey, AttributeValue, InstrumentKind, MetricDefinition
+from aztec.telemetry.definitions import (
+    AttributeKey,
+    AttributeValue,
+    CounterDefinition,
+    GaugeDefinition,
+    HistogramDefinition,
+    MetricDefinition,
+    ObservableCounterDefinition,
+    ObservableGaugeDefinition,
+    ObservableUpDownCounterDefinition,
+    UpDownCounterDefinition,
+)
 from aztec.telemetry.registry import all_metrics
 
 _MAX_COMBINATIONS = 64
@@ -44,8 +55,8 @@ class EveryMetric:
         def nothing() -> None:
             """Observable instruments are read by their callback at collection time."""
 
-        match definition.kind:
-            case InstrumentKind.HISTOGRAM:
+        match definition:
+            case HistogramDefinition():
                 histogram = meter.create_histogram(definition)
 
                 def record_histogram() -> None:
@@ -54,7 +65,7 @@ class EveryMetric:
                             histogram.record(value, attributes)
 
                 return record_histogram
-            case InstrumentKind.COUNTER:
+            case CounterDefinition():
                 counter = meter.create_counter(definition)
 
                 def add() -> None:
@@ -62,7 +73,7 @@ class EveryMetric:
                         counter.add(2, attributes)
 
                 return add
-            case InstrumentKind.UP_DOWN_COUNTER:
+            case UpDownCounterDefinition():
                 up_down = meter.create_up_down_counter(definition)
 
                 def add_up_down() -> None:
@@ -70,7 +81,7 @@ class EveryMetric:
                         up_down.add(2, attributes)
 
                 return add_up_down
-            case InstrumentKind.GAUGE:
+            case GaugeDefinition():
                 gauge = meter.create_gauge(definition)
 
                 def set_gauge() -> None:
@@ -78,10 +89,10 @@ class EveryMetric:
                         gauge.set(2, attributes)
 
                 return set_gauge
-            case InstrumentKind.OBSERVABLE_GAUGE:
+            case ObservableGaugeDefinition():
                 meter.create_observable_gauge(definition, observe)
-            case InstrumentKind.OBSERVABLE_COUNTER:
+            case ObservableCounterDefinition():
                 meter.create_observable_counter(definition, observe)
-            case InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER:
+            case ObservableUpDownCounterDefinition():
                 meter.create_observable_up_down_counter(definition, observe)
         return nothing

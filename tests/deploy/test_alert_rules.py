@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from aztec.deploy.paths import PROMETHEUS_DIR, RULES_DIR
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL, label_name, series_index
 from aztec.deploy.promql import metric_names
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL, label_name, series_index
 from aztec.telemetry.registry import all_attributes
 from tests.support.prometheus_server import require_binary
 

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from aztec.cli.main import app
 from aztec.deploy.dashboards.generate import DASHBOARDS, check, write
 from aztec.deploy.paths import DASHBOARDS_DIR
-from aztec.deploy.prometheus_names import PromType, series_index
 from aztec.deploy.promql import QueryError, gauge, metric_names, quantile, rate
 from aztec.telemetry import attributes as a
 from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.exporters.prometheus_names import PromType, series_index
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_BUILD_DURATION

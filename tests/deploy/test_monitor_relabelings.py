@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from aztec.deploy.paths import TERRAFORM_DIR
-from aztec.deploy.prometheus_names import prometheus_series
+from aztec.telemetry.exporters.prometheus_names import prometheus_series
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT
 from aztec.telemetry.metrics.telemetry import TELEMETRY_EXPORT_COUNT
 from tests.deploy.terraform_render import Module

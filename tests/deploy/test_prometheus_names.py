@@ -8,7 +8,10 @@ from collections.abc import Iterator
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aztec.deploy.prometheus_names import (
+from aztec.telemetry import attributes as a
+from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.definitions import MetricDefinition, counter
+from aztec.telemetry.exporters.prometheus_names import (
     SERVICE_INSTANCE_LABEL,
     SERVICE_NAME_LABEL,
     PromType,
@@ -18,9 +21,6 @@ from aztec.deploy.prometheus_names import (
     prometheus_series,
     series_index,
 )
-from aztec.telemetry import attributes as a
-from aztec.telemetry.config import TelemetryConfig
-from aztec.telemetry.definitions import MetricDefinition, counter
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME, SYSTEM_CPU_UTILIZATION
 from aztec.telemetry.metrics.public_processor import PUBLIC_PROCESSOR_GAS_RATE

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from aztec.deploy.paths import REPO_ROOT, RULES_DIR
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL, label_name, series_index
 from aztec.deploy.promql import metric_names
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL, label_name, series_index
 from aztec.telemetry.registry import all_attributes
 
 RUNBOOKS = REPO_ROOT / "docs" / "runbooks.md"

@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aztec.deploy.prometheus_names import (
+from aztec.telemetry.definitions import DEFINITION_CLASSES, InstrumentKind, MetricDefinition
+from aztec.telemetry.exporters.prometheus_names import (
     SERVICE_INSTANCE_LABEL,
     SERVICE_NAME_LABEL,
     collector_family,
     label_name,
     prometheus_series,
 )
-from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.otlp_receivers import OtlpGrpcReceiver, ReceivedPoint
 from tests.support.polling import wait_until
@@ -56,7 +56,7 @@ def _label_value(value: object) -> str:
 
 def _definition(point: ReceivedPoint) -> MetricDefinition:
     """What the received metric is, as the naming rules see it: name, unit and kind from the wire."""
-    return MetricDefinition(point.metric, point.unit, "", _KINDS[(point.kind, point.monotonic)])
+    return DEFINITION_CLASSES[_KINDS[(point.kind, point.monotonic)]](point.metric, point.unit, "")
 
 
 @dataclass

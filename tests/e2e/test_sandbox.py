@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aztec.deploy.prometheus_names import prometheus_series
 from aztec.simulator.contracts.registry import TOKEN_ADDRESS
 from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.interfaces.aztec_node import TxRejectedError, TxStatus
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.stdlib.tx.tx import call
+from aztec.telemetry.exporters.prometheus_names import prometheus_series
 from aztec.telemetry.registry import all_metrics
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.healthchecks import compose_healthcheck, dockerfile_healthcheck, run_against
@@ -44,10 +44,6 @@ ONLY_ON_FAILURE_OR_ELSEWHERE = {
     "aztec.circuit.simulation.duration",
     # Push exporters only (the sandbox serves the scrape endpoint).
     "aztec.telemetry.export.count",
-    # The demo service's metrics (an example, not part of the node).
-    "aztec.demo.operation.duration",
-    "aztec.demo.operation.count",
-    "aztec.demo.in_flight",
 }
 
 

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aztec.foundation.json_rpc.dispatcher import JsonRpcDispatcher, parse_body
-from aztec.foundation.json_rpc.instrumentation import JsonRpcInstrumentation
 from aztec.foundation.json_rpc.types import JsonNumberText
 from aztec.node.json_rpc_api import NodeRpcHandlers
 from aztec.simulator import TOKEN_ADDRESS
@@ -25,7 +24,6 @@ from aztec.stdlib.accounts import Account, Wallet
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.encoding.canonical import EncodingError
 from aztec.stdlib.tx.tx import Tx, TxDecodeError, call
-from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.world_state import WorldState
 from tests.circuits.strategies import fields, headers, tx_effects
 from tests.json_rpc.fake_node import FakeNode
@@ -133,9 +131,7 @@ def _check_answer(raw: bytes, outcomes: Counter[str]) -> None:
 
 def test_fuzz_json_rpc_dispatcher(node: FakeNode) -> None:
     registry = NodeRpcHandlers(node).registry()
-    dispatcher = JsonRpcDispatcher(
-        registry, JsonRpcInstrumentation(NoopTelemetryClient(), registry), max_batch_size=100
-    )
+    dispatcher = JsonRpcDispatcher(registry, max_batch_size=100)
     loop = asyncio.new_event_loop()
     tried = 0
     outcomes: Counter[str] = Counter()

@@ -11,6 +11,7 @@ from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer
 from aztec.node.json_rpc_api import build_node_rpc_server
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcServerTelemetry
 from aztec.world_state import WorldState
 from tests.json_rpc.fake_node import FakeNode
 from tests.json_rpc.methods import TestMethods
@@ -25,7 +26,11 @@ def methods() -> TestMethods:
 @pytest.fixture
 async def server(methods: TestMethods, telemetry: InMemoryTelemetryClient) -> AsyncIterator[JsonRpcServer]:
     async with JsonRpcServer(
-        methods.registry(), telemetry, port=0, max_body_bytes=MAX_BODY_BYTES, max_batch_size=MAX_BATCH_SIZE
+        methods.registry(),
+        JsonRpcServerTelemetry(telemetry),
+        port=0,
+        max_body_bytes=MAX_BODY_BYTES,
+        max_batch_size=MAX_BATCH_SIZE,
     ) as server:
         yield server
 

@@ -15,7 +15,6 @@ from aztec.foundation.json_rpc import (
     MethodRegistry,
     RequestTooLargeError,
 )
-from aztec.telemetry.noop import NoopTelemetryClient
 from tests.json_rpc.methods import TestMethods
 from tests.json_rpc.server_limits import MAX_BATCH_SIZE, MAX_BODY_BYTES
 
@@ -71,7 +70,7 @@ async def test_notify(client: JsonRpcClient, methods: TestMethods) -> None:
 
 
 async def test_connection_refused_is_a_transport_error() -> None:
-    server = JsonRpcServer(MethodRegistry(), NoopTelemetryClient())
+    server = JsonRpcServer(MethodRegistry())
     async with server:
         url = server.url
     async with JsonRpcClient(url, timeout_s=5) as client:

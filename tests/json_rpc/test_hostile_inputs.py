@@ -24,6 +24,7 @@ from aztec.foundation.json_rpc import (
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.node import JSON_RPC_REQUEST_COUNT
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcServerTelemetry
 from tests.json_rpc.http_helpers import assert_still_serving
 from tests.json_rpc.methods import TestMethods
 
@@ -31,7 +32,7 @@ from tests.json_rpc.methods import TestMethods
 @pytest.fixture
 async def server(methods: TestMethods, telemetry: InMemoryTelemetryClient) -> AsyncIterator[JsonRpcServer]:
     """The test methods with the default 1 MiB body limit, so large hostile bodies reach the parser."""
-    async with JsonRpcServer(methods.registry(), telemetry, port=0) as server:
+    async with JsonRpcServer(methods.registry(), JsonRpcServerTelemetry(telemetry), port=0) as server:
         yield server
 
 

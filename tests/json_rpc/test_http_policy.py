@@ -14,7 +14,6 @@ import pytest
 from aztec.foundation.http import ConnectionLimits
 from aztec.foundation.http.hosts import host_name
 from aztec.foundation.json_rpc import INVALID_REQUEST, JsonRpcServer
-from aztec.telemetry.noop import NoopTelemetryClient
 from tests.json_rpc.methods import TestMethods
 from tests.support.polling import wait_until_async
 
@@ -32,7 +31,6 @@ async def strict() -> AsyncIterator[JsonRpcServer]:
 
     server = JsonRpcServer(
         TestMethods().registry(),
-        NoopTelemetryClient(),
         limits=FAST_LIMITS,
         allowed_hosts=(),
         cors_origins=("https://app.example",),
@@ -87,10 +85,10 @@ async def test_host_allow_list_defeats_dns_rebinding(strict: JsonRpcServer, host
 
 async def test_listed_hosts_and_any() -> None:
     registry = TestMethods().registry()
-    async with JsonRpcServer(registry, NoopTelemetryClient(), allowed_hosts=("node.internal",)) as server:
+    async with JsonRpcServer(registry, allowed_hosts=("node.internal",)) as server:
         assert (await _raw(server.port, _post("node.internal:80"))).startswith(b"HTTP/1.1 200")
         assert (await _raw(server.port, _post("localhost"))).startswith(b"HTTP/1.1 403")
-    async with JsonRpcServer(TestMethods().registry(), NoopTelemetryClient(), allowed_hosts=("*",)) as server:
+    async with JsonRpcServer(TestMethods().registry(), allowed_hosts=("*",)) as server:
         assert (await _raw(server.port, _post("anything.example"))).startswith(b"HTTP/1.1 200")
 
 
@@ -118,7 +116,7 @@ async def test_json_content_types_are_accepted(strict: JsonRpcServer, content_ty
 
 async def test_cors_off_by_default() -> None:
     async with (
-        JsonRpcServer(TestMethods().registry(), NoopTelemetryClient()) as server,
+        JsonRpcServer(TestMethods().registry()) as server,
         aiohttp.ClientSession() as http,
     ):
         headers = {**JSON, "Origin": "https://app.example"}
@@ -209,7 +207,7 @@ async def test_when_every_connection_is_busy_a_new_one_gets_503() -> None:
 
     registry.register("hold", hold)
     limits = ConnectionLimits(max_connections=2, header_timeout_s=5, body_timeout_s=5, idle_timeout_s=5)
-    async with JsonRpcServer(registry, NoopTelemetryClient(), limits=limits) as server:
+    async with JsonRpcServer(registry, limits=limits) as server:
         body = b'{"jsonrpc":"2.0","id":1,"method":"hold"}'
         busy = [asyncio.create_task(_raw(server.port, _post("localhost", body))) for _ in range(2)]
         await wait_until_async(

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer, MethodRegistry, Param
-from aztec.telemetry.noop import NoopTelemetryClient
 from tests.json_rpc.methods import TestMethods
 
 
 async def test_binds_loopback_on_a_free_port_by_default(methods: TestMethods) -> None:
-    server = JsonRpcServer(methods.registry(), NoopTelemetryClient())
+    server = JsonRpcServer(methods.registry())
     assert server.host == "127.0.0.1"
     with pytest.raises(RuntimeError, match="not started"):
         _ = server.port
@@ -27,20 +26,20 @@ async def test_binds_loopback_on_a_free_port_by_default(methods: TestMethods) ->
 
 
 async def test_explicit_port_and_restart(methods: TestMethods) -> None:
-    async with JsonRpcServer(methods.registry(), NoopTelemetryClient()) as first:
+    async with JsonRpcServer(methods.registry()) as first:
         taken = first.port
-        clash = JsonRpcServer(methods.registry(), NoopTelemetryClient(), port=taken)
+        clash = JsonRpcServer(methods.registry(), port=taken)
         with pytest.raises(OSError):
             await clash.start()
         assert not clash.running
-    server = JsonRpcServer(methods.registry(), NoopTelemetryClient(), port=taken)
+    server = JsonRpcServer(methods.registry(), port=taken)
     async with server, JsonRpcClient(server.url) as client:
         assert server.port == taken
         assert await client.call("echo", "again") == "again"
 
 
 async def test_ipv6_url_is_bracketed(methods: TestMethods) -> None:
-    server = JsonRpcServer(methods.registry(), NoopTelemetryClient(), host="::1")
+    server = JsonRpcServer(methods.registry(), host="::1")
     try:
         await server.start()
     except OSError:
@@ -56,11 +55,11 @@ async def test_ipv6_url_is_bracketed(methods: TestMethods) -> None:
 def test_bad_settings_are_refused() -> None:
     registry = MethodRegistry()
     with pytest.raises(ValueError, match="max_body_bytes"):
-        JsonRpcServer(registry, NoopTelemetryClient(), max_body_bytes=0)
+        JsonRpcServer(registry, max_body_bytes=0)
     with pytest.raises(ValueError, match="max_batch_size"):
-        JsonRpcServer(registry, NoopTelemetryClient(), max_batch_size=0)
+        JsonRpcServer(registry, max_batch_size=0)
     with pytest.raises(ValueError, match="port"):
-        JsonRpcServer(registry, NoopTelemetryClient(), port=70000)
+        JsonRpcServer(registry, port=70000)
 
 
 async def test_registration_rules() -> None:

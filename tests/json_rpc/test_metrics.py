@@ -8,7 +8,6 @@ import pytest
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcServer, RequestTooLargeError
 from aztec.telemetry import attributes as a
 from aztec.telemetry.metrics.node import JSON_RPC_BATCH_SIZE, JSON_RPC_REQUEST_COUNT, JSON_RPC_REQUEST_DURATION
-from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.json_rpc.http_helpers import notification, post, request
 from tests.json_rpc.methods import TestMethods
@@ -79,7 +78,7 @@ async def test_batch_size_and_every_entry_are_recorded(
 
 async def test_serves_with_the_noop_client(methods: TestMethods) -> None:
     async with (
-        JsonRpcServer(methods.registry(), NoopTelemetryClient()) as server,
+        JsonRpcServer(methods.registry()) as server,
         JsonRpcClient(server.url) as client,
     ):
         assert await client.call("add", 2, 3) == 5

@@ -7,13 +7,14 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from aztec.foundation.json_rpc import JsonRpcClient, JsonRpcError, JsonRpcServer
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcClientTracing
 
 
 async def test_a_call_is_one_trace_from_client_to_server(
     server: JsonRpcServer, telemetry: InMemoryTelemetryClient
 ) -> None:
     tracer = telemetry.get_tracer("Caller")
-    async with JsonRpcClient(server.url, tracer=tracer) as client:
+    async with JsonRpcClient(server.url, hooks=JsonRpcClientTracing(tracer, server.url)) as client:
         async with tracer.span("caller"):
             assert await client.call("add", 1, 2) == 3
         with pytest.raises(JsonRpcError):

@@ -11,13 +11,13 @@ from aztec.telemetry.api import BatchObservableResult, ObservableResult
 from aztec.telemetry.buckets import BYTES, COUNTS, SECONDS, boundaries_for
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION, CIRCUIT_SIMULATION_INPUT_SIZE
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_PENDING_TXS
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_TX_COUNT, SEQUENCER_STATE
 from aztec.telemetry.metrics.world_state import DB_MAP_SIZE, DB_NUM_ITEMS
 from aztec.telemetry.otel.meter import InstrumentKindError
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
 
 BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"}
 MERGE = {a.PROTOCOL_CIRCUIT_NAME: "merge-rollup"}
@@ -49,16 +49,16 @@ def test_bucket_boundaries_follow_the_unit_unless_overridden() -> None:
 
 def test_counter_and_up_down_counter(telemetry: InMemoryTelemetryClient) -> None:
     meter = telemetry.get_meter("T")
-    count = meter.create_counter(DEMO_OPERATION_COUNT)
-    count.add(2, {a.DEMO_OPERATION: "hash"})
-    count.bind({a.DEMO_OPERATION: "hash"}).add()
-    count.add(1, {a.DEMO_OPERATION: "sleep"})
-    assert telemetry.counter_value(DEMO_OPERATION_COUNT, {a.DEMO_OPERATION: "hash"}) == 3
-    assert telemetry.counter_value(DEMO_OPERATION_COUNT) == 4
-    in_flight = meter.create_up_down_counter(DEMO_IN_FLIGHT)
+    count = meter.create_counter(EXAMPLE_OPERATION_COUNT)
+    count.add(2, {EXAMPLE_OPERATION: "hash"})
+    count.bind({EXAMPLE_OPERATION: "hash"}).add()
+    count.add(1, {EXAMPLE_OPERATION: "sleep"})
+    assert telemetry.counter_value(EXAMPLE_OPERATION_COUNT, {EXAMPLE_OPERATION: "hash"}) == 3
+    assert telemetry.counter_value(EXAMPLE_OPERATION_COUNT) == 4
+    in_flight = meter.create_up_down_counter(EXAMPLE_IN_FLIGHT)
     in_flight.add(3)
     in_flight.add(-2)
-    assert telemetry.counter_value(DEMO_IN_FLIGHT) == 1
+    assert telemetry.counter_value(EXAMPLE_IN_FLIGHT) == 1
 
 
 def test_observable_gauge_with_its_own_callback(telemetry: InMemoryTelemetryClient) -> None:
@@ -113,16 +113,16 @@ def test_batch_callback_may_not_observe_foreign_instruments(
 def test_a_definition_creates_only_its_own_kind(telemetry: InMemoryTelemetryClient) -> None:
     meter = telemetry.get_meter("T")
     with pytest.raises(InstrumentKindError, match="is defined as a histogram, not a counter"):
-        meter.create_counter(CIRCUIT_SIMULATION_DURATION)
+        meter.create_counter(CIRCUIT_SIMULATION_DURATION)  # type: ignore[arg-type]
     with pytest.raises(InstrumentKindError):
-        meter.create_histogram(SEQUENCER_STATE)
+        meter.create_histogram(SEQUENCER_STATE)  # type: ignore[arg-type]
 
 
 def test_include_and_exclude_filters_by_prefix() -> None:
     client = InMemoryTelemetryClient(
         TelemetryConfig(
             host_metrics=False,
-            include_metrics=("aztec.circuit", "aztec.demo"),
+            include_metrics=("aztec.circuit", "aztec.example"),
             exclude_metrics=("aztec.circuit.simulation.input_size",),
         )
     )
@@ -131,8 +131,8 @@ def test_include_and_exclude_filters_by_prefix() -> None:
         meter.create_histogram(CIRCUIT_SIMULATION_DURATION).record(1.0, BASE)
         meter.create_histogram(CIRCUIT_SIMULATION_INPUT_SIZE).record(100, BASE)
         meter.create_histogram(SEQUENCER_BLOCK_TX_COUNT).record(4)
-        meter.create_counter(DEMO_OPERATION_COUNT).add(1)
-        assert client.metric_names() == {CIRCUIT_SIMULATION_DURATION.name, DEMO_OPERATION_COUNT.name}
+        meter.create_counter(EXAMPLE_OPERATION_COUNT).add(1)
+        assert client.metric_names() == {CIRCUIT_SIMULATION_DURATION.name, EXAMPLE_OPERATION_COUNT.name}
     finally:
         client.stop()
 

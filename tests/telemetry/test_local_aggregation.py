@@ -25,7 +25,6 @@ from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import gauge
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.otel.cells import HistogramCell, refusal
 from aztec.telemetry.otel.client import OtelTelemetryClient
@@ -35,10 +34,11 @@ from aztec.telemetry.otel.local_instruments import LocalHistogram
 from aztec.telemetry.otel.local_series import OVERFLOW_ATTRIBUTES, CardinalityLimitError, LocalMetric
 from aztec.telemetry.otel.sdk_bridge import install_producer, temporalities
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
 
 BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"}
 MERGE = {a.PROTOCOL_CIRCUIT_NAME: "merge-rollup"}
-HASH = {a.DEMO_OPERATION: "hash"}
+HASH = {EXAMPLE_OPERATION: "hash"}
 CONFIG = TelemetryConfig(service_name="test", host_metrics=False, strict=True)
 DELTA = AggregationTemporality.DELTA
 TEST_GAUGE = gauge("aztec.test.level", "1", "A synchronous gauge (the registry has none yet)")
@@ -90,16 +90,16 @@ def test_same_data_as_the_sdk_for_every_synchronous_kind(
         for value in values:
             histogram.record(value, BASE)
         histogram.bind(MERGE).record(0.01)
-        counter = meter.create_counter(DEMO_OPERATION_COUNT)
+        counter = meter.create_counter(EXAMPLE_OPERATION_COUNT)
         counter.add(2, HASH)
         counter.bind(HASH).add()
         counter.add(1)
-        up_down = meter.create_up_down_counter(DEMO_IN_FLIGHT)
+        up_down = meter.create_up_down_counter(EXAMPLE_IN_FLIGHT)
         up_down.add(5)
         up_down.add(-7)
         meter.create_gauge(TEST_GAUGE).set(3)
     local, through_sdk = (client.collect() for client in clients)
-    for definition in (CIRCUIT_SIMULATION_DURATION, DEMO_OPERATION_COUNT, DEMO_IN_FLIGHT, TEST_GAUGE):
+    for definition in (CIRCUIT_SIMULATION_DURATION, EXAMPLE_OPERATION_COUNT, EXAMPLE_IN_FLIGHT, TEST_GAUGE):
         ours, theirs = _points(local, definition.name), _points(through_sdk, definition.name)
         assert ours.keys() == theirs.keys(), definition.name
         assert ours, definition.name
@@ -112,7 +112,7 @@ def test_same_data_as_the_sdk_for_every_synchronous_kind(
 
 def test_one_scope_holds_local_and_observable_metrics(telemetry: InMemoryTelemetryClient) -> None:
     meter = telemetry.get_meter("Pool")
-    meter.create_counter(DEMO_OPERATION_COUNT).add(1, HASH)
+    meter.create_counter(EXAMPLE_OPERATION_COUNT).add(1, HASH)
 
     def observe(result: ObservableResult) -> None:
         result.observe(7)
@@ -120,7 +120,7 @@ def test_one_scope_holds_local_and_observable_metrics(telemetry: InMemoryTelemet
     meter.create_observable_gauge(MEMPOOL_PENDING_TXS, observe)
     scopes = [sm for rm in telemetry.collect().resource_metrics for sm in rm.scope_metrics if sm.scope.name == "Pool"]
     assert len(scopes) == 1
-    assert {m.name for m in scopes[0].metrics} == {DEMO_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name}
+    assert {m.name for m in scopes[0].metrics} == {EXAMPLE_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name}
 
 
 def test_cumulative_and_delta_readers_each_get_their_own_view() -> None:
@@ -132,7 +132,7 @@ def test_cumulative_and_delta_readers_each_get_their_own_view() -> None:
         meter = both.get_meter("T")
         histogram, counter = (
             meter.create_histogram(CIRCUIT_SIMULATION_DURATION),
-            meter.create_counter(DEMO_OPERATION_COUNT),
+            meter.create_counter(EXAMPLE_OPERATION_COUNT),
         )
         histogram.record(1.0, BASE)
         counter.add(2, HASH)
@@ -148,7 +148,7 @@ def test_cumulative_and_delta_readers_each_get_their_own_view() -> None:
             return (points[0].count, points[0].sum, points[0].min, points[0].max) if points else None
 
         def counter_of(data: MetricsData | None) -> float | None:
-            points = list(_points(data, DEMO_OPERATION_COUNT.name).values())
+            points = list(_points(data, EXAMPLE_OPERATION_COUNT.name).values())
             return points[0].value if points else None
 
         assert histogram_of(first_delta) == (1, 1.0, 1.0, 1.0)
@@ -167,11 +167,11 @@ def test_gauge_keeps_its_last_value_for_cumulative_readers(telemetry: InMemoryTe
 
 
 def test_a_metric_created_twice_in_one_scope_shares_its_series(telemetry: InMemoryTelemetryClient) -> None:
-    first = telemetry.get_meter("WorldState").create_counter(DEMO_OPERATION_COUNT)
-    second = telemetry.get_meter("WorldState").create_counter(DEMO_OPERATION_COUNT)
+    first = telemetry.get_meter("WorldState").create_counter(EXAMPLE_OPERATION_COUNT)
+    second = telemetry.get_meter("WorldState").create_counter(EXAMPLE_OPERATION_COUNT)
     first.add(1, HASH)
     second.add(2, HASH)
-    assert [s.point.value for s in telemetry.series(DEMO_OPERATION_COUNT)] == [3]
+    assert [s.point.value for s in telemetry.series(EXAMPLE_OPERATION_COUNT)] == [3]
 
 
 def test_attribute_order_does_not_split_a_series(telemetry: InMemoryTelemetryClient) -> None:
@@ -184,7 +184,10 @@ def test_attribute_order_does_not_split_a_series(telemetry: InMemoryTelemetryCli
 
 def test_concurrent_records_and_collections_lose_nothing(telemetry: InMemoryTelemetryClient) -> None:
     meter = telemetry.get_meter("T")
-    histogram, counter = meter.create_histogram(CIRCUIT_SIMULATION_DURATION), meter.create_counter(DEMO_OPERATION_COUNT)
+    histogram, counter = (
+        meter.create_histogram(CIRCUIT_SIMULATION_DURATION),
+        meter.create_counter(EXAMPLE_OPERATION_COUNT),
+    )
     bound = histogram.bind(BASE)
     threads_n, per_thread = 4, 20_000
     done = threading.Event()
@@ -208,14 +211,17 @@ def test_concurrent_records_and_collections_lose_nothing(telemetry: InMemoryTele
     done.set()
     collector.join()
     assert telemetry.histogram(CIRCUIT_SIMULATION_DURATION).count == threads_n * per_thread
-    assert telemetry.counter_value(DEMO_OPERATION_COUNT) == threads_n * per_thread
+    assert telemetry.counter_value(EXAMPLE_OPERATION_COUNT) == threads_n * per_thread
 
 
 def test_negative_values_are_refused_on_monotonic_instruments_with_one_warning(
     telemetry: InMemoryTelemetryClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     meter = telemetry.get_meter("T")
-    histogram, counter = meter.create_histogram(CIRCUIT_SIMULATION_DURATION), meter.create_counter(DEMO_OPERATION_COUNT)
+    histogram, counter = (
+        meter.create_histogram(CIRCUIT_SIMULATION_DURATION),
+        meter.create_counter(EXAMPLE_OPERATION_COUNT),
+    )
     with caplog.at_level(logging.WARNING, logger="aztec.telemetry"):
         for _ in range(3):
             histogram.record(-1.0, BASE)
@@ -224,7 +230,7 @@ def test_negative_values_are_refused_on_monotonic_instruments_with_one_warning(
     histogram.record(1.0, BASE)
     counter.add(1, HASH)
     assert telemetry.histogram(CIRCUIT_SIMULATION_DURATION).count == 1
-    assert telemetry.counter_value(DEMO_OPERATION_COUNT) == 1
+    assert telemetry.counter_value(EXAMPLE_OPERATION_COUNT) == 1
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 2, warnings
     assert any(CIRCUIT_SIMULATION_DURATION.name in w for w in warnings)

@@ -10,8 +10,8 @@ from aztec.telemetry import create_telemetry_client
 from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
+from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
 
 SCHEMA_KEYS = {"time", "time_unix_nano", "service", "scope", "metric", "unit", "kind", "temporality", "attributes"}
 
@@ -21,14 +21,14 @@ def test_lines_follow_the_schema_and_deltas_add_up(tmp_path: Path) -> None:
     client = create_telemetry_client(TelemetryConfig(service_name="bench", ndjson_path=path, host_metrics=False))
     meter = client.get_meter("RealPublicKernelCircuitSimulator")
     histogram = meter.create_histogram(CIRCUIT_SIMULATION_DURATION)
-    counter = meter.create_counter(DEMO_OPERATION_COUNT)
-    meter.create_up_down_counter(DEMO_IN_FLIGHT).add(4)
+    counter = meter.create_counter(EXAMPLE_OPERATION_COUNT)
+    meter.create_up_down_counter(EXAMPLE_IN_FLIGHT).add(4)
     meter.create_observable_gauge(MEMPOOL_PENDING_TXS, lambda result: result.observe(9))
     histogram.record(0.01, {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"})
-    counter.add(2, {a.DEMO_OPERATION: "hash"})
+    counter.add(2, {EXAMPLE_OPERATION: "hash"})
     client.flush()
     histogram.record(0.03, {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"})
-    counter.add(3, {a.DEMO_OPERATION: "hash"})
+    counter.add(3, {EXAMPLE_OPERATION: "hash"})
     client.flush()
     client.flush()  # nothing new: no zero-valued delta lines
     client.stop()
@@ -47,10 +47,10 @@ def test_lines_follow_the_schema_and_deltas_add_up(tmp_path: Path) -> None:
     assert first["bounds"] == list(SECONDS) and len(first["bucket_counts"]) == len(SECONDS) + 1
     assert first["min"] == first["max"] == 0.01
 
-    counts = [line for line in lines if line["metric"] == DEMO_OPERATION_COUNT.name]
+    counts = [line for line in lines if line["metric"] == EXAMPLE_OPERATION_COUNT.name]
     assert [c["value"] for c in counts] == [2, 3]
     assert counts[0]["kind"] == "counter" and counts[0]["temporality"] == "delta"
-    in_flight = [line for line in lines if line["metric"] == DEMO_IN_FLIGHT.name]
+    in_flight = [line for line in lines if line["metric"] == EXAMPLE_IN_FLIGHT.name]
     assert in_flight[-1]["kind"] == "up_down_counter" and in_flight[-1]["temporality"] == "cumulative"
     assert in_flight[-1]["value"] == 4
     gauges = [line for line in lines if line["metric"] == MEMPOOL_PENDING_TXS.name]

@@ -6,9 +6,9 @@ from aztec.telemetry import NoopTelemetryClient, create_telemetry_client, teleme
 from aztec.telemetry import attributes as a
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.sequencer import SEQUENCER_BLOCK_COUNT, SEQUENCER_STATE
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION_COUNT
 
 
 def test_nothing_configured_gives_the_noop_client() -> None:
@@ -36,8 +36,8 @@ def test_noop_instruments_accept_every_call() -> None:
     histogram.record(1.0)
     histogram.record(1.0, {a.PROTOCOL_CIRCUIT_NAME: "base-rollup"})
     histogram.bind({a.PROTOCOL_CIRCUIT_NAME: "base-rollup"}).record(2.0)
-    meter.create_counter(DEMO_OPERATION_COUNT).add(1)
-    meter.create_up_down_counter(DEMO_IN_FLIGHT).add(-1)
+    meter.create_counter(EXAMPLE_OPERATION_COUNT).add(1)
+    meter.create_up_down_counter(EXAMPLE_IN_FLIGHT).add(-1)
     gauge = meter.create_observable_gauge(SEQUENCER_STATE, lambda result: result.observe(1))
     meter.add_batch_observable_callback(lambda result: None, [gauge])
     meter.remove_batch_observable_callback(lambda result: None, [gauge])

@@ -11,10 +11,10 @@ from aztec.telemetry import create_telemetry_client
 from aztec.telemetry.buckets import SECONDS
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT
 from aztec.telemetry.metrics.l1 import L1_BASE_FEE, L1_PUBLISHER_BALANCE
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from tests.support.otlp_receivers import OtlpGrpcReceiver, OtlpHttpReceiver, ReceivedPoint
+from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
 
 BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "test"}
 
@@ -39,8 +39,8 @@ def _record_and_stop(config: TelemetryConfig) -> None:
     histogram = meter.create_histogram(CIRCUIT_SIMULATION_DURATION)
     for value in (0.0004, 0.003, 0.003, 2.0):
         histogram.record(value, BASE)
-    meter.create_counter(DEMO_OPERATION_COUNT).add(5, {a.DEMO_OPERATION: "hash"})
-    meter.create_up_down_counter(DEMO_IN_FLIGHT).add(2)
+    meter.create_counter(EXAMPLE_OPERATION_COUNT).add(5, {EXAMPLE_OPERATION: "hash"})
+    meter.create_up_down_counter(EXAMPLE_IN_FLIGHT).add(2)
     meter.create_observable_gauge(MEMPOOL_PENDING_TXS, lambda result: result.observe(17))
     client.stop()  # flushes: the final export must carry everything
 
@@ -62,16 +62,16 @@ def _assert_payload(points: list[ReceivedPoint], service: str) -> None:
     assert sum(counts) == 4
     assert counts[SECONDS.index(0.0005)] == 1 and counts[SECONDS.index(0.005)] == 2
     assert counts[SECONDS.index(2.5)] == 1
-    operations = by_name[DEMO_OPERATION_COUNT.name]
+    operations = by_name[EXAMPLE_OPERATION_COUNT.name]
     assert operations.kind == "sum" and operations.point.as_int == 5
     assert operations.unit == "{operation}"
-    assert by_name[DEMO_IN_FLIGHT.name].point.as_int == 2
+    assert by_name[EXAMPLE_IN_FLIGHT.name].point.as_int == 2
     assert by_name[MEMPOOL_PENDING_TXS.name].kind == "gauge"
     assert by_name[MEMPOOL_PENDING_TXS.name].point.as_int == 17
 
 
 def _has_all(points: list[ReceivedPoint]) -> bool:
-    return {CIRCUIT_SIMULATION_DURATION.name, DEMO_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name} <= {
+    return {CIRCUIT_SIMULATION_DURATION.name, EXAMPLE_OPERATION_COUNT.name, MEMPOOL_PENDING_TXS.name} <= {
         p.metric for p in points
     }
 
@@ -105,9 +105,9 @@ def test_periodic_export_without_stop(http_receiver: OtlpHttpReceiver) -> None:
         TelemetryConfig(otlp_metrics=OtlpExport(http_receiver.endpoint), collect_interval_ms=100, host_metrics=True)
     )
     try:
-        client.get_meter("T").create_counter(DEMO_OPERATION_COUNT).add(1, {a.DEMO_OPERATION: "sleep"})
+        client.get_meter("T").create_counter(EXAMPLE_OPERATION_COUNT).add(1, {EXAMPLE_OPERATION: "sleep"})
         points = http_receiver.wait_for(
-            lambda ps: {DEMO_OPERATION_COUNT.name, "process.cpu.time"} <= {p.metric for p in ps}
+            lambda ps: {EXAMPLE_OPERATION_COUNT.name, "process.cpu.time"} <= {p.metric for p in ps}
         )
         assert any(p.metric == "process.memory.usage" for p in points)
     finally:

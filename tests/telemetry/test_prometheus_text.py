@@ -21,7 +21,8 @@ from aztec.telemetry.api import ObservableResult
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import (
     AttributeKey,
-    InstrumentKind,
+    ObservableCounterDefinition,
+    ObservableUpDownCounterDefinition,
     ValueType,
     counter,
     gauge,
@@ -56,8 +57,8 @@ LEVEL = gauge(
     "aztec.test.level", "1", 'A "quoted" gauge\nover two lines \\ with a backslash', value_type=ValueType.DOUBLE
 )
 RATIO = observable_gauge("aztec.test.ratio", "1", "An observable gauge")
-OBSERVED = semconv_metric(InstrumentKind.OBSERVABLE_COUNTER, "aztec.test.observed", "By", "An observable counter")
-BALANCE = semconv_metric(InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER, "aztec.test.balance", "1", "Observable up-down")
+OBSERVED = semconv_metric(ObservableCounterDefinition, "aztec.test.observed", "By", "An observable counter")
+BALANCE = semconv_metric(ObservableUpDownCounterDefinition, "aztec.test.balance", "1", "Observable up-down")
 
 
 def _record(client: OtelTelemetryClient) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.definitions import AttributeKey, InstrumentKind, MetricDefinition, counter, histogram
+from aztec.telemetry.definitions import (
+    AttributeKey,
+    CounterDefinition,
+    InstrumentKind,
+    MetricDefinition,
+    counter,
+    histogram,
+)
 from aztec.telemetry.naming import attribute_problems, metric_problems, namespace_problems
 from aztec.telemetry.registry import (
     RegisteredMetric,
@@ -79,7 +86,7 @@ def test_metrics_may_not_declare_unbounded_attributes() -> None:
 def test_buckets_must_increase_and_belong_to_histograms() -> None:
     bad = histogram("aztec.x.duration", "s", "x", buckets=(1.0, 0.5))
     assert any("strictly increasing" in p for p in metric_problems(_registered(bad)))
-    not_histogram = MetricDefinition("aztec.x.count", "1", "x", InstrumentKind.COUNTER, buckets=(1.0,))
+    not_histogram = CounterDefinition("aztec.x.count", "1", "x", buckets=(1.0,))
     assert any("only histograms" in p for p in metric_problems(_registered(not_histogram)))
 
 
@@ -114,7 +121,7 @@ def test_attribute_keys_are_strings_with_documentation() -> None:
 
 def test_gauges_in_seconds_are_doubles() -> None:
     """A duration observed as an INT gauge is rounded on the wire (0.25 s slots became 0): seconds are doubles."""
-    from aztec.telemetry.definitions import InstrumentKind, ValueType
+    from aztec.telemetry.definitions import ValueType
     from aztec.telemetry.registry import all_metrics
 
     gauges = (InstrumentKind.GAUGE, InstrumentKind.OBSERVABLE_GAUGE)
@@ -122,3 +129,12 @@ def test_gauges_in_seconds_are_doubles() -> None:
         d.name for d in all_metrics() if d.kind in gauges and d.unit == "s" and d.value_type is not ValueType.DOUBLE
     ]
     assert wrong == []
+
+
+def test_the_registry_holds_node_metrics_only() -> None:
+    """The benchmark's demo metrics and the demo circuit are not part of the node."""
+    from aztec.telemetry import attributes as a
+
+    assert [d.name for d in all_metrics() if ".demo." in d.name] == []
+    assert [str(k) for k in all_attributes() if ".demo." in str(k)] == []
+    assert a.PROTOCOL_CIRCUIT_NAME.values is not None and "demo" not in a.PROTOCOL_CIRCUIT_NAME.values

@@ -7,17 +7,16 @@ import asyncio
 import pytest
 
 from aztec.foundation.timer import Timer
-from aztec.telemetry import attributes as a
 from aztec.telemetry import timed
-from aztec.telemetry.metrics.demo import DEMO_OPERATION_DURATION
 from aztec.telemetry.testing import InMemoryTelemetryClient
+from tests.telemetry.example_metrics import EXAMPLE_OPERATION, EXAMPLE_OPERATION_DURATION
 
-HASH = {a.DEMO_OPERATION: "hash"}
-SLEEP = {a.DEMO_OPERATION: "sleep"}
+HASH = {EXAMPLE_OPERATION: "hash"}
+SLEEP = {EXAMPLE_OPERATION: "sleep"}
 
 
 def test_context_manager_and_sync_decorator(telemetry: InMemoryTelemetryClient) -> None:
-    histogram = telemetry.get_meter("T").create_histogram(DEMO_OPERATION_DURATION)
+    histogram = telemetry.get_meter("T").create_histogram(EXAMPLE_OPERATION_DURATION)
     with timed(histogram, HASH):
         sum(range(1000))
 
@@ -26,13 +25,13 @@ def test_context_manager_and_sync_decorator(telemetry: InMemoryTelemetryClient) 
         return n * 2
 
     assert work(21) == 42
-    snapshot = telemetry.histogram(DEMO_OPERATION_DURATION, HASH)
+    snapshot = telemetry.histogram(EXAMPLE_OPERATION_DURATION, HASH)
     assert snapshot.count == 2
     assert 0 < snapshot.sum < 5
 
 
 async def test_async_decorator_and_context_manager(telemetry: InMemoryTelemetryClient) -> None:
-    histogram = telemetry.get_meter("T").create_histogram(DEMO_OPERATION_DURATION)
+    histogram = telemetry.get_meter("T").create_histogram(EXAMPLE_OPERATION_DURATION)
 
     @timed(histogram, SLEEP)
     async def nap() -> str:
@@ -42,13 +41,13 @@ async def test_async_decorator_and_context_manager(telemetry: InMemoryTelemetryC
     assert await nap() == "done"
     async with timed(histogram, SLEEP):
         await asyncio.sleep(0)
-    snapshot = telemetry.histogram(DEMO_OPERATION_DURATION, SLEEP)
+    snapshot = telemetry.histogram(EXAMPLE_OPERATION_DURATION, SLEEP)
     assert snapshot.count == 2
     assert snapshot.sum >= 0.01
 
 
 def test_duration_is_recorded_when_the_block_raises(telemetry: InMemoryTelemetryClient) -> None:
-    histogram = telemetry.get_meter("T").create_histogram(DEMO_OPERATION_DURATION)
+    histogram = telemetry.get_meter("T").create_histogram(EXAMPLE_OPERATION_DURATION)
 
     @timed(histogram, HASH)
     def fail() -> None:
@@ -58,7 +57,7 @@ def test_duration_is_recorded_when_the_block_raises(telemetry: InMemoryTelemetry
         fail()
     with pytest.raises(KeyError), timed(histogram, HASH):
         raise KeyError("x")
-    assert telemetry.histogram(DEMO_OPERATION_DURATION, HASH).count == 2
+    assert telemetry.histogram(EXAMPLE_OPERATION_DURATION, HASH).count == 2
 
 
 def test_timer_reads_in_three_units() -> None:

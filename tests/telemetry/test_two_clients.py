@@ -6,11 +6,10 @@ import json
 import urllib.request
 from pathlib import Path
 
-from aztec.telemetry import attributes as a
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.metrics.bot import BOT_TX_SENT
-from aztec.telemetry.metrics.demo import DEMO_OPERATION_COUNT
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from tests.telemetry.example_metrics import EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
 
 
 def _scrape(client: OtelTelemetryClient) -> str:
@@ -38,13 +37,13 @@ def test_two_clients_never_mix_and_stop_independently(tmp_path: Path) -> None:
     try:
         assert node.prometheus is not None and bot.prometheus is not None
         assert node.prometheus.port != bot.prometheus.port
-        node.get_meter("Node").create_counter(DEMO_OPERATION_COUNT).add(3, {a.DEMO_OPERATION: "hash"})
+        node.get_meter("Node").create_counter(EXAMPLE_OPERATION_COUNT).add(3, {EXAMPLE_OPERATION: "hash"})
         bot_sent = bot.get_meter("Bot").create_counter(BOT_TX_SENT)
         bot_sent.add(5)
 
         node_text, bot_text = _scrape(node), _scrape(bot)
-        assert "aztec_demo_operation_count_total" in node_text and "aztec_bot_tx_sent" not in node_text
-        assert "aztec_bot_tx_sent_total" in bot_text and "aztec_demo_operation" not in bot_text
+        assert "aztec_example_operation_count_total" in node_text and "aztec_bot_tx_sent" not in node_text
+        assert "aztec_bot_tx_sent_total" in bot_text and "aztec_example_operation" not in bot_text
         assert 'service_name="aztec-node"' in node_text and "aztec-bot" not in node_text
         assert 'service_name="aztec-bot"' in bot_text and "aztec-node" not in bot_text
         # Both have their own host metrics (the instrumentation is not a shared singleton here).

@@ -10,8 +10,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from aztec.cli.main import app
-from aztec.deploy.prometheus_names import series_index
 from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.exporters.prometheus_names import series_index
 from aztec.telemetry.metrics.archiver import ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
 from aztec.telemetry.otel.client import OtelTelemetryClient

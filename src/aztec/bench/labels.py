@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from aztec.bench.demo_metrics import DEMO_OPERATION
 from aztec.bench.ndjson_reader import AttributeValue
 from aztec.bench.series_key import bucket_key
 from aztec.telemetry import attributes as a
@@ -24,7 +25,7 @@ LABELS: Final[Mapping[str, str]] = {
     a.L1_TX_TYPE: "l1 tx",
     a.DB_NAME: "db",
     a.TX_PHASE_NAME: "phase",
-    a.DEMO_OPERATION: "operation",
+    DEMO_OPERATION: "operation",
 }
 
 

@@ -36,12 +36,6 @@ def as_number(key: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def numeric_buckets(keys: Iterable[str]) -> bool:
-    """True when every bucket is a number, so buckets plot on a numeric axis (tx count, batch size)."""
-    keys = list(keys)
-    return bool(keys) and all(as_number(key) is not None for key in keys)
-
-
 def sorted_buckets(keys: Iterable[str]) -> list[str]:
     """In natural order: part by part, numbers numerically and before names (``4/x``, ``16/x``, ``64/x``,
     ``128+/x``, ``a``); "" first."""

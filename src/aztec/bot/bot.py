@@ -31,6 +31,7 @@ from aztec.stdlib.interfaces.aztec_node import TxReceipt, TxRejectedError, TxSta
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcClientTracing
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class Bot:
     def __init__(self, rpc_url: str, telemetry: TelemetryClient, config: BotConfig | None = None) -> None:
         self.config = config or BotConfig()
         self.tracer = telemetry.get_tracer("Bot")
-        self._client = NodeRpcClient(rpc_url, tracer=self.tracer)
+        self._client = NodeRpcClient(rpc_url, hooks=JsonRpcClientTracing(self.tracer, rpc_url))
         self._instrumentation = BotInstrumentation(telemetry)
         self._records = BotRecords()
         self._accounts = [BotAccount() for _ in range(self.config.accounts)]

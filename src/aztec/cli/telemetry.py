@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from aztec.telemetry.config import DEFAULT_PROMETHEUS_PORT, DEFAULT_SCRAPE_URL
+
 app = typer.Typer(no_args_is_help=True, help="The metric registry and the telemetry exporters.")
 
 
@@ -13,10 +15,6 @@ def metrics(as_json: bool = typer.Option(False, "--json", help="JSON instead of 
     from aztec.telemetry.reference import reference_json, reference_markdown
 
     typer.echo(reference_json() if as_json else reference_markdown(), nl=False)
-
-
-DEFAULT_SCRAPE_URL = "http://127.0.0.1:9464/metrics"
-"""Where ``aztec start`` serves the sequencer node's (or the sandbox's) metrics on default settings."""
 
 
 @app.command()
@@ -64,7 +62,7 @@ def check(
         console.print(
             "No exporter configured in this environment: a node started from this shell without flags "
             "would run the no-op telemetry client, except that `aztec start` serves a scrape endpoint on "
-            "its --metrics-port (9464) unless --no-metrics.",
+            f"its --metrics-port ({DEFAULT_PROMETHEUS_PORT}) unless --no-metrics.",
             markup=False,
         )
     if not all(r.ok for r in results):

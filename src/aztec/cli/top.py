@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aztec.telemetry.config import DEFAULT_SCRAPE_URL
+
 if TYPE_CHECKING:
     from aztec.top.figures import Figures
     from aztec.top.scrape import Snapshot
 
 
 def top(
-    url: Annotated[str, typer.Option(help="The node's metrics endpoint.")] = "http://127.0.0.1:9464/metrics",
+    url: Annotated[str, typer.Option(help="The node's metrics endpoint.")] = DEFAULT_SCRAPE_URL,
     interval_raw: Annotated[str, typer.Option("--interval", metavar="S", help="Seconds between scrapes.")] = "2",
     window_raw: Annotated[
         str,

@@ -10,14 +10,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from aztec.deploy.prometheus_names import (
+from aztec.telemetry.definitions import AttributeKey, MetricDefinition
+from aztec.telemetry.exporters.prometheus_names import (
     SERVICE_INSTANCE_LABEL,
     SERVICE_NAME_LABEL,
     PromType,
     label_name,
     prometheus_series,
 )
-from aztec.telemetry.definitions import AttributeKey, MetricDefinition
 
 RESOURCE_LABELS: Final = (SERVICE_NAME_LABEL, SERVICE_INSTANCE_LABEL)
 NODE_VARIABLE: Final = "node"

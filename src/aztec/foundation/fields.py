@@ -21,20 +21,8 @@ class FieldError(ValueError):
     """A value is not a valid field element."""
 
 
-def fr(value: int) -> Fr:
-    if not 0 <= value < FIELD_MODULUS:
-        raise FieldError(f"{value} is not a field element (must be in [0, FIELD_MODULUS))")
-    return value
-
-
 def fr_to_bytes(value: Fr) -> bytes:
     return value.to_bytes(32, "big")
-
-
-def fr_from_bytes(data: bytes) -> Fr:
-    if len(data) != 32:
-        raise FieldError(f"a field element is 32 bytes, got {len(data)}")
-    return fr(int.from_bytes(data, "big"))
 
 
 def hash_bytes(data: bytes) -> Fr:

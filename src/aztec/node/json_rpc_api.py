@@ -55,6 +55,7 @@ from aztec.stdlib.interfaces.aztec_node_codec import (
     tx_to_hex,
 )
 from aztec.telemetry.api import TelemetryClient
+from aztec.telemetry.wrappers.json_rpc import JsonRpcServerTelemetry
 
 T = TypeVar("T")
 
@@ -194,7 +195,7 @@ def build_node_rpc_server(
 
     return JsonRpcServer(
         registry,
-        telemetry,
+        JsonRpcServerTelemetry(telemetry),
         host=host,
         port=port,
         max_body_bytes=max_body_bytes,

@@ -43,6 +43,7 @@ from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.shutdown import stop_all
+from aztec.telemetry.wrappers.json_rpc import JsonRpcClientTracing
 from aztec.world_state.genesis import genesis_archive_root
 
 _log = logging.getLogger("aztec.sandbox")
@@ -192,7 +193,8 @@ async def _start_standalone_prover(config: StartConfig, running: Running) -> Non
         prover=config.prover,
         world_state_map_size=config.world_state_map_size_kb * 1024,
     )
-    source = NodeRpcClient(config.prover_node_url, tracer=telemetry.get_tracer("NodeRpcClient"))
+    tracing = JsonRpcClientTracing(telemetry.get_tracer("NodeRpcClient"), config.prover_node_url)
+    source = NodeRpcClient(config.prover_node_url, hooks=tracing)
     running.prover = StandaloneProver.create(prover_config, telemetry, running.l1, source)
     await running.prover.start()
     running.addresses.append(f"prover fetches txs from: {config.prover_node_url}")

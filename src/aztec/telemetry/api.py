@@ -13,7 +13,19 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Literal, Protocol
 
-from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue, MetricDefinition
+from aztec.telemetry.definitions import (
+    AttributeKey,
+    Attributes,
+    AttributeValue,
+    CounterDefinition,
+    GaugeDefinition,
+    HistogramDefinition,
+    MetricDefinition,
+    ObservableCounterDefinition,
+    ObservableGaugeDefinition,
+    ObservableUpDownCounterDefinition,
+    UpDownCounterDefinition,
+)
 from aztec.telemetry.span_context import SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
 
@@ -88,18 +100,18 @@ class Meter(Protocol):
 
     @property
     def name(self) -> str: ...
-    def create_histogram(self, definition: MetricDefinition) -> Histogram: ...
-    def create_counter(self, definition: MetricDefinition) -> Counter: ...
-    def create_up_down_counter(self, definition: MetricDefinition) -> UpDownCounter: ...
-    def create_gauge(self, definition: MetricDefinition) -> Gauge: ...
+    def create_histogram(self, definition: HistogramDefinition) -> Histogram: ...
+    def create_counter(self, definition: CounterDefinition) -> Counter: ...
+    def create_up_down_counter(self, definition: UpDownCounterDefinition) -> UpDownCounter: ...
+    def create_gauge(self, definition: GaugeDefinition) -> Gauge: ...
     def create_observable_gauge(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableGaugeDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument: ...
     def create_observable_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument: ...
     def create_observable_up_down_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableUpDownCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument: ...
     def add_batch_observable_callback(
         self, callback: BatchObservableCallback, instruments: Sequence[ObservableInstrument]

@@ -26,7 +26,6 @@ PROTOCOL_CIRCUIT_NAME: Final = AttributeKey(
         "root-rollup",
         "base-parity",
         "root-parity",
-        "demo",
     ),
 )
 PROTOCOL_CIRCUIT_TYPE: Final = AttributeKey(
@@ -98,10 +97,6 @@ TELEMETRY_DROP_REASON: Final = AttributeKey(
     "aztec.telemetry.drop_reason",
     "Why a record or point was dropped",
     values=("banned_attribute", "value_out_of_range", "value_not_finite"),
-)
-
-DEMO_OPERATION: Final = AttributeKey(
-    "aztec.demo.operation_kind", "Operation performed by the demo service", values=("hash", "sleep")
 )
 
 # --- unbounded: spans and logs only; recording one on a metric is refused --------------------------

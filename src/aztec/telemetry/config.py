@@ -44,7 +44,10 @@ OTLP_COMPRESSIONS: Final = ("gzip", "none")
 TEMPORALITY_PREFERENCES: Final = ("cumulative", "delta", "lowmemory")
 HISTOGRAM_AGGREGATIONS: Final = ("explicit_bucket_histogram", "base2_exponential_bucket_histogram")
 DEFAULT_PROMETHEUS_PORT: Final = 9464
-DEFAULT_SERVICE_NAMESPACE: Final = "aztec"
+"""The scrape endpoint's port when none is given (``OTEL_METRICS_EXPORTER=prometheus``, the sandbox's
+``--metrics-port``): the OpenTelemetry Prometheus exporter's default. Use this constant, not the number."""
+DEFAULT_SCRAPE_URL: Final = f"http://127.0.0.1:{DEFAULT_PROMETHEUS_PORT}/metrics"
+"""Where ``aztec start`` serves the sequencer node's (or the sandbox's) metrics on default settings."""
 SIGNAL_PATHS: Final = {"METRICS": "/v1/metrics", "TRACES": "/v1/traces", "LOGS": "/v1/logs"}
 SPEC_DEFAULT_ENDPOINTS: Final = {"http/protobuf": "http://localhost:4318", "grpc": "http://localhost:4317"}
 """The specification's default endpoints, used when an ``OTEL_*_EXPORTER`` asks for otlp and none is set."""

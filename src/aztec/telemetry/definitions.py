@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Final, Literal, TypeVar
 
 AttributeValue = str | int | float | bool
 
@@ -68,12 +68,17 @@ class ValueType(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class MetricDefinition:
-    """One metric: its name, UCUM unit, meaning, instrument kind and the attributes it may carry."""
+    """One metric: its name, UCUM unit, meaning and the attributes it may carry.
 
+    The instrument kind is the class: a :class:`HistogramDefinition` creates only a histogram, so
+    ``meter.create_histogram(A_COUNTER)`` is a type error. Build definitions with :func:`histogram`,
+    :func:`counter` and the other functions below.
+    """
+
+    kind: ClassVar[InstrumentKind]
     name: str
     unit: str
     description: str
-    kind: InstrumentKind
     value_type: ValueType = ValueType.DOUBLE
     attributes: tuple[AttributeKey, ...] = ()
     buckets: tuple[float, ...] | None = None
@@ -84,19 +89,71 @@ class MetricDefinition:
     gas. Durations (unit ``s``) are lower-is-better without it; other metrics without it (heights, counts,
     configured sizes) are not performance figures, and benchmark comparisons leave them out."""
 
+    def __post_init__(self) -> None:
+        if type(self) is MetricDefinition:
+            raise TypeError("a metric definition is of one instrument kind: use HistogramDefinition, ...")
 
-def _define(
-    kind: InstrumentKind,
-    name: str,
-    unit: str,
-    description: str,
-    value_type: ValueType,
-    attributes: tuple[AttributeKey, ...],
-    buckets: tuple[float, ...] | None = None,
-    semconv: bool = False,
-    better: Better | None = None,
-) -> MetricDefinition:
-    return MetricDefinition(name, unit, description, kind, value_type, attributes, buckets, semconv, better)
+
+@dataclass(frozen=True, slots=True)
+class HistogramDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.HISTOGRAM
+
+
+@dataclass(frozen=True, slots=True)
+class CounterDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.COUNTER
+
+
+@dataclass(frozen=True, slots=True)
+class UpDownCounterDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.UP_DOWN_COUNTER
+
+
+@dataclass(frozen=True, slots=True)
+class GaugeDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.GAUGE
+
+
+@dataclass(frozen=True, slots=True)
+class ObservableGaugeDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.OBSERVABLE_GAUGE
+
+
+@dataclass(frozen=True, slots=True)
+class ObservableCounterDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.OBSERVABLE_COUNTER
+
+
+@dataclass(frozen=True, slots=True)
+class ObservableUpDownCounterDefinition(MetricDefinition):
+    kind: ClassVar[InstrumentKind] = InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER
+
+
+DEFINITION_CLASSES: Final[Mapping[InstrumentKind, type[MetricDefinition]]] = {
+    definition_class.kind: definition_class
+    for definition_class in (
+        HistogramDefinition,
+        CounterDefinition,
+        UpDownCounterDefinition,
+        GaugeDefinition,
+        ObservableGaugeDefinition,
+        ObservableCounterDefinition,
+        ObservableUpDownCounterDefinition,
+    )
+}
+"""The definition class of each instrument kind."""
+
+D = TypeVar("D", bound=MetricDefinition)
+
+
+class InstrumentKindError(TypeError):
+    """A definition was used to create an instrument of another kind (only possible past the type checker)."""
+
+
+def require_kind(definition: MetricDefinition, kind: InstrumentKind) -> None:
+    """Raise :class:`InstrumentKindError` unless ``definition`` is of ``kind``: both meters call it."""
+    if definition.kind is not kind:
+        raise InstrumentKindError(f"{definition.name} is defined as a {definition.kind.value}, not a {kind.value}")
 
 
 def histogram(
@@ -108,18 +165,18 @@ def histogram(
     value_type: ValueType = ValueType.DOUBLE,
     buckets: tuple[float, ...] | None = None,
     better: Better | None = None,
-) -> MetricDefinition:
-    return _define(InstrumentKind.HISTOGRAM, name, unit, description, value_type, attributes, buckets, better=better)
+) -> HistogramDefinition:
+    return HistogramDefinition(name, unit, description, value_type, attributes, buckets, better=better)
 
 
-def counter(name: str, unit: str, description: str, *, attributes: tuple[AttributeKey, ...] = ()) -> MetricDefinition:
-    return _define(InstrumentKind.COUNTER, name, unit, description, ValueType.INT, attributes)
+def counter(name: str, unit: str, description: str, *, attributes: tuple[AttributeKey, ...] = ()) -> CounterDefinition:
+    return CounterDefinition(name, unit, description, ValueType.INT, attributes)
 
 
 def up_down_counter(
     name: str, unit: str, description: str, *, attributes: tuple[AttributeKey, ...] = ()
-) -> MetricDefinition:
-    return _define(InstrumentKind.UP_DOWN_COUNTER, name, unit, description, ValueType.INT, attributes)
+) -> UpDownCounterDefinition:
+    return UpDownCounterDefinition(name, unit, description, ValueType.INT, attributes)
 
 
 def gauge(
@@ -129,8 +186,8 @@ def gauge(
     *,
     attributes: tuple[AttributeKey, ...] = (),
     value_type: ValueType = ValueType.INT,
-) -> MetricDefinition:
-    return _define(InstrumentKind.GAUGE, name, unit, description, value_type, attributes)
+) -> GaugeDefinition:
+    return GaugeDefinition(name, unit, description, value_type, attributes)
 
 
 def observable_gauge(
@@ -141,18 +198,18 @@ def observable_gauge(
     attributes: tuple[AttributeKey, ...] = (),
     value_type: ValueType = ValueType.INT,
     better: Better | None = None,
-) -> MetricDefinition:
-    return _define(InstrumentKind.OBSERVABLE_GAUGE, name, unit, description, value_type, attributes, better=better)
+) -> ObservableGaugeDefinition:
+    return ObservableGaugeDefinition(name, unit, description, value_type, attributes, better=better)
 
 
 def semconv_metric(
-    kind: InstrumentKind,
+    definition_class: type[D],
     name: str,
     unit: str,
     description: str,
     *,
     attributes: tuple[AttributeKey, ...] = (),
     value_type: ValueType = ValueType.DOUBLE,
-) -> MetricDefinition:
+) -> D:
     """A host or runtime metric emitted under its OpenTelemetry semantic-convention name."""
-    return _define(kind, name, unit, description, value_type, attributes, semconv=True)
+    return definition_class(name, unit, description, value_type, attributes, semconv=True)

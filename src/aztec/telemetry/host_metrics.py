@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from opentelemetry.instrumentation.system_metrics import SystemMetricsInstrumentor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.view import View
 
@@ -13,14 +12,15 @@ from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.metrics.host import INSTRUMENTATION_CONFIG, SEMCONV_RENAMES
 from aztec.telemetry.metrics.runtime import EVENT_LOOP_LAG
+from aztec.telemetry.otel.private_api import instrument_system_metrics
 
 
 def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter) -> None:
     """Register the system-metrics instruments on ``provider`` (not on the global provider).
 
-    ``SystemMetricsInstrumentor`` is a process-wide singleton whose ``instrument()`` refuses a second
-    call; a private instance per client avoids that, so two clients in one process both get host
-    metrics. The instruments live and die with ``provider``. Metrics the filter excludes are not
+    Each client gets its own system-metrics instrumentor (see
+    :func:`~aztec.telemetry.otel.private_api.instrument_system_metrics`), so two clients in one process
+    both get host metrics. The instruments live and die with ``provider``. Metrics the filter excludes are not
     even requested, so they cost nothing at collection time.
     """
     original = {new: old for old, new in SEMCONV_RENAMES.items()}
@@ -29,9 +29,7 @@ def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter
         for name, values in INSTRUMENTATION_CONFIG.items()
         if metric_filter.allows(name)
     }
-    instrumentor = object.__new__(SystemMetricsInstrumentor)
-    SystemMetricsInstrumentor.__init__(instrumentor, config=config)
-    instrumentor._instrument(meter_provider=provider)
+    instrument_system_metrics(provider, config)
 
 
 def host_metric_views() -> list[View]:

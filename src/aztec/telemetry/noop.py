@@ -25,7 +25,21 @@ from aztec.telemetry.api import (
     Tracer,
     UpDownCounter,
 )
-from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue, MetricDefinition
+from aztec.telemetry.definitions import (
+    AttributeKey,
+    Attributes,
+    AttributeValue,
+    CounterDefinition,
+    GaugeDefinition,
+    HistogramDefinition,
+    InstrumentKind,
+    MetricDefinition,
+    ObservableCounterDefinition,
+    ObservableGaugeDefinition,
+    ObservableUpDownCounterDefinition,
+    UpDownCounterDefinition,
+    require_kind,
+)
 from aztec.telemetry.span_context import SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
 
@@ -102,31 +116,38 @@ class NoopMeter:
     def name(self) -> str:
         return self._name
 
-    def create_histogram(self, definition: MetricDefinition) -> Histogram:
+    def create_histogram(self, definition: HistogramDefinition) -> Histogram:
+        require_kind(definition, InstrumentKind.HISTOGRAM)
         return NoopHistogram(definition)
 
-    def create_counter(self, definition: MetricDefinition) -> Counter:
+    def create_counter(self, definition: CounterDefinition) -> Counter:
+        require_kind(definition, InstrumentKind.COUNTER)
         return NoopCounter(definition)
 
-    def create_up_down_counter(self, definition: MetricDefinition) -> UpDownCounter:
+    def create_up_down_counter(self, definition: UpDownCounterDefinition) -> UpDownCounter:
+        require_kind(definition, InstrumentKind.UP_DOWN_COUNTER)
         return _NoopUpDownCounter(definition)
 
-    def create_gauge(self, definition: MetricDefinition) -> Gauge:
+    def create_gauge(self, definition: GaugeDefinition) -> Gauge:
+        require_kind(definition, InstrumentKind.GAUGE)
         return NoopGauge(definition)
 
     def create_observable_gauge(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableGaugeDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
+        require_kind(definition, InstrumentKind.OBSERVABLE_GAUGE)
         return NoopObservable(definition)
 
     def create_observable_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
+        require_kind(definition, InstrumentKind.OBSERVABLE_COUNTER)
         return NoopObservable(definition)
 
     def create_observable_up_down_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableUpDownCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
+        require_kind(definition, InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER)
         return NoopObservable(definition)
 
     def add_batch_observable_callback(

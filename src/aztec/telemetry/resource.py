@@ -2,8 +2,8 @@
 
 The SDK's own detectors give ``telemetry.sdk.*``, ``process.*``, ``os.*`` and ``host.*``; this client adds
 ``service.name``, ``service.namespace``, ``service.version`` and ``service.instance.id``, and
-``OTEL_RESOURCE_ATTRIBUTES`` wins over everything. The host detector's class is private in SDK 1.45;
-this module is the only place that names it, and ``tests/telemetry/test_resource.py`` pins it.
+``OTEL_RESOURCE_ATTRIBUTES`` wins over everything. The host detector's class is private in SDK 1.45:
+:func:`aztec.telemetry.otel.private_api.host_resource_detector` builds it.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from opentelemetry.sdk.resources import (
     ProcessResourceDetector,
     Resource,
     ResourceDetector,
-    _HostResourceDetector,
     get_aggregated_resources,
 )
 
 from aztec.foundation.version import package_version
+from aztec.telemetry.otel.private_api import host_resource_detector
 
 DEFAULT_SERVICE_NAMESPACE = "aztec"
 
 
 def _detectors() -> list[ResourceDetector]:
-    return [ProcessResourceDetector(), OsResourceDetector(), _HostResourceDetector()]
+    return [ProcessResourceDetector(), OsResourceDetector(), host_resource_detector()]
 
 
 def build_resource(service_name: str, instance_id: str, attributes: Mapping[str, str]) -> Resource:

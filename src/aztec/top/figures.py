@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from aztec.deploy.prometheus_names import label_name, prometheus_series
 from aztec.telemetry import attributes as a
 from aztec.telemetry.definitions import MetricDefinition
+from aztec.telemetry.exporters.prometheus_names import label_name, prometheus_series
 from aztec.telemetry.metrics.archiver import ARCHIVER_BLOCK_HEIGHT, ARCHIVER_TX_COUNT
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME, PROCESS_MEMORY_USAGE
 from aztec.telemetry.metrics.mempool import MEMPOOL_CAPACITY, MEMPOOL_PENDING_TXS

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from aztec.deploy.paths import COLLECTOR_CONFIG, COMPOSE_FILE
-from aztec.deploy.prometheus_names import collector_family, path_divergences, prometheus_series
 from aztec.telemetry.config import TelemetryConfig
+from aztec.telemetry.exporters.prometheus_names import collector_family, path_divergences, prometheus_series
 
 DEFAULT_SERVICES: Final = frozenset({"node"})
 METRICS_PROFILE: Final = "metrics"

@@ -1,4 +1,5 @@
-"""The ``telemetry`` scenario: the telemetry client measuring itself, through the demo metrics.
+"""The ``telemetry`` scenario: the telemetry client measuring itself, through the demo metrics
+(:mod:`aztec.bench.demo_metrics`, outside the node's registry).
 
 It needs no node component, so the whole flow (run, aggregate, report) works end to end today:
 
@@ -16,18 +17,17 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
+from aztec.bench.demo_metrics import DEMO_IN_FLIGHT, DEMO_OPERATION, DEMO_OPERATION_COUNT, DEMO_OPERATION_DURATION
 from aztec.bench.scenarios.base import RunSettings, Scenario, scaled
-from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
-from aztec.telemetry.metrics.demo import DEMO_IN_FLIGHT, DEMO_OPERATION_COUNT, DEMO_OPERATION_DURATION
 from aztec.telemetry.timing import timed
 
 OPERATIONS: Final = 200
 """Operations of each kind at scale 1."""
 PAYLOAD: Final = bytes(range(256)) * 4096
 """1 MiB: hashing it takes about a millisecond, well inside the duration buckets."""
-HASH: Final = {a.DEMO_OPERATION: "hash"}
-SLEEP: Final = {a.DEMO_OPERATION: "sleep"}
+HASH: Final = {DEMO_OPERATION: "hash"}
+SLEEP: Final = {DEMO_OPERATION: "sleep"}
 
 
 def known_duration(index: int) -> float:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Final
 
 from aztec.deploy.dashboards.spec import Dashboard, Row, Target, stat, table, timeseries
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
-from aztec.deploy.prometheus_names import SERVICE_NAME_LABEL, label_name, prometheus_series
 from aztec.deploy.promql import gauge, legend, selector
 from aztec.telemetry import attributes as a
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
+from aztec.telemetry.exporters.prometheus_names import SERVICE_NAME_LABEL, label_name, prometheus_series
 from aztec.telemetry.metrics import archiver, proving
 from aztec.telemetry.metrics.node import NODE_INFO
 

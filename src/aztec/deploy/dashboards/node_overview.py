@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aztec.deploy.dashboards.spec import Dashboard, Row, Target, stat, timeseries
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
 from aztec.deploy.promql import gauge, legend, quantile, rate, ratio
 from aztec.telemetry import attributes as a
 from aztec.telemetry.definitions import AttributeKey, MetricDefinition
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
 from aztec.telemetry.metrics import archiver, bot, circuit, l1, mempool, node, proving, public_processor, sequencer
 from aztec.telemetry.metrics import world_state as ws
 

@@ -18,8 +18,8 @@ from grafana_foundation_sdk.models import dashboard as gm
 from grafana_foundation_sdk.models import prometheus as gpm
 
 from aztec.deploy.dashboards.spec import Dashboard, Panel, PanelKind
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL, prometheus_series
 from aztec.deploy.promql import NODE_VARIABLE
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL, prometheus_series
 from aztec.telemetry.metrics.host import PROCESS_CPU_TIME
 
 DATASOURCE_VARIABLE = "datasource"

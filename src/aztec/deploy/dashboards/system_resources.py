@@ -7,10 +7,10 @@ report that process's figures, so adding them up would count the process several
 from __future__ import annotations
 
 from aztec.deploy.dashboards.spec import Dashboard, Row, Target, timeseries
-from aztec.deploy.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
-from aztec.deploy.prometheus_names import SERVICE_NAME_LABEL as SERVICE
 from aztec.deploy.promql import gauge, legend, quantile, rate
 from aztec.telemetry import attributes as a
+from aztec.telemetry.exporters.prometheus_names import SERVICE_INSTANCE_LABEL as NODE
+from aztec.telemetry.exporters.prometheus_names import SERVICE_NAME_LABEL as SERVICE
 from aztec.telemetry.metrics import host, runtime, telemetry
 
 _WHO = (SERVICE, NODE)

@@ -14,7 +14,6 @@ import json
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -25,10 +24,7 @@ from aztec.foundation.json_rpc.errors import (
     RequestTooLargeError,
     error_from_response,
 )
-from aztec.telemetry import attributes as a
-from aztec.telemetry.api import Tracer
-from aztec.telemetry.definitions import AttributeKey, AttributeValue
-from aztec.telemetry.noop import NOOP_TRACER
+from aztec.foundation.json_rpc.hooks import NO_CLIENT_HOOKS, JsonRpcClientHooks
 
 BatchCall = tuple[str, Sequence[Any]]
 """One call of a batch: the method and its positional parameters."""
@@ -38,18 +34,17 @@ class JsonRpcClient:
     """Calls one server's methods; its HTTP session opens on first use and keeps connections alive."""
 
     def __init__(
-        self, url: str, *, timeout_s: float = 30.0, max_connections: int = 100, tracer: Tracer = NOOP_TRACER
+        self,
+        url: str,
+        *,
+        timeout_s: float = 30.0,
+        max_connections: int = 100,
+        hooks: JsonRpcClientHooks = NO_CLIENT_HOOKS,
     ) -> None:
-        """With a ``tracer``, each call is a client span whose context goes to the server in ``traceparent``."""
+        """``hooks`` observe each call (``aztec.telemetry.wrappers.json_rpc.JsonRpcClientTracing``: a client
+        span whose context goes to the server in ``traceparent``)."""
         self.url = url
-        self._tracer = tracer
-        parts = urlsplit(url)
-        self._span_attributes: dict[AttributeKey, AttributeValue] = {
-            a.RPC_SYSTEM: "jsonrpc",
-            a.RPC_JSONRPC_VERSION: JSONRPC_VERSION,
-            a.SERVER_ADDRESS: parts.hostname or "",
-            a.SERVER_PORT: parts.port or (443 if parts.scheme == "https" else 80),
-        }
+        self._hooks = hooks
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
@@ -58,14 +53,13 @@ class JsonRpcClient:
     async def call(self, method: str, *params: Any) -> Any:
         """The method's result; raises the error the server answered with."""
         request_id = next(self._ids)
-        if self._tracer is NOOP_TRACER:
+        if not self._hooks.traced:
             return await self._call(method, params, request_id)
-        attributes = {**self._span_attributes, a.RPC_METHOD: method, a.RPC_JSONRPC_REQUEST_ID: str(request_id)}
-        async with self._tracer.span(method, attributes, kind="client") as span:
+        async with self._hooks.call_scope(method, request_id) as scope:
             try:
                 return await self._call(method, params, request_id)
             except JsonRpcError as error:
-                span.set_attribute(a.RPC_JSONRPC_ERROR_CODE, error.code)
+                scope.failed(error.code)
                 raise
 
     async def _call(self, method: str, params: Sequence[Any], request_id: int) -> Any:
@@ -123,7 +117,7 @@ class JsonRpcClient:
             connector = aiohttp.TCPConnector(limit=self._max_connections)
             self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
-        headers = {"Content-Type": "application/json", **self._tracer.inject()}
+        headers = {"Content-Type": "application/json", **self._hooks.trace_headers()}
         try:
             async with self._session.post(self.url, data=data, headers=headers) as response:
                 status = response.status

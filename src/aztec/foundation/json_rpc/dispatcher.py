@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any, Final
 
 from aztec.foundation.json_rpc.errors import (
@@ -24,13 +25,10 @@ from aztec.foundation.json_rpc.errors import (
     MethodNotFoundError,
     ParseError,
 )
-from aztec.foundation.json_rpc.instrumentation import STATUS_OK, JsonRpcInstrumentation
-from aztec.foundation.json_rpc.registry import MethodRegistry
+from aztec.foundation.json_rpc.hooks import NO_SERVER_HOOKS, STATUS_OK, CallScope, JsonRpcServerHooks
+from aztec.foundation.json_rpc.registry import UNKNOWN_METHOD, MethodRegistry
 from aztec.foundation.json_rpc.types import JsonFloat, JsonNumberText
 from aztec.foundation.timer import Timer
-from aztec.telemetry import attributes as a
-from aztec.telemetry.api import Carrier, Span, Tracer
-from aztec.telemetry.noop import NOOP_TRACER
 
 log = logging.getLogger(__name__)
 
@@ -87,29 +85,27 @@ def _valid_id(value: Any) -> bool:
 
 
 class JsonRpcDispatcher:
-    """Runs the calls of a request body against ``registry`` and records each in ``instrumentation``."""
+    """Runs the calls of a request body against ``registry`` and reports each to ``hooks``."""
 
     def __init__(
-        self,
-        registry: MethodRegistry,
-        instrumentation: JsonRpcInstrumentation,
-        *,
-        max_batch_size: int,
-        tracer: Tracer = NOOP_TRACER,
+        self, registry: MethodRegistry, hooks: JsonRpcServerHooks = NO_SERVER_HOOKS, *, max_batch_size: int
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
         self._registry = registry
-        self._instrumentation = instrumentation
-        self._tracer = tracer
+        self._hooks = hooks
         self.max_batch_size = max_batch_size
 
+    def method_label(self, method: object) -> str:
+        """The method's name when it is registered, else ``unknown``: bounded, for metrics and span names."""
+        return method if isinstance(method, str) and method in self._registry else UNKNOWN_METHOD
+
     def reject(self, error: JsonRpcError, duration_s: float) -> bytes:
-        """The response to a body refused before parsing (e.g. too large), recorded as a call."""
-        self._instrumentation.record_call(None, error.name, duration_s)
+        """The response to a body refused before parsing (e.g. too large), reported as a call."""
+        self._hooks.on_call(UNKNOWN_METHOD, error.name, duration_s)
         return _error_response(None, error).encode()
 
-    async def handle(self, body: bytes, carrier: Carrier | None = None) -> bytes | None:
+    async def handle(self, body: bytes, carrier: Mapping[str, str] | None = None) -> bytes | None:
         """The response body, or None when there is nothing to answer (notifications only).
 
         ``carrier`` holds the request's W3C trace headers: each call's span is a child of the caller's.
@@ -127,32 +123,31 @@ class JsonRpcDispatcher:
         if len(payload) > self.max_batch_size:
             message = f"Invalid request: batch of {len(payload)} calls, the limit is {self.max_batch_size}"
             return self.reject(InvalidRequestError(message, {"limit": self.max_batch_size}), timer.s())
-        self._instrumentation.record_batch(len(payload))
+        self._hooks.on_batch(len(payload))
         responses = await self._traced_batch(payload, carrier)
         answered = [r for r in responses if r is not None]
         return f"[{','.join(answered)}]".encode() if answered else None
 
-    async def _traced_batch(self, payload: list[Any], carrier: Carrier | None) -> list[str | None]:
-        """A batch's calls in one server span (``batch``): a span per entry would multiply polling traffic."""
+    async def _traced_batch(self, payload: list[Any], carrier: Mapping[str, str] | None) -> list[str | None]:
+        """A batch's calls in one scope (one span): a span per entry would multiply polling traffic."""
         calls = (self._call(entry, Timer(), None) for entry in payload)
-        if self._tracer is NOOP_TRACER:
+        if not self._hooks.traced:
             return await asyncio.gather(*calls)
-        attributes = {a.RPC_SYSTEM: "jsonrpc", a.RPC_JSONRPC_VERSION: JSONRPC_VERSION}
-        async with self._tracer.span("batch", attributes, kind="server", parent=carrier or None):
+        async with self._hooks.batch_scope(carrier or {}):
             return await asyncio.gather(*calls)
 
-    async def _traced_call(self, request: Any, timer: Timer, carrier: Carrier | None) -> str | None:
-        """One call in a server span named after its method (semantic conventions for JSON-RPC)."""
-        if self._tracer is NOOP_TRACER:
+    async def _traced_call(self, request: Any, timer: Timer, carrier: Mapping[str, str] | None) -> str | None:
+        """One call in a scope named after its (bounded) method, with the request id when it has one."""
+        if not self._hooks.traced:
             return await self._call(request, timer, None)
-        method = self._instrumentation.method_label(request.get("method") if isinstance(request, dict) else None)
-        attributes = {a.RPC_SYSTEM: "jsonrpc", a.RPC_METHOD: method, a.RPC_JSONRPC_VERSION: JSONRPC_VERSION}
+        method = self.method_label(request.get("method") if isinstance(request, dict) else None)
+        request_id = None
         if isinstance(request, dict) and _valid_id(request.get("id")) and request.get("id") is not None:
-            attributes[a.RPC_JSONRPC_REQUEST_ID] = str(request["id"])
-        async with self._tracer.span(method, attributes, kind="server", parent=carrier or None) as span:
-            return await self._call(request, timer, span)
+            request_id = str(request["id"])
+        async with self._hooks.call_scope(method, request_id, carrier or {}) as scope:
+            return await self._call(request, timer, scope)
 
-    async def _call(self, request: Any, timer: Timer, span: Span | None) -> str | None:
+    async def _call(self, request: Any, timer: Timer, scope: CallScope | None) -> str | None:
         """One call's encoded response (None for a notification), recorded with its status."""
         request_id: Any = None
         method: Any = None
@@ -181,14 +176,13 @@ class JsonRpcDispatcher:
             status = STATUS_OK
         except JsonRpcError as error:
             response, status = _error_response(request_id, error), error.name
-            if span is not None:
-                span.set_attribute(a.RPC_JSONRPC_ERROR_CODE, error.code)
+            if scope is not None:
+                scope.failed(error.code)
         except Exception as error:  # the node's own fault, never the client's
             log.exception("JSON-RPC method %s failed", method if method in self._registry else "(unregistered)")
             internal = InternalError("Internal error")
             response, status = _error_response(request_id, internal), internal.name
-            if span is not None:
-                span.set_attribute(a.RPC_JSONRPC_ERROR_CODE, internal.code)
-                span.record_exception(error)
-        self._instrumentation.record_call(method, status, timer.s())
+            if scope is not None:
+                scope.failed(internal.code, error)
+        self._hooks.on_call(self.method_label(method), status, timer.s())
         return None if notification else response

@@ -13,11 +13,12 @@ CORS headers are sent only for the origins in ``cors_origins`` (none by default)
 ``GET /healthz`` answers 200 while the process serves; ``GET /readyz`` 200 or 503 with the checks of
 ``readiness``. The listener's connection cap and timeouts are :class:`ConnectionLimits`. Every other
 answer is HTTP 200 with a JSON-RPC response, or 204 when only notifications came. Request handling
-is in one place, :meth:`JsonRpcServer._handle_rpc`.
+is in one place, :meth:`JsonRpcServer._handle_rpc`. ``hooks`` (:mod:`aztec.foundation.json_rpc.hooks`)
+observe every call: ``aztec.telemetry.wrappers.json_rpc.JsonRpcServerTelemetry`` records metrics and spans.
 
     registry = MethodRegistry()
     registry.register("echo", echo, params=(Param("text", str),))
-    async with JsonRpcServer(registry, telemetry, port=0) as server:
+    async with JsonRpcServer(registry, JsonRpcServerTelemetry(telemetry), port=0) as server:
         print(server.url)
 """
 
@@ -42,10 +43,9 @@ from aztec.foundation.json_rpc.errors import (
     RequestTooLargeError,
     UnsupportedMediaTypeError,
 )
-from aztec.foundation.json_rpc.instrumentation import JsonRpcInstrumentation
+from aztec.foundation.json_rpc.hooks import NO_SERVER_HOOKS, JsonRpcServerHooks
 from aztec.foundation.json_rpc.registry import MethodRegistry
 from aztec.foundation.timer import Timer
-from aztec.telemetry.api import TelemetryClient
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class JsonRpcServer:
     def __init__(
         self,
         registry: MethodRegistry,
-        telemetry: TelemetryClient,
+        hooks: JsonRpcServerHooks = NO_SERVER_HOOKS,
         *,
         host: str = DEFAULT_HOST,
         port: int = 0,
@@ -92,10 +92,7 @@ class JsonRpcServer:
         self._readiness = readiness
         self._requested_port = port
         self._shutdown_timeout_s = shutdown_timeout_s
-        instrumentation = JsonRpcInstrumentation(telemetry, registry)
-        self._dispatcher = JsonRpcDispatcher(
-            registry, instrumentation, max_batch_size=max_batch_size, tracer=telemetry.get_tracer("JsonRpcServer")
-        )
+        self._dispatcher = JsonRpcDispatcher(registry, hooks, max_batch_size=max_batch_size)
         self._listener: GuardedListener | None = None
 
     @property

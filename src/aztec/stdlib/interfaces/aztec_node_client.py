@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 from aztec.foundation.fields import Fr
 from aztec.foundation.json_rpc import DEFAULT_MAX_BATCH_SIZE, JsonRpcClient, JsonRpcError, JsonRpcTransportError
 from aztec.foundation.json_rpc.errors import APPLICATION_ERROR
+from aztec.foundation.json_rpc.hooks import NO_CLIENT_HOOKS, JsonRpcClientHooks
 from aztec.stdlib.interfaces.aztec_node import NodeInfo, TxReceipt, TxRejectedError
 from aztec.stdlib.interfaces.aztec_node_codec import (
     NodeCodecError,
@@ -23,8 +24,6 @@ from aztec.stdlib.interfaces.aztec_node_codec import (
     tx_to_hex,
 )
 from aztec.stdlib.tx.tx import Tx
-from aztec.telemetry.api import Tracer
-from aztec.telemetry.noop import NOOP_TRACER
 
 T = TypeVar("T")
 
@@ -74,9 +73,10 @@ class NodeRpcClient:
         timeout_s: float = 30.0,
         max_connections: int = 100,
         batch_limit: int = DEFAULT_MAX_BATCH_SIZE,
-        tracer: Tracer = NOOP_TRACER,
+        hooks: JsonRpcClientHooks = NO_CLIENT_HOOKS,
     ) -> None:
-        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, tracer=tracer)
+        """``hooks`` observe each call (``JsonRpcClientTracing(tracer, url)``: a client span per call)."""
+        self.rpc = JsonRpcClient(url, timeout_s=timeout_s, max_connections=max_connections, hooks=hooks)
         self.batch_limit = batch_limit
 
     @property

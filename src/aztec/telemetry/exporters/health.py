@@ -18,6 +18,11 @@ from typing import Any
 from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult, MetricsData
 
 from aztec.telemetry.exporters.otlp import failure_reason
+from aztec.telemetry.otel.private_api import (
+    OTLP_HTTP_LOG_EXPORTER_LOGGER,
+    exporter_preferred_aggregation,
+    exporter_preferred_temporality,
+)
 
 _log = logging.getLogger("aztec.telemetry")
 
@@ -27,7 +32,7 @@ OTLP_LOGGERS = (
     "opentelemetry.exporter.otlp.proto.grpc.metric_exporter",
     "opentelemetry.exporter.otlp.common.http",
     "opentelemetry.exporter.otlp.proto.http.trace_exporter",
-    "opentelemetry.exporter.otlp.proto.http._log_exporter",
+    OTLP_HTTP_LOG_EXPORTER_LOGGER,
 )
 
 
@@ -168,8 +173,8 @@ class HealthCheckedExporter(MetricExporter):
 
     def __init__(self, inner: MetricExporter, exporter: str, endpoint: str, health: ExportHealth) -> None:
         super().__init__(
-            preferred_temporality=inner._preferred_temporality,
-            preferred_aggregation=inner._preferred_aggregation,
+            preferred_temporality=exporter_preferred_temporality(inner),
+            preferred_aggregation=exporter_preferred_aggregation(inner),
         )
         self._inner = inner
         self._exporter = exporter

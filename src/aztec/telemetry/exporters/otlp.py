@@ -20,6 +20,7 @@ from opentelemetry.sdk.metrics.view import Aggregation, ExponentialBucketHistogr
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from aztec.telemetry.config import OtlpExport
+from aztec.telemetry.otel.private_api import otlp_http_client, replace_otlp_http_client
 
 _CUMULATIVE, _DELTA = AggregationTemporality.CUMULATIVE, AggregationTemporality.DELTA
 
@@ -96,8 +97,9 @@ E = TypeVar("E")
 
 def keep_http_results(exporter: E) -> E:
     """Make an OTLP/HTTP exporter (metrics, spans or logs) keep its last result for :func:`failure_reason`."""
-    if hasattr(exporter, "_client"):
-        exporter._client = _RecordingHttpClient(exporter._client)
+    client = otlp_http_client(exporter)
+    if client is not None:
+        replace_otlp_http_client(exporter, _RecordingHttpClient(client))
     return exporter
 
 
@@ -126,7 +128,7 @@ def build_span_exporter(export: OtlpExport) -> SpanExporter:
 
 def failure_reason(exporter: object) -> str | None:
     """The status or error of an OTLP/HTTP exporter's last failed request, if it kept one."""
-    client = getattr(exporter, "_client", None)
+    client = otlp_http_client(exporter)
     result = client.last if isinstance(client, _RecordingHttpClient) else None
     if result is None or getattr(result, "success", True):
         return None

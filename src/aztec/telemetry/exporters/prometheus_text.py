@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Protocol
 
-from opentelemetry.exporter.prometheus._mapping import map_unit, sanitize_attribute, sanitize_full_name
 from opentelemetry.sdk.metrics import (
     Counter,
     Histogram,
@@ -44,6 +43,7 @@ from opentelemetry.sdk.resources import Resource
 from aztec.telemetry.buckets import boundaries_for
 from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.private_api import prometheus_label, prometheus_metric_name, prometheus_unit
 from aztec.telemetry.otel.value_types import conform_value
 
 TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -111,7 +111,7 @@ class _Labels:
     def _pairs(self) -> dict[str, str]:
         pairs = dict(self._base)
         for key, value in self._attributes.items():
-            pairs[sanitize_attribute(str(key))] = _label_value(value)
+            pairs[prometheus_label(str(key))] = _label_value(value)
         return pairs
 
     def text(self, keys: frozenset[str]) -> str:
@@ -205,10 +205,10 @@ class _Family:
 
 def family_name(name: str, unit: str, kind: str) -> tuple[str, str]:
     """The Prometheus family name and unit word for an OpenTelemetry metric (prometheus_client's rules)."""
-    base = sanitize_full_name(name)
+    base = prometheus_metric_name(name)
     if kind == _COUNTER and base.endswith("_total"):
         base = base[:-6]
-    word = map_unit(unit)
+    word = prometheus_unit(unit)
     if word and not base.endswith("_" + word):
         base = f"{base}_{word}"
     return base, word
@@ -264,7 +264,7 @@ class ScrapeRenderer:
             local.add_cumulative_view(self)
         self._collect_sdk = collect_sdk
         self._base = {
-            sanitize_attribute(k): _label_value(v) for k, v in resource.attributes.items() if resource_labels(k)
+            prometheus_label(k): _label_value(v) for k, v in resource.attributes.items() if resource_labels(k)
         }
         self._shapes: dict[frozenset[str], frozenset[str]] = {}
         target = _Labels({}, resource.attributes, {})

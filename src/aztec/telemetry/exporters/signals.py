@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-from opentelemetry.sdk._logs import ReadableLogRecord
-from opentelemetry.sdk._logs.export import LogRecordExporter, LogRecordExportResult
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from aztec.telemetry.exporters.health import ExportHealth, install_log_capture, take_captured
 from aztec.telemetry.exporters.otlp import failure_reason, keep_http_results
+from aztec.telemetry.otel.private_api import (
+    LogRecordExporter,
+    LogRecordExportResult,
+    ReadableLogRecord,
+    otlp_http_log_exporter,
+)
 
 TRACES_EXPORTER: Final = "otlp_http_traces"
 LOGS_EXPORTER: Final = "otlp_http_logs"
@@ -59,7 +62,7 @@ class HealthCheckedSpanExporter(SpanExporter):
 class HealthCheckedLogExporter(LogRecordExporter):
     def __init__(self, endpoint: str, timeout_ms: int, health: ExportHealth) -> None:
         install_log_capture()
-        self._inner = keep_http_results(OTLPLogExporter(endpoint=endpoint, timeout=timeout_ms / 1000))
+        self._inner = keep_http_results(otlp_http_log_exporter(endpoint, timeout_ms / 1000))
         self._endpoint = endpoint
         self._health = health
 

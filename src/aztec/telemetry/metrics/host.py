@@ -3,11 +3,17 @@
 from typing import Final
 
 from aztec.telemetry import attributes as a
-from aztec.telemetry.definitions import InstrumentKind, ValueType, semconv_metric
+from aztec.telemetry.definitions import (
+    ObservableCounterDefinition,
+    ObservableGaugeDefinition,
+    ObservableUpDownCounterDefinition,
+    ValueType,
+    semconv_metric,
+)
 
-_GAUGE = InstrumentKind.OBSERVABLE_GAUGE
-_COUNTER = InstrumentKind.OBSERVABLE_COUNTER
-_UP_DOWN = InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER
+_GAUGE = ObservableGaugeDefinition
+_COUNTER = ObservableCounterDefinition
+_UP_DOWN = ObservableUpDownCounterDefinition
 
 SYSTEM_CPU_UTILIZATION: Final = semconv_metric(
     _GAUGE,

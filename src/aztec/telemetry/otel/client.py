@@ -269,10 +269,6 @@ class OtelTelemetryClient:
         parent_based = self.config.trace_sampler.name.startswith("parentbased")
         return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing, parent_based=parent_based)
 
-    @property
-    def meter_provider(self) -> MeterProvider:
-        return self._provider
-
     def flush(self, timeout_s: float | None = None) -> bool:
         if self._stopped:
             return True

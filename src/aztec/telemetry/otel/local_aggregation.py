@@ -59,7 +59,6 @@ _DELTA = AggregationTemporality.DELTA
 _CUMULATIVE = AggregationTemporality.CUMULATIVE
 
 AnyMetric = LocalMetric[HistogramCell] | LocalMetric[SumCell] | LocalMetric[GaugeCell]
-MetricData = Histogram | ExponentialHistogram | Sum | Gauge
 
 
 def _sdk_exemplars(exemplars: list[Exemplar | None] | None) -> list[SdkExemplar]:

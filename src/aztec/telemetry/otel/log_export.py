@@ -15,14 +15,12 @@ import traceback
 from typing import Final
 
 from opentelemetry import trace
-from opentelemetry._logs import LogRecord, SeverityNumber
 from opentelemetry.context import Context
-from opentelemetry.sdk._logs import LoggerProvider
-from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 
 from aztec.telemetry.exporters.health import ExportHealth
 from aztec.telemetry.exporters.signals import HealthCheckedLogExporter
+from aztec.telemetry.otel.private_api import BatchLogRecordProcessor, LoggerProvider, LogRecord, SeverityNumber
 from aztec.telemetry.span_context import ACTIVE_SPAN
 
 _owner_lock = threading.Lock()
@@ -97,7 +95,6 @@ class OtlpLogExport:
             )
         )
         self._handler = OtlpLogHandler(self._provider)
-        self._timeout_ms = timeout_ms
         self.attached = False
 
     def attach(self) -> bool:

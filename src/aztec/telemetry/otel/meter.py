@@ -16,7 +16,19 @@ from aztec.telemetry.api import (
     UpDownCounter,
 )
 from aztec.telemetry.buckets import boundaries_for
-from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
+from aztec.telemetry.definitions import (
+    CounterDefinition,
+    GaugeDefinition,
+    HistogramDefinition,
+    InstrumentKind,
+    InstrumentKindError,
+    MetricDefinition,
+    ObservableCounterDefinition,
+    ObservableGaugeDefinition,
+    ObservableUpDownCounterDefinition,
+    UpDownCounterDefinition,
+    require_kind,
+)
 from aztec.telemetry.filtering import MetricFilter
 from aztec.telemetry.noop import NoopCounter, NoopGauge, NoopHistogram, NoopMeter, NoopObservable
 from aztec.telemetry.otel.guard import AttributeGuard
@@ -24,14 +36,7 @@ from aztec.telemetry.otel.instruments import OtelCounter, OtelGauge, OtelHistogr
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.observable import BatchRegistration, OtelObservable
 
-
-class InstrumentKindError(TypeError):
-    """A definition was used to create an instrument of another kind."""
-
-
-def _require(definition: MetricDefinition, kind: InstrumentKind) -> None:
-    if definition.kind is not kind:
-        raise InstrumentKindError(f"{definition.name} is defined as a {definition.kind.value}, not a {kind.value}")
+__all__ = ["InstrumentKindError", "OtelMeter"]
 
 
 class OtelMeter:
@@ -60,8 +65,8 @@ class OtelMeter:
     def name(self) -> str:
         return self._name
 
-    def create_histogram(self, definition: MetricDefinition) -> Histogram:
-        _require(definition, InstrumentKind.HISTOGRAM)
+    def create_histogram(self, definition: HistogramDefinition) -> Histogram:
+        require_kind(definition, InstrumentKind.HISTOGRAM)
         if not self._filter.allows(definition.name):
             return NoopHistogram(definition)
         if self._local is not None:
@@ -74,8 +79,8 @@ class OtelMeter:
         )
         return OtelHistogram(definition, inner.record, self._guard)
 
-    def create_counter(self, definition: MetricDefinition) -> Counter:
-        _require(definition, InstrumentKind.COUNTER)
+    def create_counter(self, definition: CounterDefinition) -> Counter:
+        require_kind(definition, InstrumentKind.COUNTER)
         if not self._filter.allows(definition.name):
             return NoopCounter(definition)
         if self._local is not None:
@@ -83,8 +88,8 @@ class OtelMeter:
         inner = self._meter.create_counter(definition.name, definition.unit, definition.description)
         return OtelCounter(definition, inner.add, self._guard)
 
-    def create_up_down_counter(self, definition: MetricDefinition) -> UpDownCounter:
-        _require(definition, InstrumentKind.UP_DOWN_COUNTER)
+    def create_up_down_counter(self, definition: UpDownCounterDefinition) -> UpDownCounter:
+        require_kind(definition, InstrumentKind.UP_DOWN_COUNTER)
         if not self._filter.allows(definition.name):
             return self._noop.create_up_down_counter(definition)
         if self._local is not None:
@@ -92,8 +97,8 @@ class OtelMeter:
         inner = self._meter.create_up_down_counter(definition.name, definition.unit, definition.description)
         return OtelUpDownCounter(definition, inner.add, self._guard)
 
-    def create_gauge(self, definition: MetricDefinition) -> Gauge:
-        _require(definition, InstrumentKind.GAUGE)
+    def create_gauge(self, definition: GaugeDefinition) -> Gauge:
+        require_kind(definition, InstrumentKind.GAUGE)
         if not self._filter.allows(definition.name):
             return NoopGauge(definition)
         if self._local is not None:
@@ -102,24 +107,24 @@ class OtelMeter:
         return OtelGauge(definition, inner.set, self._guard)
 
     def create_observable_gauge(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableGaugeDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
         return self._observable(definition, InstrumentKind.OBSERVABLE_GAUGE, callback)
 
     def create_observable_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
         return self._observable(definition, InstrumentKind.OBSERVABLE_COUNTER, callback)
 
     def create_observable_up_down_counter(
-        self, definition: MetricDefinition, callback: ObservableCallback | None = None
+        self, definition: ObservableUpDownCounterDefinition, callback: ObservableCallback | None = None
     ) -> ObservableInstrument:
         return self._observable(definition, InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER, callback)
 
     def _observable(
         self, definition: MetricDefinition, kind: InstrumentKind, callback: ObservableCallback | None
     ) -> ObservableInstrument:
-        _require(definition, kind)
+        require_kind(definition, kind)
         if not self._filter.allows(definition.name):
             return NoopObservable(definition)
         # The SDK hands back the first instrument for a repeated name on one meter and drops the new

@@ -1,13 +1,11 @@
-"""Where local aggregation meets the OpenTelemetry SDK's readers: the only SDK internals we touch.
+"""Where local aggregation meets the OpenTelemetry SDK's readers.
 
 The Python SDK has no MetricProducer (the specification's way to feed pre-aggregated data to readers),
 so we do what one would do: each reader's collect callback, which the MeterProvider installs, is
 wrapped to append the locally aggregated metrics to what the SDK collected. Every exporter behind the
-reader (Prometheus, OTLP, NDJSON, in-memory) then sees one ``MetricsData``. Two private names are
-used, both stable across SDK releases and pinned by ``uv.lock``: ``MetricReader._collect`` (the
-callback ``_set_collect_callback`` installs), ``MetricReader._instrument_class_temporality`` and
-``MetricReader._instrument_class_aggregation``.
-``tests/telemetry/test_local_aggregation.py`` fails if either changes.
+reader (Prometheus, OTLP, NDJSON, in-memory) then sees one ``MetricsData``. The reader's private
+hooks this needs are in :mod:`aztec.telemetry.otel.private_api`, pinned by
+``tests/telemetry/test_private_api_pins.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from opentelemetry.metrics import Instrument
-from opentelemetry.sdk.metrics._internal.instrument import _Counter, _Gauge, _Histogram, _UpDownCounter
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
     MetricReader,
@@ -28,27 +25,37 @@ from opentelemetry.sdk.metrics.view import ExponentialBucketHistogramAggregation
 from opentelemetry.sdk.resources import Resource
 
 from aztec.telemetry.definitions import InstrumentKind
+from aztec.telemetry.otel.private_api import (
+    SDK_COUNTER,
+    SDK_GAUGE,
+    SDK_HISTOGRAM,
+    SDK_UP_DOWN_COUNTER,
+    reader_aggregations,
+    reader_collect,
+    reader_temporalities,
+    set_reader_collect,
+)
 
 ProduceScopes = Callable[[MetricReader], Sequence[ScopeMetrics]]
 PostProcess = Callable[[MetricsData | None], MetricsData | None]
 
 _SDK_CLASS: dict[InstrumentKind, type[Instrument]] = {
-    InstrumentKind.HISTOGRAM: _Histogram,
-    InstrumentKind.COUNTER: _Counter,
-    InstrumentKind.UP_DOWN_COUNTER: _UpDownCounter,
-    InstrumentKind.GAUGE: _Gauge,
+    InstrumentKind.HISTOGRAM: SDK_HISTOGRAM,
+    InstrumentKind.COUNTER: SDK_COUNTER,
+    InstrumentKind.UP_DOWN_COUNTER: SDK_UP_DOWN_COUNTER,
+    InstrumentKind.GAUGE: SDK_GAUGE,
 }
 
 
 def temporalities(reader: MetricReader) -> dict[InstrumentKind, AggregationTemporality]:
     """The reader's preferred temporality for each synchronous instrument kind."""
-    preferred = reader._instrument_class_temporality
+    preferred = reader_temporalities(reader)
     return {kind: preferred.get(sdk_class, AggregationTemporality.CUMULATIVE) for kind, sdk_class in _SDK_CLASS.items()}
 
 
 def prefers_exponential_histograms(reader: MetricReader) -> bool:
     """Whether the reader's exporter asked for base-2 exponential histograms (OTLP with that preference)."""
-    preferred = reader._instrument_class_aggregation.get(_Histogram)
+    preferred = reader_aggregations(reader).get(SDK_HISTOGRAM)
     return isinstance(preferred, ExponentialBucketHistogramAggregation)
 
 
@@ -59,7 +66,7 @@ def install_producer(
 
     ``post_process`` then sees (and may rewrite) the whole collection before any exporter does.
     """
-    sdk_collect: Callable[..., MetricsData | None] | None = reader._collect  # type: ignore[assignment]
+    sdk_collect = reader_collect(reader)
     if sdk_collect is None:
         raise RuntimeError("install_producer needs a reader registered on a MeterProvider")
 
@@ -69,8 +76,7 @@ def install_producer(
             collected = merge(collected, produce(collecting), resource)
         return collected if post_process is None else post_process(collected)
 
-    # The SDK's annotation of the callback is looser than what it calls it with (reader, timeout_millis=).
-    reader._set_collect_callback(collect)  # type: ignore[arg-type]
+    set_reader_collect(reader, collect)
 
 
 def merge(collected: MetricsData | None, scopes: Sequence[ScopeMetrics], resource: Resource) -> MetricsData | None:

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from opentelemetry.exporter.prometheus._mapping import map_unit, sanitize_attribute, sanitize_full_name
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from aztec.telemetry.definitions import AttributeKey, InstrumentKind, MetricDefinition
+from aztec.telemetry.otel.private_api import prometheus_label, prometheus_metric_name, prometheus_unit
 from aztec.telemetry.registry import all_metrics
 
 SERVICE_NAME_LABEL: Final = "service_name"
@@ -89,7 +89,7 @@ def prometheus_type(definition: MetricDefinition) -> PromType:
 def prometheus_series(definition: MetricDefinition) -> PrometheusSeries:
     """The names the embedded endpoint gives ``definition``: the exporter's own name and unit mapping."""
     kind = prometheus_type(definition)
-    name, unit = sanitize_full_name(definition.name), map_unit(definition.unit)
+    name, unit = prometheus_metric_name(definition.name), prometheus_unit(definition.unit)
     family_class = {
         PromType.COUNTER: CounterMetricFamily,
         PromType.GAUGE: GaugeMetricFamily,
@@ -101,7 +101,7 @@ def prometheus_series(definition: MetricDefinition) -> PrometheusSeries:
 
 def label_name(key: AttributeKey | str) -> str:
     """The Prometheus label an attribute becomes (``aztec.chain.status`` -> ``aztec_chain_status``)."""
-    return sanitize_attribute(str(key))
+    return prometheus_label(str(key))
 
 
 # --- the collector's prometheus exporter (Go, pkg/translator/prometheus normalizeName) ----------------
