@@ -89,19 +89,6 @@ def parse_float(name: str, raw: str, *, minimum: float | None = None, maximum: f
     return value
 
 
-def env_float(env: Mapping[str, str], name: str, default: float, *, minimum: float | None = None) -> float:
-    raw = _raw(env, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(name, raw, "expected a number") from None
-    if minimum is not None and value < minimum:
-        raise ConfigError(name, raw, f"must be at least {minimum}")
-    return value
-
-
 def env_port(env: Mapping[str, str], name: str, default: int | None) -> int | None:
     """A TCP port (0 lets the OS choose); unset gives ``default``."""
     raw = _raw(env, name)
@@ -138,22 +125,6 @@ def env_list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     if raw is None:
         return ()
     return tuple(item.strip() for item in raw.split(",") if item.strip())
-
-
-def env_key_values(env: Mapping[str, str], name: str) -> dict[str, str]:
-    """``k1=v1,k2=v2`` as in ``OTEL_RESOURCE_ATTRIBUTES``."""
-    raw = _raw(env, name)
-    if raw is None:
-        return {}
-    result: dict[str, str] = {}
-    for item in raw.split(","):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(name, raw, f"expected key=value pairs separated by commas, got {item!r}")
-        result[key.strip()] = value.strip()
-    return result
 
 
 def env_path(env: Mapping[str, str], name: str) -> Path | None:

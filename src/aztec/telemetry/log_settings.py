@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from aztec.foundation.config import ConfigError, env_optional_str
+from aztec.foundation.config import ConfigError
 
 LEVELS: Final[dict[str, int]] = {
     "trace": logging.DEBUG,
@@ -28,11 +28,6 @@ LEVELS: Final[dict[str, int]] = {
 }
 LOG_FORMATS: Final = ("text", "json")
 
-LOG_ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
-    "AZTEC_LOG_LEVEL": "log level and per-module overrides, e.g. `info; debug:sequencer,archiver` (default info)",
-    "AZTEC_LOG_FORMAT": "log line format: text (default) or json (one object per line, trace ids included)",
-}
-
 
 @dataclass(frozen=True)
 class LogSettings:
@@ -40,13 +35,6 @@ class LogSettings:
     overrides: Mapping[str, int] = field(default_factory=dict)
     """Logger name -> level."""
     format: str = "text"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], *, default_level: int = logging.INFO) -> LogSettings:
-        raw_level = env_optional_str(env, "AZTEC_LOG_LEVEL")
-        level, overrides = (default_level, {}) if raw_level is None else parse_log_level(raw_level)
-        raw_format = env_optional_str(env, "AZTEC_LOG_FORMAT")
-        return cls(level, overrides, parse_log_format(raw_format or "text"))
 
 
 def parse_log_level(spec: str, variable: str = "AZTEC_LOG_LEVEL") -> tuple[int, dict[str, int]]:

@@ -28,14 +28,6 @@ DEFAULT_RATIO: Final = 0.1
 """The ratio when neither variable is set: one trace in ten (a sampler named explicitly defaults to 1.0,
 as the specification says)."""
 
-TRACE_ENVIRONMENT_VARIABLES: Final[dict[str, str]] = {
-    "OTEL_TRACES_SAMPLER": f"sampler: {', '.join(SAMPLERS)} (default {DEFAULT_SAMPLER})",
-    "OTEL_TRACES_SAMPLER_ARG": (
-        f"the ratio in [0, 1] of the *traceidratio samplers (default {DEFAULT_RATIO:g} when OTEL_TRACES_SAMPLER "
-        "is unset, else 1.0)"
-    ),
-}
-
 
 @dataclass(frozen=True)
 class SamplerSettings:
