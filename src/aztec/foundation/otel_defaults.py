@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-PROMETHEUS_PORT: Final = 9464
+PROMETHEUS_EXPORTER_PORT: Final = 9464
 """The Prometheus exporter's port (``OTEL_EXPORTER_PROMETHEUS_PORT``'s default)."""
 METRIC_EXPORT_INTERVAL_MS: Final = 60_000
 """``OTEL_METRIC_EXPORT_INTERVAL``'s default: ms between push exports."""

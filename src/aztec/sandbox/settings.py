@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from aztec.foundation.otel_defaults import PROMETHEUS_PORT
+from aztec.foundation.otel_defaults import PROMETHEUS_EXPORTER_PORT
 from aztec.foundation.settings import (
     ChoiceSetting,
     HostSetting,
@@ -99,7 +99,7 @@ METRICS_PORT: Final = IntSetting(
     flag="--metrics-port",
     variable="AZTEC_PROMETHEUS_PORT",
     also_read=("OTEL_EXPORTER_PROMETHEUS_PORT",),
-    default=PROMETHEUS_PORT,
+    default=PROMETHEUS_EXPORTER_PORT,
     minimum=0,
     maximum=MAX_PORT,
     metavar="PORT",
