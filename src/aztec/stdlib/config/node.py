@@ -1,9 +1,13 @@
-"""The node's JSON-RPC listener settings (:class:`aztec.node.config.NodeConfig`, ``RpcConfig``)."""
+"""The node's JSON-RPC listener settings (:class:`aztec.node.config.NodeConfig`, ``RpcConfig``).
+
+The connection limits' defaults are the HTTP listener's own (:mod:`aztec.foundation.listener_defaults`).
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
+from aztec.foundation.listener_defaults import BODY_TIMEOUT_S, HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, MAX_CONNECTIONS
 from aztec.foundation.settings import FloatSetting, HostSetting, IntSetting, TextSetting
 from aztec.stdlib.config.bounds import MAX_PORT, MAX_TIMEOUT_S
 
@@ -53,7 +57,7 @@ RPC_MAX_CONNECTIONS: Final = IntSetting(
     key="rpc_max_connections",
     flag="--rpc-max-connections",
     variable="AZTEC_RPC_MAX_CONNECTIONS",
-    default=256,
+    default=MAX_CONNECTIONS,
     minimum=1,
     maximum=1_000_000,
     metavar="N",
@@ -63,7 +67,7 @@ RPC_HEADER_TIMEOUT: Final = FloatSetting(
     key="rpc_header_timeout",
     flag="--rpc-header-timeout",
     variable="AZTEC_RPC_HEADER_TIMEOUT",
-    default=10.0,
+    default=HEADER_TIMEOUT_S,
     minimum=0.001,
     maximum=MAX_TIMEOUT_S,
     unit="s",
@@ -74,7 +78,7 @@ RPC_BODY_TIMEOUT: Final = FloatSetting(
     key="rpc_body_timeout",
     flag="--rpc-body-timeout",
     variable="AZTEC_RPC_BODY_TIMEOUT",
-    default=30.0,
+    default=BODY_TIMEOUT_S,
     minimum=0.001,
     maximum=MAX_TIMEOUT_S,
     unit="s",
@@ -85,7 +89,7 @@ RPC_IDLE_TIMEOUT: Final = FloatSetting(
     key="rpc_idle_timeout",
     flag="--rpc-idle-timeout",
     variable="AZTEC_RPC_IDLE_TIMEOUT",
-    default=60.0,
+    default=IDLE_TIMEOUT_S,
     minimum=0.001,
     maximum=MAX_TIMEOUT_S,
     unit="s",
