@@ -57,3 +57,18 @@ def test_a_mistyped_command_gets_a_suggestion() -> None:
     result = CliRunner().invoke(app, ["strat"])
     assert result.exit_code == 2
     assert "Did you mean 'start'?" in result.output
+
+
+def test_aztec_help_imports_no_setting_definition() -> None:
+    run = run_with_importtime("--help")
+    prefixes = ("aztec.stdlib", "aztec.sandbox", "aztec.foundation.settings")
+    loaded = sorted(m for m in run.modules if m.startswith(prefixes))
+    assert loaded == [], f"`aztec --help` imported {loaded}"
+
+
+def test_start_help_imports_the_definitions_and_no_other_shared_type() -> None:
+    """The settings' modules under aztec.stdlib.config import only foundation: no tx, block or tree type."""
+    run = run_with_importtime("start", "--help")
+    stdlib = {m for m in run.modules if m == "aztec.stdlib" or m.startswith("aztec.stdlib.")}
+    assert "aztec.stdlib.config.sequencer" in stdlib
+    assert {m for m in stdlib if not m.startswith("aztec.stdlib.config")} == {"aztec.stdlib"}

@@ -294,6 +294,7 @@ def test_nodes_wiring_matches_the_node_s_settings() -> None:
     from aztec.sandbox import settings as start_settings
     from aztec.sandbox import validation
     from aztec.sandbox.roles import Roles
+    from aztec.stdlib.config.node import FOLLOWER_RPC_OFFSET
     from aztec.telemetry.standard_variables import STANDARD_VARIABLES
 
     local_values = _nodes_locals()
@@ -308,7 +309,7 @@ def test_nodes_wiring_matches_the_node_s_settings() -> None:
     assert settings["AZTEC_RPC_HOST"] == "0.0.0.0" and settings["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
     roles = local_values["roles"][0]
     offsets = {
-        ("follower", "rpc_port"): start_settings.FOLLOWER_RPC_OFFSET,
+        ("follower", "rpc_port"): FOLLOWER_RPC_OFFSET,
         ("follower", "metrics_port"): start_settings.FOLLOWER_METRICS_OFFSET,
     }
     for (role, port), offset in offsets.items():

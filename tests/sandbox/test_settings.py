@@ -1,5 +1,5 @@
-"""Each ``aztec start`` setting is defined once (aztec.sandbox.settings); the options, the raw defaults, the
-config defaults, the components' defaults and the README's table all agree with that definition."""
+"""Each ``aztec start`` setting is defined once (aztec.stdlib.config, aztec.sandbox.settings); the options,
+the raw defaults, the config defaults, the components' defaults and the README's table all agree with it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from aztec.p2p.config import TxPoolConfig
 from aztec.sandbox import settings
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.validation import StartArgs, validate_start
+from aztec.stdlib.config.bot import BOT_TPS
+from aztec.stdlib.config.node import RPC_HOST, RPC_PORT
+from aztec.stdlib.config.p2p import TX_POOL_SIZE
+from aztec.stdlib.config.prover import PROVER_KIND, PROVER_SCALE
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +56,7 @@ def test_start_args_have_every_checked_setting_with_its_raw_default_and_no_other
     for setting in settings.CHECKED_SETTINGS:
         expected = setting.default if isinstance(setting, Switch) else setting.raw_default
         assert getattr(args, setting.key) == expected, setting.key
-    assert StartArgs(roles=Roles(), rpc_port="1").raw(settings.RPC_PORT) == "1"
+    assert StartArgs(roles=Roles(), rpc_port="1").raw(RPC_PORT) == "1"
     with pytest.raises(TypeError, match="not an aztec start setting: log_level"):
         StartArgs(roles=Roles(), log_level="debug")
 
@@ -63,21 +68,21 @@ def test_the_defaults_validate_to_the_config_and_component_defaults(tmp_path: Pa
     config = validate_start(StartArgs(roles=roles, data_dir=str(tmp_path)), env={})
     assert config == StartConfig(roles=roles, data_dir=tmp_path)
     node = NodeConfig(tmp_path)
-    assert (node.rpc_host, node.rpc_port) == (settings.RPC_HOST.default, settings.RPC_PORT.default)
-    assert node.tx_pool_max_txs == settings.TX_POOL_SIZE.default == TxPoolConfig().max_pending_txs
-    assert node.world_state_map_size == settings.WORLD_STATE_MAP_SIZE.default * 1024
+    assert (node.rpc_host, node.rpc_port) == (RPC_HOST.default, RPC_PORT.default)
+    assert node.tx_pool_max_txs == TX_POOL_SIZE.default == TxPoolConfig().max_pending_txs
+    assert node.world_state_map_size == WORLD_STATE_MAP_SIZE.default * 1024
 
 
 @pytest.mark.parametrize(
     ("setting", "raw", "message"),
     [
-        (settings.RPC_PORT, "70000", "invalid setting --rpc-port / AZTEC_RPC_PORT='70000': must be at most 65535"),
-        (settings.RPC_PORT, " 8080 ", None),
-        (settings.PROVER_SCALE, "0", "invalid setting --prover-scale / AZTEC_PROVER_SCALE='0': must be above 0"),
-        (settings.BOT_TPS, "inf", "invalid setting --bot-tps / AZTEC_BOT_TPS='inf': expected a finite number"),
-        (settings.PROVER_KIND, "gpu", "invalid setting --prover-kind / AZTEC_PROVER='gpu': expected native or test"),
+        (RPC_PORT, "70000", "invalid setting --rpc-port / AZTEC_RPC_PORT='70000': must be at most 65535"),
+        (RPC_PORT, " 8080 ", None),
+        (PROVER_SCALE, "0", "invalid setting --prover-scale / AZTEC_PROVER_SCALE='0': must be above 0"),
+        (BOT_TPS, "inf", "invalid setting --bot-tps / AZTEC_BOT_TPS='inf': expected a finite number"),
+        (PROVER_KIND, "gpu", "invalid setting --prover-kind / AZTEC_PROVER='gpu': expected native or test"),
         (
-            settings.RPC_HOST,
+            RPC_HOST,
             "a b",
             "invalid setting --rpc-host / AZTEC_RPC_HOST='a b': expected an IP address or a host name",
         ),

@@ -9,15 +9,12 @@ from aztec.sandbox.roles import StartConfig
 from aztec.telemetry.config import DEFAULT_PROMETHEUS_PORT, DEFAULT_SCRAPE_URL
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-DEFINED_IN = Path("aztec/telemetry/config.py")
-NOT_YET_CONVERTED = {Path("aztec/sandbox/validation.py"), Path("aztec/cli/start.py")}
-"""The start command's settings, being rebuilt from one definition per setting (issue 12, settings)."""
+DEFINED_IN = Path("aztec/foundation/otel_defaults.py")
 
 
 def test_the_default_port_is_written_only_where_it_is_defined() -> None:
     written = {path.relative_to(SRC) for path in SRC.rglob("*.py") if str(DEFAULT_PROMETHEUS_PORT) in path.read_text()}
-    assert DEFINED_IN in written
-    assert written - NOT_YET_CONVERTED == {DEFINED_IN}
+    assert written == {DEFINED_IN}
 
 
 def test_the_commands_default_to_it() -> None:

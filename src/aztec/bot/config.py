@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from aztec.stdlib.config.bot import BOT_ACCOUNTS
+
 
 @dataclass(frozen=True)
 class BotConfig:
@@ -12,7 +14,7 @@ class BotConfig:
 
     tx_per_second: float = 1.0
     """Token transfers sent per second, paced evenly."""
-    accounts: int = 4
+    accounts: int = BOT_ACCOUNTS.default
     """Funded sender accounts; transfers go round-robin, each to the next account."""
     max_in_flight: int = 64
     """Transfers sent but not yet mined or failed; sending waits while this many are open."""

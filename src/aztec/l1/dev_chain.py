@@ -43,6 +43,7 @@ from aztec.l1.types import (
     dev_address,
     normalize_address,
 )
+from aztec.stdlib.config.l1 import L1_BLOCK_TIME
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def _default_balances() -> Mapping[str, int]:
 class DevL1Config:
     chain_id: int = DEV_CHAIN_ID
     """Fixed at genesis; reopening with another raises :class:`ChainMismatchError`."""
-    block_time_s: float = 1.0
+    block_time_s: float = L1_BLOCK_TIME.default
     block_gas_limit: int = 30_000_000
     """Gas per block; the base fee targets half of it."""
     initial_base_fee: int = GWEI

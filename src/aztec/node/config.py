@@ -9,6 +9,16 @@ from pathlib import Path
 from aztec.foundation.http import ConnectionLimits
 from aztec.prover_node.config import ProverConfig
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.config.node import (
+    RPC_BODY_TIMEOUT,
+    RPC_HEADER_TIMEOUT,
+    RPC_HOST,
+    RPC_IDLE_TIMEOUT,
+    RPC_MAX_CONNECTIONS,
+    RPC_PORT,
+)
+from aztec.stdlib.config.p2p import TX_POOL_SIZE
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE_BYTES
 
 
 def split_list(value: str) -> tuple[str, ...]:
@@ -24,28 +34,29 @@ class RpcConfig:
     """Host names the RPC answers (--rpc-allowed-hosts); empty: localhost and the bound address; * any."""
     cors_origins: tuple[str, ...] = ()
     """Origins browsers may call from (--rpc-cors-origins); empty: CORS off."""
-    max_connections: int = 256
-    header_timeout_s: float = 10.0
-    body_timeout_s: float = 30.0
-    idle_timeout_s: float = 60.0
+    max_connections: int = RPC_MAX_CONNECTIONS.default
+    header_timeout_s: float = RPC_HEADER_TIMEOUT.default
+    body_timeout_s: float = RPC_BODY_TIMEOUT.default
+    idle_timeout_s: float = RPC_IDLE_TIMEOUT.default
 
     def __post_init__(self) -> None:
-        if type(self.max_connections) is not int or not 1 <= self.max_connections <= 1_000_000:
+        """The definitions' bounds, for a config built in code rather than parsed from flags."""
+        limit = RPC_MAX_CONNECTIONS
+        if type(self.max_connections) is not int or not limit.minimum <= self.max_connections <= (limit.maximum or 0):
             raise ValueError(
-                f"invalid setting AZTEC_RPC_MAX_CONNECTIONS / --rpc-max-connections={self.max_connections!r}: "
-                "expected a whole number from 1 to 1000000"
+                f"invalid setting {limit.variable} / {limit.flag}={self.max_connections!r}: "
+                f"expected a whole number from {limit.minimum} to {limit.maximum}"
             )
-        for name, flag in (
-            ("header_timeout_s", "HEADER_TIMEOUT"),
-            ("body_timeout_s", "BODY_TIMEOUT"),
-            ("idle_timeout_s", "IDLE_TIMEOUT"),
+        for name, timeout in (
+            ("header_timeout_s", RPC_HEADER_TIMEOUT),
+            ("body_timeout_s", RPC_BODY_TIMEOUT),
+            ("idle_timeout_s", RPC_IDLE_TIMEOUT),
         ):
             value = getattr(self, name)
-            if not math.isfinite(value) or not 0 < value <= 86_400:
-                option = flag.lower().replace("_", "-")
+            if not math.isfinite(value) or not timeout.minimum <= value <= timeout.maximum:
                 raise ValueError(
-                    f"invalid setting AZTEC_RPC_{flag} / --rpc-{option}={value!r}: "
-                    "expected seconds, more than 0 and at most 86400"
+                    f"invalid setting {timeout.variable} / {timeout.flag}={value!r}: "
+                    f"expected seconds, at least {timeout.minimum:g} and at most {timeout.maximum:g}"
                 )
 
     @property
@@ -62,16 +73,16 @@ class RpcConfig:
 class NodeConfig:
     data_dir: Path
     """This node's directory: world state, tx pool and archiver databases live below it."""
-    rpc_host: str = "127.0.0.1"
-    rpc_port: int = 8080
+    rpc_host: str = RPC_HOST.default
+    rpc_port: int = RPC_PORT.default
     rpc_max_body_bytes: int = 1 << 20
     rpc: RpcConfig = field(default_factory=RpcConfig)
     sequencer: SequencerConfig | None = None
     """Run a sequencer on this node (None: a node that follows L1)."""
     prover: ProverConfig | None = None
     """Run a prover node beside the sequencer (needs ``sequencer``)."""
-    tx_pool_max_txs: int = 10_000
-    world_state_map_size: int = 4 << 30
+    tx_pool_max_txs: int = TX_POOL_SIZE.default
+    world_state_map_size: int = WORLD_STATE_MAP_SIZE_BYTES
     """Most bytes the world state's LMDB may grow to; a full map stops block commits until it is raised."""
     archiver_poll_interval_s: float = 0.2
     role: str = field(default="")

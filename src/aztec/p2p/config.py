@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from aztec.stdlib.config.p2p import TX_POOL_SIZE
 from aztec.stdlib.gas.costs import DEFAULT_BLOCK_GAS_LIMIT
 from aztec.stdlib.tx.tx import DEFAULT_MAX_TX_SIZE
 
-DEFAULT_MAX_PENDING_TXS: Final = 10_000
 DEFAULT_DROPPED_HISTORY: Final = 10_000
 DEFAULT_POOL_MAP_SIZE: Final = 1 << 30
 """1 GiB of address space for the pool's LMDB (10,000 maximal 32 KiB txs need about 330 MB)."""
@@ -16,7 +16,7 @@ DEFAULT_POOL_MAP_SIZE: Final = 1 << 30
 
 @dataclass(frozen=True, slots=True)
 class TxPoolConfig:
-    max_pending_txs: int = DEFAULT_MAX_PENDING_TXS
+    max_pending_txs: int = TX_POOL_SIZE.default
     """Most pending transactions kept; past it the cheapest is evicted for a better-paying one."""
     max_tx_size: int = DEFAULT_MAX_TX_SIZE
     """Largest accepted encoding, in bytes (``too_large`` above it)."""

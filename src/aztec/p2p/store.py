@@ -23,6 +23,7 @@ from typing import Any, Final
 import lmdb
 
 from aztec.foundation.fields import Fr
+from aztec.p2p.config import DEFAULT_DROPPED_HISTORY
 from aztec.stdlib.tx.tx import Tx, TxDecodeError
 
 FORMAT_VERSION: Final = 1
@@ -102,7 +103,9 @@ class StoreWriter:
 class TxPoolStore:
     """Opens the pool's LMDB environment and reads and writes its records."""
 
-    def __init__(self, env: lmdb.Environment, dropped_history: int, mined_history: int = 10_000) -> None:
+    def __init__(
+        self, env: lmdb.Environment, dropped_history: int, mined_history: int = DEFAULT_DROPPED_HISTORY
+    ) -> None:
         self._env: lmdb.Environment | None = env
         self.dropped_history = dropped_history
         self.mined_history = mined_history
@@ -116,7 +119,13 @@ class TxPoolStore:
 
     @classmethod
     def open(
-        cls, path: Path, *, map_size: int, dropped_history: int, fsync: bool = True, mined_history: int = 10_000
+        cls,
+        path: Path,
+        *,
+        map_size: int,
+        dropped_history: int,
+        fsync: bool = True,
+        mined_history: int = DEFAULT_DROPPED_HISTORY,
     ) -> TxPoolStore:
         """Open or create the store in the directory ``path``; ``fsync=False`` skips flushing commits to disk."""
         path.mkdir(parents=True, exist_ok=True)

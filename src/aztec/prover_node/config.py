@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aztec.stdlib.config.prover import PROVER_KIND, PROVER_SCALE, PROVER_WORKERS
+
 
 @dataclass(frozen=True)
 class ProverConfig:
-    kind: str = "native"
+    kind: str = PROVER_KIND.default
     """native (a process pool doing real proving work) or test (simulation with placeholder proofs)."""
-    workers: int = 1
-    scale: float = 0.05
+    workers: int = PROVER_WORKERS.default
+    scale: float = PROVER_SCALE.default
     """Scales the native prover's cost model (1.0 = the documented full cost)."""
     max_concurrent_blocks: int = 2

@@ -32,6 +32,7 @@ from aztec.prover_node.stack import ProverStack
 from aztec.prover_node.tx_fetcher import BlockTxFetcher, TxFetchError, TxSource
 from aztec.stdlib.block.l2_block import L2Block
 from aztec.stdlib.block.proving_input import BlockProvingInput
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE_BYTES
 from aztec.stdlib.tx.tx import Tx
 from aztec.telemetry import attributes as a
 from aztec.telemetry.api import TelemetryClient
@@ -45,7 +46,7 @@ class StandaloneProverConfig:
     data_dir: Path
     """The prover's own directory: its archiver, world state and proving jobs."""
     prover: ProverConfig = field(default_factory=ProverConfig)
-    world_state_map_size: int = 4 << 30
+    world_state_map_size: int = WORLD_STATE_MAP_SIZE_BYTES
     archiver_poll_interval_s: float = 0.2
     retry_delay_s: float = 0.5
     """The first wait before fetching a block's txs again; it doubles per failure."""

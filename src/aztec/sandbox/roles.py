@@ -9,6 +9,11 @@ from aztec.node.config import RpcConfig
 from aztec.prover_node.config import ProverConfig
 from aztec.sandbox import settings
 from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.config.bot import BOT_ACCOUNTS, BOT_TPS
+from aztec.stdlib.config.l1 import L1_BLOCK_TIME
+from aztec.stdlib.config.node import FOLLOWER_RPC_OFFSET, RPC_HOST, RPC_PORT
+from aztec.stdlib.config.p2p import TX_POOL_SIZE
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,8 @@ class Roles:
 class StartConfig:
     roles: Roles
     data_dir: Path
-    rpc_host: str = settings.RPC_HOST.default
-    rpc_port: int = settings.RPC_PORT.default
+    rpc_host: str = RPC_HOST.default
+    rpc_port: int = RPC_PORT.default
     """The sequencer node's JSON-RPC port; the follower's is the next one, in this process or its own."""
     rpc: RpcConfig = field(default_factory=RpcConfig)
     """Both nodes' JSON-RPC policy and limits."""
@@ -63,14 +68,14 @@ class StartConfig:
     """The sequencer node's scrape endpoint; the bot's is the next port, the follower's the one after, a
     standalone prover's the one after that (None: off), so that roles in separate processes on default
     settings never collide."""
-    l1_block_time_s: float = settings.L1_BLOCK_TIME.default
+    l1_block_time_s: float = L1_BLOCK_TIME.default
     sequencer: SequencerConfig = field(default_factory=SequencerConfig)
     prover: ProverConfig = field(default_factory=ProverConfig)
-    tx_pool_max_txs: int = settings.TX_POOL_SIZE.default
-    world_state_map_size_kb: int = settings.WORLD_STATE_MAP_SIZE.default
+    tx_pool_max_txs: int = TX_POOL_SIZE.default
+    world_state_map_size_kb: int = WORLD_STATE_MAP_SIZE.default
     """The world state's LMDB map size, per node (KiB)."""
-    bot_tx_per_second: float = settings.BOT_TPS.default
-    bot_accounts: int = settings.BOT_ACCOUNTS.default
+    bot_tx_per_second: float = BOT_TPS.default
+    bot_accounts: int = BOT_ACCOUNTS.default
     bot_rpc_url: str | None = None
     """Where a bot-only process sends its transactions (default: this process's sequencer node)."""
     prover_node_url: str | None = None
@@ -88,7 +93,7 @@ class StartConfig:
 
     @property
     def follower_rpc_port(self) -> int:
-        return 0 if self.rpc_port == 0 else self.rpc_port + settings.FOLLOWER_RPC_OFFSET
+        return 0 if self.rpc_port == 0 else self.rpc_port + FOLLOWER_RPC_OFFSET
 
     def _offset_metrics_port(self, offset: int) -> int | None:
         port = self.metrics_port

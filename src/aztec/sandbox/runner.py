@@ -35,9 +35,10 @@ from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfi
 from aztec.sandbox import service_discovery
 from aztec.sandbox.roles import StartConfig
 from aztec.sandbox.service_discovery import ScrapeTarget
-from aztec.sandbox.settings import METRICS_PORT, PROMETHEUS_SD_FILE, RPC_PORT
+from aztec.sandbox.settings import METRICS_PORT, PROMETHEUS_SD_FILE
 from aztec.sandbox.status import StatusBoard, StatusSample
 from aztec.sandbox.telemetry import service_telemetry
+from aztec.stdlib.config.node import RPC_PORT
 from aztec.stdlib.interfaces.aztec_node_client import NodeRpcClient
 from aztec.telemetry import TelemetryClient
 from aztec.telemetry.host_metrics import EventLoopLagMonitor

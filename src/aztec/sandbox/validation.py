@@ -26,29 +26,22 @@ from aztec.prover_node.config import ProverConfig
 from aztec.sandbox.roles import Roles, StartConfig
 from aztec.sandbox.service_discovery import ServiceDiscoveryFileError, read_groups
 from aztec.sandbox.settings import (
-    BOT_ACCOUNTS,
     BOT_METRICS_OFFSET,
-    BOT_RPC_URL,
-    BOT_TPS,
     CHECKED_SETTINGS,
     DATA_DIR,
     FOLLOWER_METRICS_OFFSET,
-    FOLLOWER_RPC_OFFSET,
-    L1_BLOCK_TIME,
-    MAX_BLOCK_WAIT,
-    MAX_PORT,
-    MAX_TXS,
     METRICS_HOST,
     METRICS_PORT,
-    MIN_TXS,
     NO_METRICS,
     PROMETHEUS_SD_FILE,
-    PROVER_KIND,
     PROVER_METRICS_OFFSET,
-    PROVER_NODE_URL,
-    PROVER_SCALE,
-    PROVER_WORKERS,
-    PUBLISH_TIMEOUT,
+)
+from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.config.bot import BOT_ACCOUNTS, BOT_RPC_URL, BOT_TPS
+from aztec.stdlib.config.bounds import MAX_PORT
+from aztec.stdlib.config.l1 import L1_BLOCK_TIME, PUBLISH_TIMEOUT
+from aztec.stdlib.config.node import (
+    FOLLOWER_RPC_OFFSET,
     RPC_ALLOWED_HOSTS,
     RPC_BODY_TIMEOUT,
     RPC_CORS_ORIGINS,
@@ -57,11 +50,11 @@ from aztec.sandbox.settings import (
     RPC_IDLE_TIMEOUT,
     RPC_MAX_CONNECTIONS,
     RPC_PORT,
-    SLOT_DURATION,
-    TX_POOL_SIZE,
-    WORLD_STATE_MAP_SIZE,
 )
-from aztec.sequencer.config import SequencerConfig
+from aztec.stdlib.config.p2p import TX_POOL_SIZE
+from aztec.stdlib.config.prover import PROVER_KIND, PROVER_NODE_URL, PROVER_SCALE, PROVER_WORKERS
+from aztec.stdlib.config.sequencer import MAX_BLOCK_WAIT, MAX_TXS, MIN_TXS, SLOT_DURATION
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE
 from aztec.stdlib.proofs.circuit_name import CircuitName
 from aztec.telemetry.config import TelemetryConfig
 

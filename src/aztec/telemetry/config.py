@@ -27,6 +27,12 @@ from aztec.foundation.config import (
     env_url,
     parse_int,
 )
+from aztec.foundation.otel_defaults import (
+    METRIC_EXPORT_INTERVAL_MS,
+    METRIC_EXPORT_TIMEOUT_MS,
+    OTLP_TIMEOUT_MS,
+    PROMETHEUS_EXPORTER_PORT,
+)
 from aztec.foundation.settings import (
     IntSetting,
     ListSetting,
@@ -43,7 +49,7 @@ OTLP_PROTOCOLS: Final = ("http/protobuf", "grpc")
 OTLP_COMPRESSIONS: Final = ("gzip", "none")
 TEMPORALITY_PREFERENCES: Final = ("cumulative", "delta", "lowmemory")
 HISTOGRAM_AGGREGATIONS: Final = ("explicit_bucket_histogram", "base2_exponential_bucket_histogram")
-DEFAULT_PROMETHEUS_PORT: Final = 9464
+DEFAULT_PROMETHEUS_PORT: Final = PROMETHEUS_EXPORTER_PORT
 """The scrape endpoint's port when none is given (``OTEL_METRICS_EXPORTER=prometheus``, the sandbox's
 ``--metrics-port``): the OpenTelemetry Prometheus exporter's default. Use this constant, not the number."""
 DEFAULT_SCRAPE_URL: Final = f"http://127.0.0.1:{DEFAULT_PROMETHEUS_PORT}/metrics"
@@ -57,7 +63,7 @@ COLLECT_INTERVAL: Final = IntSetting(
     flag=None,
     variable="OTEL_COLLECT_INTERVAL_MS",
     also_read=("OTEL_METRIC_EXPORT_INTERVAL",),
-    default=60_000,
+    default=METRIC_EXPORT_INTERVAL_MS,
     minimum=10,
     unit="ms",
     help="Aztec name of `OTEL_METRIC_EXPORT_INTERVAL`: ms between push exports",
@@ -67,7 +73,7 @@ EXPORT_TIMEOUT: Final = IntSetting(
     flag=None,
     variable="OTEL_EXPORT_TIMEOUT_MS",
     also_read=("OTEL_METRIC_EXPORT_TIMEOUT",),
-    default=30_000,
+    default=METRIC_EXPORT_TIMEOUT_MS,
     minimum=10,
     unit="ms",
     help="Aztec name of `OTEL_METRIC_EXPORT_TIMEOUT`: ms for one push export, and for shutdown",
@@ -169,7 +175,7 @@ class OtlpExport:
     endpoint: str
     protocol: str = "http/protobuf"
     headers: Mapping[str, str] = field(default_factory=dict)
-    timeout_ms: int = 10_000
+    timeout_ms: int = OTLP_TIMEOUT_MS
     compression: str = "none"
 
     @property
@@ -360,7 +366,7 @@ def otlp_export(env: Mapping[str, str], signal: str, exporters: frozenset[str] |
     headers_name, raw_headers = _signal_or_generic(env, signal, "HEADERS")
     headers = parse_headers(headers_name, raw_headers) if raw_headers else {}
     timeout_name, raw_timeout = _signal_or_generic(env, signal, "TIMEOUT")
-    timeout_ms = 10_000 if raw_timeout is None else parse_int(timeout_name, raw_timeout, minimum=1)
+    timeout_ms = OTLP_TIMEOUT_MS if raw_timeout is None else parse_int(timeout_name, raw_timeout, minimum=1)
     compression_name, compression = _signal_or_generic(env, signal, "COMPRESSION")
     compression = compression or "none"
     if compression not in OTLP_COMPRESSIONS:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from aztec.foundation.otel_defaults import METRIC_EXPORT_INTERVAL_MS, METRIC_EXPORT_TIMEOUT_MS, OTLP_TIMEOUT_MS
+
 
 class Support(enum.Enum):
     HONOURED = "honoured"
@@ -52,8 +54,14 @@ STANDARD_VARIABLES: Final[tuple[StandardVariable, ...]] = (
     ),
     StandardVariable("OTEL_TRACES_EXPORTER", _H, "`otlp` or `none`; unset: OTLP when an endpoint is set"),
     StandardVariable("OTEL_LOGS_EXPORTER", _H, "`otlp` or `none`; unset: OTLP when an endpoint is set"),
-    StandardVariable("OTEL_METRIC_EXPORT_INTERVAL", _H, "ms between push exports (default 60000)"),
-    StandardVariable("OTEL_METRIC_EXPORT_TIMEOUT", _H, "ms for one push export, and for shutdown (default 30000)"),
+    StandardVariable(
+        "OTEL_METRIC_EXPORT_INTERVAL", _H, f"ms between push exports (default {METRIC_EXPORT_INTERVAL_MS})"
+    ),
+    StandardVariable(
+        "OTEL_METRIC_EXPORT_TIMEOUT",
+        _H,
+        f"ms for one push export, and for shutdown (default {METRIC_EXPORT_TIMEOUT_MS})",
+    ),
     StandardVariable(
         "OTEL_EXPORTER_OTLP_ENDPOINT",
         _H,
@@ -62,7 +70,7 @@ STANDARD_VARIABLES: Final[tuple[StandardVariable, ...]] = (
     *_signals("OTEL_EXPORTER_OTLP_{}ENDPOINT", _H, "a signal's endpoint, used as given")[1:],
     *_signals("OTEL_EXPORTER_OTLP_{}PROTOCOL", _H, "`http/protobuf` (default) or `grpc`; `http/json` is refused"),
     *_signals("OTEL_EXPORTER_OTLP_{}HEADERS", _H, "headers, `k1=v1,k2=v2`, percent-decoded; the signal's own win"),
-    *_signals("OTEL_EXPORTER_OTLP_{}TIMEOUT", _H, "ms allowed for one request (default 10000)"),
+    *_signals("OTEL_EXPORTER_OTLP_{}TIMEOUT", _H, f"ms allowed for one request (default {OTLP_TIMEOUT_MS})"),
     *_signals("OTEL_EXPORTER_OTLP_{}COMPRESSION", _H, "`gzip` or `none` (default)"),
     *_signals("OTEL_EXPORTER_OTLP_{}INSECURE", _H, "gRPC transport security follows the URL scheme, which wins"),
     *_signals("OTEL_EXPORTER_OTLP_{}CERTIFICATE", _S, "CA certificate file for TLS"),

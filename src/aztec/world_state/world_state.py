@@ -14,6 +14,7 @@ import lmdb
 
 from aztec.foundation.fields import FieldError, Fr
 from aztec.foundation.timer import Timer
+from aztec.stdlib.config.world_state import WORLD_STATE_MAP_SIZE_BYTES
 from aztec.stdlib.interfaces.world_state import WorldStateView
 from aztec.stdlib.trees import DuplicateNullifierError, StateReference, TreeId
 from aztec.telemetry.api import TelemetryClient
@@ -46,8 +47,9 @@ from aztec.world_state.reader import StateReader
 if TYPE_CHECKING:  # the simulator's modules import aztec.stdlib.trees: avoid an import cycle
     from aztec.stdlib.tx.processed_tx import TxEffect
 
-DEFAULT_MAP_SIZE: Final = 4 << 30
-"""4 GiB: the most the database may grow to (address space only; the file grows as it fills)."""
+DEFAULT_MAP_SIZE: Final = WORLD_STATE_MAP_SIZE_BYTES
+"""4 GiB (``--world-state-map-size-kb``'s default): the most the database may grow to (address space only;
+the file grows as it fills)."""
 
 GENESIS_BLOCK_NUMBER: Final = 0
 """The committed block number of a new world state (empty trees, indexed ones with their zero leaf)."""

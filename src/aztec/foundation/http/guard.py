@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from aztec.foundation.listener_defaults import BODY_TIMEOUT_S, HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, MAX_CONNECTIONS
+
 log = logging.getLogger(__name__)
 
 _REFUSAL: Final = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
@@ -31,13 +33,13 @@ _WARN_INTERVAL_S: Final = 60.0
 class ConnectionLimits:
     """The limits of one listener; every value must be positive and finite."""
 
-    max_connections: int = 256
+    max_connections: int = MAX_CONNECTIONS
     """Open connections at most; past it the oldest non-busy one is evicted (busy ones: refused)."""
-    header_timeout_s: float = 10.0
+    header_timeout_s: float = HEADER_TIMEOUT_S
     """A request's headers must be complete this long after its first byte (or after accept)."""
-    body_timeout_s: float = 30.0
+    body_timeout_s: float = BODY_TIMEOUT_S
     """A request's body must be complete this long after its headers."""
-    idle_timeout_s: float = 60.0
+    idle_timeout_s: float = IDLE_TIMEOUT_S
     """A keep-alive connection with no new request for this long is closed."""
 
     def __post_init__(self) -> None:
