@@ -1,7 +1,8 @@
 """The direction of imports, and docs/architecture.md matching it.
 
 `lint-imports` checks the contracts in pyproject.toml (the layers, top to bottom; packages on one line
-independent). The page lists the same layers in the same order and every package under src/aztec.
+independent; `aztec top` free of deploy code), TYPE_CHECKING and function-level imports included. The page
+lists the same layers in the same order and every package under src/aztec.
 """
 
 from __future__ import annotations
@@ -37,13 +38,28 @@ def _section(marker: str) -> str:
     return match.group(1)
 
 
-def test_imports_follow_the_contracts() -> None:
+def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
     lint_imports = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run(
-        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    command = [str(lint_imports), "--no-cache", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_imports_follow_the_contracts() -> None:
+    result = _lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout, result.stdout
+
+
+def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    """The check can fail: with foundation put above telemetry, telemetry's imports of it are reported."""
+    inverted = tmp_path / "inverted.ini"
+    inverted.write_text(
+        "[importlinter]\nroot_package = aztec\n\n[importlinter:contract:inverted]\nname = inverted\n"
+        "type = layers\nlayers =\n    aztec.foundation\n    aztec.telemetry\n"
+    )
+    result = _lint_imports(str(inverted))
+    assert result.returncode != 0
+    assert "aztec.telemetry is not allowed to import aztec.foundation" in result.stdout, result.stdout
 
 
 def test_every_package_is_on_exactly_one_layer() -> None:
