@@ -2,10 +2,10 @@
 
 No Kubernetes API server runs here, so the targets come from a file SD file carrying the
 ``__meta_kubernetes_pod_label_*`` labels Kubernetes SD would give each pod (its labels from the rendered
-StatefulSets, the provers' StatefulSet and the bot's Deployment); the monitors' ``relabelings`` and ``metricRelabelings`` become the scrape
-config's ``relabel_configs`` and ``metric_relabel_configs``, as the Prometheus Operator writes them (after its own,
-which select the pods and port). The target serves a real exposition with a telemetry self-metric and a chain
-metric, named from the registry.
+StatefulSets, the provers' StatefulSet and the bot's Deployment); the monitors' ``relabelings`` and
+``metricRelabelings`` become the scrape config's ``relabel_configs`` and ``metric_relabel_configs``, as the
+Prometheus Operator writes them (after its own, which select the pods and port). The target serves a real
+exposition with a telemetry self-metric and a chain metric, named from the registry.
 """
 
 from __future__ import annotations
