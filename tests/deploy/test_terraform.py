@@ -339,7 +339,7 @@ def test_the_prover_wiring_matches_the_node_s_settings() -> None:
     assert env["OTEL_RESOURCE_ATTRIBUTES"] == "service.instance.id=$(POD_NAME)"
     assert env["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}}
 
-    url = urlsplit(env[start_settings.PROVER_NODE_URL.variable])
+    url = urlsplit(env["AZTEC_PROVER_NODE_URL"])
     service = nodes.manifest("kubernetes_service_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
     sequencer = nodes.manifest("kubernetes_stateful_set_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
     name, namespace = service["metadata"]["name"], service["metadata"]["namespace"]
