@@ -3,7 +3,9 @@
 Terraform cannot plan here (no provider can be downloaded), so this renders what the Kubernetes provider would
 send: blocks become camelCase fields (repeated blocks lists), ``${local.x}``, ``${var.x}`` (defaults, or the
 values given), ``${each.key}``/``${each.value.x}`` of a ``for_each`` over a local map, references to another
-resource's ``metadata[0].name``, ``merge(...)`` of maps and ``local.x + N`` are evaluated; any other expression
+resource's ``metadata[0].name`` (``[each.key]``: the same key's instance), ``merge(...)`` of maps, an index
+(``var.x["key"]``, ``var.x[each.key]``), ``local.x + N``, ``c ? a : b`` (``c`` a reference or one compared with a
+number) and ``dynamic`` blocks iterating over a map are evaluated; any other expression
 (``sha256(...)``, ``tostring(...)``) stays as its text. ``# checkov:skip=ID: reason`` comments inside a resource
 become the ``checkov.io/skipN`` annotations checkov's Kubernetes framework reads, so a skip is honoured (and
 must give its reason) in both frameworks.
@@ -33,7 +35,9 @@ REPEATED_BLOCKS: Final = {
     "rule": "rules",
     "subject": "subjects",
     "ingress": "ingress",
+    "egress": "egress",
     "from": "from",
+    "to": "to",
     "toleration": "tolerations",
 }
 """Blocks that may repeat, and the list field each stands for."""
@@ -58,11 +62,21 @@ KINDS: Final = {
 _META_KEYS: Final = frozenset({"count", "for_each", "depends_on", "lifecycle", "dynamic", "wait_until_bound"})
 _WHOLE: Final = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _EMBEDDED: Final = re.compile(r"\$\{((?:local|var|each)\.[\w.]+)\}")
-_RESOURCE_NAME: Final = re.compile(r"^(kubernetes_\w+)\.(\w+)(?:\[0\])?\.metadata\[0\]\.name$")
-_TERNARY: Final = re.compile(r"^([\w.]+)\s*\?\s*(.+?)\s*:\s*(.+)$")
+_RESOURCE_NAME: Final = re.compile(r"^(kubernetes_\w+)\.(\w+)(?:\[(?:0|each\.key)\])?\.metadata\[0\]\.name$")
+_TERNARY: Final = re.compile(r"^([\w.]+(?:\s*(?:==|!=|>=|<=|>|<)\s*-?\d+)?)\s*\?\s*(.+?)\s*:\s*(.+)$")
+_COMPARISON: Final = re.compile(r"^([\w.]+)\s*(==|!=|>=|<=|>|<)\s*(-?\d+)$")
+_COMPARE: Final = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    "<": lambda a, b: a < b,
+}
 _TOSTRING: Final = re.compile(r"^tostring\((.+)\)$")
 _YAMLDECODE_FILE: Final = re.compile(r'^yamldecode\(file\("([^"]+)"\)\)$')
 _YAMLENCODE: Final = re.compile(r"^yamlencode\((.+)\)$")
+_INDEXED: Final = re.compile(r'((?:local|var)\.[\w.]+)\[("[\w-]+"|each\.key)\]((?:\.\w+)*)')
 _SUM: Final = re.compile(r"^((?:local|var|each)\.[\w.]+)\s*\+\s*(\d+)$")
 _SKIP: Final = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+):\s*(.+)")
 _RESOURCE_HEADER: Final = re.compile(r'^resource "(\w+)" "(\w+)"', re.MULTILINE)
@@ -144,7 +158,7 @@ class Module:
         expression = expression.strip()
         if match := _TERNARY.match(expression):
             condition, yes, no = match.groups()
-            return self._expression(yes if self._reference(condition, each) else no, each)
+            return self._expression(yes if self._condition(condition, each) else no, each)
         if match := _TOSTRING.match(expression):
             value = self._expression(match.group(1), each)
             return str(value).lower() if isinstance(value, bool) else str(value)
@@ -172,6 +186,9 @@ class Module:
             return int(self._reference(match.group(1), each)) + int(match.group(2))
         if re.fullmatch(r"(?:local|var|each)\.[\w.]+", expression):
             return self._reference(expression, each)
+        if match := _INDEXED.fullmatch(expression):  # var.resources["prover"].cpu_limit, local.x[each.key]
+            key = each[0] if match.group(2) == "each.key" and each is not None else match.group(2).strip('"')
+            return self._reference(f"{match.group(1)}.{key}{match.group(3)}", each)
         if expression.startswith("merge(") and expression.endswith(")"):
             merged: dict[str, Any] = {}
             for part in _split_top_level(expression[len("merge(") : -1]):
@@ -180,6 +197,32 @@ class Module:
         if re.fullmatch(r'"[^"$]*"', expression):
             return expression[1:-1]
         raise ValueError(expression)
+
+    def _condition(self, condition: str, each: tuple[str, Any] | None) -> bool:
+        if match := _COMPARISON.match(condition):
+            reference, operator, number = match.groups()
+            return bool(_COMPARE[operator](int(self._reference(reference, each)), int(number)))
+        return bool(self._reference(condition, each))
+
+    def _dynamic(self, blocks: list[dict[str, Any]], each: tuple[str, Any] | None) -> dict[str, list[Any]]:
+        """``dynamic "NAME" { for_each = <a map>; content { x = NAME.key; y = NAME.value } }``: the NAME blocks."""
+        expanded: dict[str, list[Any]] = {}
+        for block in blocks:
+            for name, spec in block.items():
+                collection = self.value(spec["for_each"], each=each)
+                if not isinstance(collection, dict):
+                    raise ValueError(f"dynamic {name}: for_each is not a map: {collection!r}")
+                (content,) = spec["content"]
+                for key, item in collection.items():
+                    iterator = {f"${{{name}.key}}": key, f"${{{name}.value}}": item}
+                    expanded.setdefault(name, []).append(
+                        {
+                            _camel(field): iterator.get(self.value(raw), self.value(raw, field, each))
+                            for field, raw in content.items()
+                            if not field.startswith("__")
+                        }
+                    )
+        return expanded
 
     def _object(self, text: str, each: tuple[str, Any] | None) -> dict[str, Any]:
         value = self._expression(text, each)
@@ -216,7 +259,10 @@ class Module:
             raw = {k: v for k, v in raw.items() if not k.startswith("__")}  # hcl2's __start_line__, ...
             if data or (key in MAP_ATTRIBUTES and not any(isinstance(v, list) for v in raw.values())):
                 return {k: self.value(v, k, each, data=True) for k, v in raw.items()}
-            return {self._field(k, v): self.value(v, k, each) for k, v in raw.items() if k not in _META_KEYS}
+            rendered = {self._field(k, v): self.value(v, k, each) for k, v in raw.items() if k not in _META_KEYS}
+            for name, blocks in self._dynamic(raw.get("dynamic", []), each).items():
+                rendered.setdefault(REPEATED_BLOCKS.get(name, _camel(name)), []).extend(blocks)
+            return rendered
         if isinstance(raw, str):
             return self._string(raw, each)
         return raw

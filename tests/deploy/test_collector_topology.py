@@ -411,11 +411,9 @@ def test_the_node_monitors_match_the_node_s_metrics_ports_jobs_and_keep_list(kin
         "sequencer": base,
         "follower": base + settings.FOLLOWER_METRICS_OFFSET,
         "bot": base + settings.BOT_METRICS_OFFSET,
+        "prover": base + settings.PROVER_METRICS_OFFSET,
     }
-    workloads = [
-        nodes.manifest("kubernetes_stateful_set_v1", "role", each)
-        for each in nodes.instances("kubernetes_stateful_set_v1", "role")
-    ] + [nodes.manifest("kubernetes_deployment_v1", "bot")]
+    workloads = _node_workloads(nodes)
     seen: dict[str, dict[str, str]] = {}
     for workload in workloads:
         pod_labels = workload["spec"]["template"]["metadata"]["labels"]
@@ -428,17 +426,25 @@ def test_the_node_monitors_match_the_node_s_metrics_ports_jobs_and_keep_list(kin
         "sequencer": {"job": "aztec-node", "role": "sequencer"},
         "follower": {"job": "aztec-node", "role": "follower"},
         "bot": {"job": "aztec-bot", "role": "bot"},
+        "prover": {"job": "aztec-node", "role": "prover"},
     }
     if kind == "ServiceMonitor":
         services = [
             nodes.manifest("kubernetes_service_v1", "role", each)
             for each in nodes.instances("kubernetes_service_v1", "role")
-        ] + [nodes.manifest("kubernetes_service_v1", "bot")]
+        ] + [nodes.manifest("kubernetes_service_v1", name) for name in ("bot", "prover")]
+        assert len(services) == len(workloads)
         for service in services:
             assert selector.items() <= service["metadata"]["labels"].items(), service["metadata"]["name"]
             metrics = next(p for p in service["spec"]["ports"] if p["name"] == "metrics")
             role = service["metadata"]["labels"]["app.kubernetes.io/component"]
             assert metrics["port"] == expected_ports[role] and metrics["targetPort"] == "metrics"
+            workload = next(
+                w
+                for w in workloads
+                if w["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == role
+            )
+            assert service["spec"]["selector"].items() <= workload["spec"]["template"]["metadata"]["labels"].items()
         roles = [s for s in services if s["spec"].get("clusterIP") == "None"]
         assert roles and all(s["spec"]["publishNotReadyAddresses"] is True for s in roles)
     compose = next(
@@ -460,10 +466,8 @@ def test_pod_annotations_scrape_the_nodes_only_when_they_send_no_otlp() -> None:
     """The prometheus chart's kubernetes-pods job would scrape every series the collector also delivers."""
     for scrape_all, expected in ((False, "false"), (True, "true")):
         nodes = Module(NODES_DIR, {"scrape_all_metrics": scrape_all, "bot_enabled": True})
-        workloads = [
-            nodes.manifest("kubernetes_stateful_set_v1", "role", each)
-            for each in nodes.instances("kubernetes_stateful_set_v1", "role")
-        ] + [nodes.manifest("kubernetes_deployment_v1", "bot")]
+        workloads = _node_workloads(nodes)
+        assert len(workloads) == 4
         for workload in workloads:
             annotations = workload["spec"]["template"]["metadata"]["annotations"]
             assert annotations["prometheus.io/scrape"] == expected
@@ -477,6 +481,57 @@ def test_the_nodes_scrape_targets_output_names_every_metrics_endpoint() -> None:
         in text
     )
     assert "for i in range(var.follower_replicas)" in text
+    nodes = Module(NODES_DIR, {})
+    prover = nodes.manifest("kubernetes_stateful_set_v1", "prover")
+    service = nodes.manifest("kubernetes_service_v1", "prover")
+    assert prover["spec"]["serviceName"] == service["metadata"]["name"] == prover["metadata"]["name"]
+    assert (
+        '[for i in range(var.prover_replicas) : "aztec-prover-${i}.aztec-prover.${local.namespace}.svc.cluster.local:'
+        '${local.prover_metrics_port}"]'
+    ) in text
+
+
+def test_a_prover_may_reach_only_the_sequencer_s_rpc_its_node_s_agent_and_dns(collector: Module) -> None:
+    """The provers' egress policy names the sequencer pods' `rpc` port and the collector agents' OTLP ports (in
+    the collector module's namespace, with its labels and port names), and the endpoint the nodes send to."""
+    nodes = Module(
+        NODES_DIR, {"collector_namespace": NAMESPACE, "otlp_endpoint": collector.output("otlp_http_endpoint")}
+    )
+    policy = nodes.manifest("kubernetes_network_policy_v1", "prover")
+    prover = nodes.manifest("kubernetes_stateful_set_v1", "prover")
+    assert (
+        policy["spec"]["podSelector"]["matchLabels"].items() <= prover["spec"]["template"]["metadata"]["labels"].items()
+    )
+    assert policy["spec"]["policyTypes"] == ["Egress"]
+    sequencer = nodes.manifest("kubernetes_stateful_set_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
+    agent = collector.manifest("kubernetes_daemon_set_v1", "agent")
+    to_sequencer, to_agent, to_dns = policy["spec"]["egress"]
+    (peer,) = to_sequencer["to"]
+    assert peer["podSelector"]["matchLabels"].items() <= sequencer["spec"]["template"]["metadata"]["labels"].items()
+    assert [p["port"] for p in to_sequencer["ports"]] == ["rpc"] and "rpc" in _ports(_container(sequencer))
+    (peer,) = to_agent["to"]
+    assert peer["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": NAMESPACE}
+    assert peer["podSelector"]["matchLabels"].items() <= agent["spec"]["template"]["metadata"]["labels"].items()
+    agent_ports = _ports(_container(agent))
+    assert {p["port"] for p in to_agent["ports"]} == {"otlp-http", "otlp-grpc"} <= agent_ports.keys()
+    endpoint = next(e["value"] for e in _container(prover)["env"] if e["name"] == "OTEL_EXPORTER_OTLP_ENDPOINT")
+    assert _endpoint_port(endpoint) == agent_ports["otlp-http"]
+    assert {(p["port"], p["protocol"]) for p in to_dns["ports"]} == {("53", "UDP"), ("53", "TCP")}
+    # Ingress: the nodes' policy, which selects the provers too, opens their metrics port.
+    ingress = nodes.manifest("kubernetes_network_policy_v1", "nodes")
+    assert (
+        ingress["spec"]["podSelector"]["matchLabels"].items()
+        <= prover["spec"]["template"]["metadata"]["labels"].items()
+    )
+    assert "metrics" in {p["port"] for p in ingress["spec"]["ingress"][0]["ports"]}
+
+
+def _node_workloads(nodes: Module) -> list[dict[str, Any]]:
+    """The sequencer's and followers' StatefulSets, the provers' StatefulSet and the bot's Deployment."""
+    return [
+        nodes.manifest("kubernetes_stateful_set_v1", "role", each)
+        for each in nodes.instances("kubernetes_stateful_set_v1", "role")
+    ] + [nodes.manifest("kubernetes_stateful_set_v1", "prover"), nodes.manifest("kubernetes_deployment_v1", "bot")]
 
 
 # --- checkov ---------------------------------------------------------------------------------------------

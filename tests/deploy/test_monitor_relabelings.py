@@ -2,10 +2,10 @@
 
 No Kubernetes API server runs here, so the targets come from a file SD file carrying the
 ``__meta_kubernetes_pod_label_*`` labels Kubernetes SD would give each pod (its labels from the rendered
-StatefulSets and bot Deployment); the monitors' ``relabelings`` and ``metricRelabelings`` become the scrape
-config's ``relabel_configs`` and ``metric_relabel_configs``, as the Prometheus Operator writes them (after its own,
-which select the pods and port). The target serves a real exposition with a telemetry self-metric and a chain
-metric, named from the registry.
+StatefulSets, the provers' StatefulSet and the bot's Deployment); the monitors' ``relabelings`` and
+``metricRelabelings`` become the scrape config's ``relabel_configs`` and ``metric_relabel_configs``, as the
+Prometheus Operator writes them (after its own, which select the pods and port). The target serves a real
+exposition with a telemetry self-metric and a chain metric, named from the registry.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _pod_labels() -> list[dict[str, str]]:
     workloads = [
         nodes.manifest("kubernetes_stateful_set_v1", "role", each)
         for each in nodes.instances("kubernetes_stateful_set_v1", "role")
-    ] + [nodes.manifest("kubernetes_deployment_v1", "bot")]
+    ] + [nodes.manifest("kubernetes_stateful_set_v1", "prover"), nodes.manifest("kubernetes_deployment_v1", "bot")]
     return [w["spec"]["template"]["metadata"]["labels"] for w in workloads]
 
 
@@ -118,15 +118,16 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusS
 def test_the_targets_get_the_rules_jobs_and_their_roles(prometheus: PrometheusServer) -> None:
     for variant in ("keep", "all"):
 
-        def three_up(query: str = f'up{{variant="{variant}"}} == 1') -> list[dict[str, Any]] | None:
+        def four_up(query: str = f'up{{variant="{variant}"}} == 1') -> list[dict[str, Any]] | None:
             found = prometheus.query(query)
-            return found if len(found) == 3 else None
+            return found if len(found) == 4 else None
 
-        found = wait_until(three_up, timeout=30, interval=0.2, message=f"three {variant} targets up")
+        found = wait_until(four_up, timeout=30, interval=0.2, message=f"four {variant} targets up")
         assert found is not None
         assert {(r["metric"]["job"], r["metric"]["role"]) for r in found} == {
             ("aztec-node", "sequencer"),
             ("aztec-node", "follower"),
+            ("aztec-node", "prover"),
             ("aztec-bot", "bot"),
         }, variant
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from aztec.deploy.paths import COMPOSE_FILE, TERRAFORM_DIR
 from tests.deploy.deploy_copy import copy_deploy
+from tests.deploy.terraform_render import Module, dump
 from tests.support.deploy.consistency import load_yaml
 from tests.support.deploy.terraform_files import file_references, load_module, string_locals
 
@@ -241,25 +243,22 @@ def _k8s(value: Any, key: str = "") -> Any:
     return value
 
 
-def _manifests(directory: Path) -> str:
-    """The StatefulSets and the bot's Deployment as Kubernetes YAML, for checkov's Kubernetes checks: its
-    Terraform checks do not cover kubernetes_stateful_set_v1 (only the namespace check does)."""
-    resources = _nodes_resources()
-    documents = []
-    for kind, api, resource in (
-        ("StatefulSet", "apps/v1", "kubernetes_stateful_set_v1"),
-        ("Deployment", "apps/v1", "kubernetes_deployment_v1"),
-    ):
-        for name, body in resources[resource].items():
-            spec = _k8s(body["spec"])
-            metadata = {"name": f"aztec-{name}", "namespace": "aztec"}
-            documents.append({"apiVersion": api, "kind": kind, "metadata": metadata, "spec": spec})
-    policy = _k8s(resources["kubernetes_network_policy_v1"]["nodes"]["spec"])
-    metadata = {"name": "aztec-nodes", "namespace": "aztec"}
-    documents.append(
-        {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": metadata, "spec": policy}
-    )
-    return "\n---\n".join(yaml.safe_dump(d) for d in documents)
+NODES_VARIABLES = {
+    "image": PINNED_IMAGE,
+    "bot_enabled": True,
+    "otlp_endpoint": "http://otel-agent.aztec-metrics.svc.cluster.local:4318",
+}
+
+
+def _nodes(**variables: Any) -> Module:
+    return Module(NODES_DIR, {**NODES_VARIABLES, **variables})
+
+
+def _manifests() -> str:
+    """Every workload, Service, volume claim and NetworkPolicy of the module (each role's StatefulSet, the
+    provers', the bot's Deployment), rendered as Kubernetes YAML for checkov's Kubernetes checks: its Terraform
+    checks do not cover kubernetes_stateful_set_v1 (only the namespace check does)."""
+    return dump(_nodes().manifests())
 
 
 def _checkov_kubernetes(path: Path) -> dict[str, Any]:
@@ -282,11 +281,97 @@ def test_nodes_module_has_the_roles_as_stateful_sets() -> None:
     assert set(roles) == {"sequencer", "follower"}
     assert roles["sequencer"]["replicas"] == [1] or roles["sequencer"]["replicas"] == 1
     assert "${var.follower_replicas}" in str(roles["follower"]["replicas"])
-    assert set(resources["kubernetes_stateful_set_v1"]) == {"role"}
+    assert set(resources["kubernetes_stateful_set_v1"]) == {"role", "prover"}
     assert set(resources["kubernetes_deployment_v1"]) == {"bot"}
-    statefulset = _k8s(resources["kubernetes_stateful_set_v1"]["role"]["spec"])
-    (claim,) = statefulset["volumeClaimTemplates"]
-    assert claim["metadata"]["name"] == "data" and claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    for name in ("role", "prover"):
+        statefulset = _k8s(resources["kubernetes_stateful_set_v1"][name]["spec"])
+        (claim,) = statefulset["volumeClaimTemplates"]
+        assert claim["metadata"]["name"] == "data" and claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    assert _nodes().manifest("kubernetes_stateful_set_v1", "prover")["spec"]["replicas"] == 1
+    assert _nodes(prover_replicas=4).manifest("kubernetes_stateful_set_v1", "prover")["spec"]["replicas"] == 4
+    assert resources["kubernetes_stateful_set_v1"]["prover"]["count"] == ["${var.prover_replicas > 0 ? 1 : 0}"]
+
+
+def _sequencer_command(nodes: Module) -> list[str]:
+    sequencer = nodes.manifest("kubernetes_stateful_set_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
+    (container,) = sequencer["spec"]["template"]["spec"]["containers"]
+    return shlex.split(container["command"][2].split("exec ", 1)[1])
+
+
+def test_the_sequencer_proves_in_its_process_only_without_prover_replicas() -> None:
+    assert _sequencer_command(_nodes()) == ["aztec", "start", "--l1", "--sequencer", "--no-status"]
+    assert "--prover" not in _sequencer_command(_nodes(prover_replicas=3))
+    assert _sequencer_command(_nodes(prover_replicas=0)) == [
+        "aztec",
+        "start",
+        "--l1",
+        "--sequencer",
+        "--prover",
+        "--no-status",
+    ]
+
+
+def test_the_prover_wiring_matches_the_node_s_settings() -> None:
+    """A prover-only process: its scrape port (the only one it serves), its settings, its own volume with the
+    shared L1, and the sequencer Service's JSON-RPC port as the node it fetches txs from."""
+    from aztec.sandbox import settings as start_settings
+    from aztec.telemetry.standard_variables import STANDARD_VARIABLES
+
+    nodes = _nodes()
+    prover = nodes.manifest("kubernetes_stateful_set_v1", "prover")
+    pod = prover["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    metrics_port = start_settings.METRICS_PORT.default + start_settings.PROVER_METRICS_OFFSET
+    assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"metrics": metrics_port}
+    assert shlex.split(container["command"][2].split("exec ", 1)[1]) == ["aztec", "start", "--prover", "--no-status"]
+    # A prover-only process serves no /healthz or /readyz (no JSON-RPC server): the probes ask its scrape endpoint.
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/metrics", "port": "metrics"}
+
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    known = {v for s in start_settings.START_SETTINGS for v in s.variables}
+    standard = {v.name for v in STANDARD_VARIABLES}
+    assert {n for n in env if n.startswith("AZTEC_")} <= known, {n for n in env if n.startswith("AZTEC_")} - known
+    assert set(env) - {"POD_NAME"} <= known | standard, set(env) - known - standard
+    assert env["AZTEC_PROMETHEUS_PORT"] == str(start_settings.METRICS_PORT.default)
+    assert env["AZTEC_PROMETHEUS_HOST"] == "0.0.0.0"
+    assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == NODES_VARIABLES["otlp_endpoint"]
+    assert env["OTEL_RESOURCE_ATTRIBUTES"] == "service.instance.id=$(POD_NAME)"
+    assert env["POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}}
+
+    url = urlsplit(env["AZTEC_PROVER_NODE_URL"])
+    service = nodes.manifest("kubernetes_service_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
+    sequencer = nodes.manifest("kubernetes_stateful_set_v1", "role", ("sequencer", nodes.local("roles")["sequencer"]))
+    name, namespace = service["metadata"]["name"], service["metadata"]["namespace"]
+    assert sequencer["spec"]["serviceName"] == name and sequencer["spec"]["replicas"] == 1
+    assert (
+        url.scheme == "http"
+        and url.hostname == f"{sequencer['metadata']['name']}-0.{name}.{namespace}.svc.cluster.local"
+    )
+    rpc = next(p for p in service["spec"]["ports"] if p["name"] == "rpc")
+    (sequencer_container,) = sequencer["spec"]["template"]["spec"]["containers"]
+    sequencer_rpc = next(p for p in sequencer_container["ports"] if p["name"] == rpc["targetPort"])
+    assert url.port == rpc["port"] == sequencer_rpc["containerPort"] == int(env["AZTEC_RPC_PORT"])
+
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    (claim,) = prover["spec"]["volumeClaimTemplates"]
+    assert mounts[claim["metadata"]["name"]] == env["AZTEC_DATA_DIR"]  # data/prover/ on the replica's own volume
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    l1_claim = nodes.manifest("kubernetes_persistent_volume_claim_v1", "l1")
+    assert volumes["l1"]["persistentVolumeClaim"]["claimName"] == l1_claim["metadata"]["name"]
+    assert l1_claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert f"ln -sf {mounts['l1']}/l1.sqlite" in container["command"][2]
+    assert mounts["l1"] == {m["name"]: m["mountPath"] for m in sequencer_container["volumeMounts"]}["l1"]
+
+    resources = container["resources"]
+    assert resources["requests"] == {"cpu": "1", "memory": "1Gi"} and resources["limits"] == {
+        "cpu": "2",
+        "memory": "2Gi",
+    }
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True and security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"] == {"drop": ["ALL"]} and security["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["automountServiceAccountToken"] is False
 
 
 def test_nodes_wiring_matches_the_node_s_settings() -> None:
@@ -341,7 +426,7 @@ def nodes_checkov(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, A
     for path in NODES_DIR.glob("*.tf"):
         (directory / path.name).write_text(path.read_text().replace("var.bot_enabled ? 1 : 0", "1"))
     manifests = directory / "workloads.yaml"
-    manifests.write_text(_manifests(directory))
+    manifests.write_text(_manifests())
     return _checkov(directory), _checkov_kubernetes(manifests)
 
 
@@ -353,22 +438,33 @@ def test_checkov_passes_on_the_node_roles(
         assert report["summary"]["parsing_errors"] == 0
         failed = report["results"]["failed_checks"]
         assert not [(c["check_id"], c["resource"]) for c in failed]
-    kubernetes_ids = {c["check_id"] for c in kubernetes["results"]["passed_checks"]}
-    for required in ("CKV_K8S_8", "CKV_K8S_9", "CKV_K8S_20", "CKV_K8S_22", "CKV_K8S_23", "CKV_K8S_28", "CKV_K8S_43"):
-        assert required in kubernetes_ids, required
-    assert terraform["summary"]["passed"] >= 25 and kubernetes["summary"]["passed"] >= 60
+    passed = kubernetes["results"]["passed_checks"]
+    kubernetes_ids = {c["check_id"] for c in passed}
+    workloads = {"StatefulSet.aztec.aztec-sequencer", "StatefulSet.aztec.aztec-follower"}
+    workloads |= {"StatefulSet.aztec.aztec-prover", "Deployment.aztec.aztec-bot"}
+    for workload in workloads:
+        ids = {c["check_id"] for c in passed if c["resource"] == workload}
+        for required in ("CKV_K8S_8", "CKV_K8S_9", "CKV_K8S_20", "CKV_K8S_22", "CKV_K8S_23", "CKV_K8S_28"):
+            assert required in ids, (workload, required)
+    # The image checks are skipped by the module's own comments (var.image is pinned by its validation).
+    skipped = {(c["check_id"], c["resource"]) for c in kubernetes["results"]["skipped_checks"]}
+    assert skipped == {(check, w) for check in ("CKV_K8S_14", "CKV_K8S_43") for w in workloads}
+    assert terraform["summary"]["passed"] >= 25 and kubernetes["summary"]["passed"] >= 300
     with capsys.disabled():
         print(
             f"\ncheckov on deploy/terraform/nodes: terraform {terraform['summary']['passed']} passed, "
-            f"{terraform['summary']['skipped']} skipped; kubernetes (StatefulSets and Deployment) "
-            f"{kubernetes['summary']['passed']} passed, {len(kubernetes_ids)} distinct checks, 0 failed"
+            f"{terraform['summary']['failed']} failed, {terraform['summary']['skipped']} skipped; kubernetes (the "
+            f"rendered {kubernetes['summary']['resource_count']} resources: StatefulSets of the sequencer, followers "
+            f"and provers, the bot's Deployment, Services, volume claim, NetworkPolicies) "
+            f"{kubernetes['summary']['passed']} passed ({len(kubernetes_ids)} distinct checks), "
+            f"{kubernetes['summary']['failed']} failed, {kubernetes['summary']['skipped']} skipped with reasons"
         )
 
 
 def test_checkov_fails_a_root_writable_stateful_set(tmp_path: Path) -> None:
     """The rendering is not vacuous: the same StatefulSet with a writable root and escalation allowed fails."""
     text = (
-        _manifests(tmp_path)
+        _manifests()
         .replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
         .replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
     )

@@ -1,6 +1,7 @@
-# The node's roles on Kubernetes: the sequencer (with its prover and the development L1) as a StatefulSet of
-# one, followers as a StatefulSet of var.follower_replicas, each replica with its own data volume, and
-# optionally the bot. Settings are the `aztec start` environment variables (src/aztec/sandbox/validation.py),
+# The node's roles on Kubernetes: the sequencer (with the development L1) as a StatefulSet of one, provers
+# (`aztec start --prover` without --sequencer) as a StatefulSet of var.prover_replicas and followers as one of
+# var.follower_replicas, each replica with its own data volume, and optionally the bot. With no prover
+# replicas the sequencer proves its blocks in its own process (--prover). Settings are the `aztec start` environment variables (src/aztec/sandbox/validation.py),
 # OTLP goes to the collector agent of the pod's node (the metrics module's collector_otlp_http_endpoint), and
 # Prometheus finds the scrape endpoints by pod annotations or by a ServiceMonitor or PodMonitor.
 # tests/deploy/test_terraform.py parses this module (hcl2), checks its wiring against the node's settings,
@@ -15,15 +16,18 @@ locals {
   data_dir  = "${local.home}/data"
   l1_dir    = "${local.home}/l1"
 
-  # --rpc-port / --metrics-port of every process; a follower serves on +1 / +2, the bot's metrics on +1
-  # (aztec.sandbox.validation: FOLLOWER_RPC_OFFSET, FOLLOWER_METRICS_OFFSET, BOT_METRICS_OFFSET).
+  # --rpc-port / --metrics-port of every process; a follower serves on +1 / +2, the bot's metrics on +1, a
+  # prover's on +3 (aztec.sandbox.settings: FOLLOWER_RPC_OFFSET, FOLLOWER_METRICS_OFFSET, BOT_METRICS_OFFSET,
+  # PROVER_METRICS_OFFSET).
   rpc_port     = 8080
   metrics_port = 9464
+  # The provers of their own replace the sequencer's in-process prover.
+  sequencer_flags = var.prover_replicas > 0 ? "--l1 --sequencer" : "--l1 --sequencer --prover"
 
   roles = {
     sequencer = {
       replicas     = 1
-      flags        = "--l1 --sequencer --prover"
+      flags        = local.sequencer_flags
       rpc_port     = local.rpc_port
       metrics_port = local.metrics_port
     }
@@ -34,8 +38,9 @@ locals {
       metrics_port = local.metrics_port + 2
     }
   }
-  bot_metrics_port = local.metrics_port + 1
-  sequencer_url    = "http://aztec-sequencer-0.aztec-sequencer.${local.namespace}.svc.cluster.local:${local.rpc_port}/"
+  bot_metrics_port    = local.metrics_port + 1
+  prover_metrics_port = local.metrics_port + 3
+  sequencer_url       = "http://aztec-sequencer-0.aztec-sequencer.${local.namespace}.svc.cluster.local:${local.rpc_port}/"
 
   settings = {
     AZTEC_DATA_DIR              = local.data_dir
@@ -46,6 +51,8 @@ locals {
     OTEL_EXPORTER_OTLP_ENDPOINT = var.otlp_endpoint
     OTEL_RESOURCE_ATTRIBUTES    = "service.instance.id=$(POD_NAME)"
   }
+  # A prover serves no JSON-RPC: it fetches each block's txs from the sequencer.
+  prover_settings = merge(local.settings, { AZTEC_PROVER_NODE_URL = local.sequencer_url })
   labels = {
     "app.kubernetes.io/part-of"    = "aztec-node"
     "app.kubernetes.io/managed-by" = "terraform"
@@ -268,6 +275,227 @@ resource "kubernetes_stateful_set_v1" "role" {
   }
 }
 
+# Provers of their own (`aztec start --prover`): each replica follows the shared L1 file with a world state of
+# its own (data/prover/ on its volume), fetches each block's txs from the sequencer's JSON-RPC and submits
+# the proofs to L1. It serves no JSON-RPC, and its scrape endpoint serves /metrics (and /) only, so the probes
+# ask that (as the bot's do): no /healthz or /readyz exists in a prover-only process.
+resource "kubernetes_service_v1" "prover" {
+  count = var.prover_replicas > 0 ? 1 : 0
+
+  metadata {
+    name      = "aztec-prover"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = "prover" })
+  }
+  spec {
+    cluster_ip                  = "None"
+    selector                    = { "app.kubernetes.io/name" = "aztec-prover" }
+    publish_not_ready_addresses = true
+    port {
+      name        = "metrics"
+      port        = local.prover_metrics_port
+      target_port = "metrics"
+    }
+  }
+}
+
+resource "kubernetes_stateful_set_v1" "prover" {
+  count = var.prover_replicas > 0 ? 1 : 0
+
+  metadata {
+    name      = "aztec-prover"
+    namespace = local.namespace
+    labels    = merge(local.labels, { "app.kubernetes.io/component" = "prover" })
+  }
+  spec {
+    service_name = kubernetes_service_v1.prover[0].metadata[0].name
+    replicas     = var.prover_replicas
+    selector {
+      match_labels = { "app.kubernetes.io/name" = "aztec-prover" }
+    }
+    template {
+      metadata {
+        labels      = merge(local.labels, { "app.kubernetes.io/name" = "aztec-prover", "app.kubernetes.io/component" = "prover" })
+        annotations = merge(local.scrape_annotations, { "prometheus.io/port" = tostring(local.prover_metrics_port) })
+      }
+      spec {
+        automount_service_account_token = false
+        security_context {
+          run_as_non_root = true
+          run_as_user     = 10001
+          run_as_group    = 10001
+          fs_group        = 10001
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
+        }
+        container {
+          name = "aztec"
+          # checkov:skip=CKV_K8S_14: var.image is pinned by its validation (a tag other than latest, or a digest)
+          # checkov:skip=CKV_K8S_43: the operator builds deploy/Dockerfile and passes var.image (tag or digest)
+          image             = var.image
+          image_pull_policy = "Always"
+          command           = ["/bin/sh", "-c", "ln -sf ${local.l1_dir}/l1.sqlite \"$AZTEC_DATA_DIR/l1.sqlite\" && exec aztec start --prover --no-status"]
+
+          env {
+            name = "POD_NAME"
+            value_from {
+              field_ref {
+                field_path = "metadata.name"
+              }
+            }
+          }
+          dynamic "env" {
+            for_each = local.prover_settings
+            content {
+              name  = env.key
+              value = env.value
+            }
+          }
+
+          port {
+            name           = "metrics"
+            container_port = local.prover_metrics_port
+          }
+
+          liveness_probe {
+            http_get {
+              path = "/metrics"
+              port = "metrics"
+            }
+            initial_delay_seconds = 10
+            period_seconds        = 10
+            failure_threshold     = 6
+          }
+          readiness_probe {
+            http_get {
+              path = "/metrics"
+              port = "metrics"
+            }
+            period_seconds = 10
+          }
+
+          resources {
+            requests = {
+              cpu    = var.resources["prover"].cpu_request
+              memory = var.resources["prover"].memory_request
+            }
+            limits = {
+              cpu    = var.resources["prover"].cpu_limit
+              memory = var.resources["prover"].memory_limit
+            }
+          }
+
+          security_context {
+            allow_privilege_escalation = false
+            privileged                 = false
+            read_only_root_filesystem  = true
+            run_as_non_root            = true
+            run_as_user                = 10001
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
+
+          volume_mount {
+            name       = "data"
+            mount_path = local.data_dir
+          }
+          volume_mount {
+            name       = "l1"
+            mount_path = local.l1_dir
+          }
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
+        }
+        volume {
+          name = "l1"
+          persistent_volume_claim {
+            claim_name = kubernetes_persistent_volume_claim_v1.l1.metadata[0].name
+          }
+        }
+        volume {
+          name = "tmp"
+          empty_dir {}
+        }
+      }
+    }
+    volume_claim_template {
+      metadata {
+        name = "data"
+      }
+      spec {
+        access_modes       = ["ReadWriteOnce"]
+        storage_class_name = var.storage_class_name
+        resources {
+          requests = { storage = var.storage_size }
+        }
+      }
+    }
+  }
+}
+
+# A prover reaches only the sequencer's JSON-RPC (the txs), its node's collector agent (OTLP) and DNS.
+resource "kubernetes_network_policy_v1" "prover" {
+  count = var.prover_replicas > 0 ? 1 : 0
+
+  metadata {
+    name      = "aztec-prover"
+    namespace = local.namespace
+    labels    = local.labels
+  }
+  spec {
+    pod_selector {
+      match_labels = { "app.kubernetes.io/name" = "aztec-prover" }
+    }
+    policy_types = ["Egress"]
+    egress {
+      to {
+        pod_selector {
+          match_labels = { "app.kubernetes.io/name" = "aztec-sequencer" }
+        }
+      }
+      port {
+        port     = "rpc"
+        protocol = "TCP"
+      }
+    }
+    egress {
+      to {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = var.collector_namespace }
+        }
+        pod_selector {
+          match_labels = { "app.kubernetes.io/name" = "otel-agent" }
+        }
+      }
+      port {
+        port     = "otlp-http"
+        protocol = "TCP"
+      }
+      port {
+        port     = "otlp-grpc"
+        protocol = "TCP"
+      }
+    }
+    egress {
+      to {
+        namespace_selector {}
+      }
+      port {
+        port     = "53"
+        protocol = "UDP"
+      }
+      port {
+        port     = "53"
+        protocol = "TCP"
+      }
+    }
+  }
+}
+
 resource "kubernetes_deployment_v1" "bot" {
   count = var.bot_enabled ? 1 : 0
 
@@ -427,8 +655,8 @@ resource "kubernetes_service_v1" "bot" {
 }
 
 # For the Prometheus Operator (var.monitor_kind; its CRDs must exist at plan time, hence none by default, when the
-# pod annotations above serve Prometheus's kubernetes-pods job): every node's and the bot's `metrics` port, with
-# the jobs and roles of the deploy configs and, unless scrape_all_metrics, compose's keep-list.
+# pod annotations above serve Prometheus's kubernetes-pods job): every node's, prover's and the bot's `metrics`
+# port, with the jobs and roles of the deploy configs and, unless scrape_all_metrics, compose's keep-list.
 resource "kubernetes_manifest" "service_monitor" {
   count = var.monitor_kind == "ServiceMonitor" ? 1 : 0
 

@@ -26,6 +26,23 @@ variable "follower_replicas" {
   default     = 3
 }
 
+variable "prover_replicas" {
+  description = "Prover nodes (a StatefulSet, each replica with its own volume); 0: the sequencer proves in its own process."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.prover_replicas >= 0 && floor(var.prover_replicas) == var.prover_replicas
+    error_message = "prover_replicas must be a whole number, 0 or more."
+  }
+}
+
+variable "collector_namespace" {
+  description = "Namespace of the collector agents (the metrics module's namespace), which the provers' egress may reach."
+  type        = string
+  default     = "aztec-metrics"
+}
+
 variable "bot_enabled" {
   description = "Run the transaction bot against the sequencer."
   type        = bool
@@ -72,6 +89,7 @@ variable "resources" {
   default = {
     sequencer = { cpu_request = "1", memory_request = "1Gi", cpu_limit = "2", memory_limit = "2Gi" }
     follower  = { cpu_request = "250m", memory_request = "512Mi", cpu_limit = "1", memory_limit = "1Gi" }
+    prover    = { cpu_request = "1", memory_request = "1Gi", cpu_limit = "2", memory_limit = "2Gi" }
     bot       = { cpu_request = "100m", memory_request = "256Mi", cpu_limit = "500m", memory_limit = "512Mi" }
   }
 }
