@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
-from tests.support.otlp_receivers import OtlpHttpReceiver
+from tests.support.otlp_receivers import OtlpHttpReceiver, ReceivedSpan
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -53,13 +53,29 @@ def test_the_ratio_sampler_keeps_about_that_share_and_the_node_follows(
     bot_metrics = sandbox.urls()["bot_metrics"]
     wait_until(lambda: _sent(bot_metrics) >= 80, timeout=60, message="the bot sending 80 transfers")
     cutoff_ns, sent = time.time_ns(), _sent(bot_metrics)
-    time.sleep(1.5)  # spans of transfers sent before the cut-off reach the receiver (batches every 0.2 s)
-    spans = receiver.spans()
+    settled_ns = cutoff_ns + 1_000_000_000
+
+    def settled() -> list[ReceivedSpan] | None:
+        """The spans once a transfer started a second after the cut-off has arrived: by then the spans of the
+        transfers sent before it have ended and been exported (batches every 0.2 s)."""
+        spans = receiver.spans()
+        later = any(s.name == "Bot.send_transfer" and s.start_time_unix_nano > settled_ns for s in spans)
+        return spans if later else None
+
+    spans = wait_until(settled, timeout=30, message="a bot transfer span from after the cut-off")
+    assert spans is not None
     kept = [s for s in spans if s.name == "Bot.send_transfer" and s.start_time_unix_nano <= cutoff_ns]
     share = len(kept) / sent
     assert RATIO - 0.2 < share < RATIO + 0.2, (len(kept), sent)  # n >= 80: 0.2 is over 4 standard deviations
     kept_traces = {s.trace_id for s in spans if s.name == "Bot.send_transfer"}
-    node_transfers = [s for s in spans if s.name == "node_sendTx" and s.service == "aztec-node" and s.parent_span_id]
+    node_transfers = [
+        s
+        for s in spans
+        if s.name == "node_sendTx"
+        and s.service == "aztec-node"
+        and s.parent_span_id
+        and s.start_time_unix_nano <= cutoff_ns
+    ]
     assert node_transfers
     funding = {
         s.trace_id for s in spans if s.name == "node_sendTx" and s.service == "aztec-bot" and not s.parent_span_id

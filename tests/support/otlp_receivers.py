@@ -5,6 +5,7 @@ The HTTP receiver takes metrics (``/v1/metrics``), spans (``/v1/traces``) and lo
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -235,11 +236,12 @@ class OtlpHttpReceiver(_Store, _SignalStore):
                     request.ParseFromString(body)
                     receiver.add(request)
                 reply = b""  # an empty Export*ServiceResponse
-                self.send_response(receiver.status)
-                self.send_header("Content-Type", "application/x-protobuf")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the exporter gave up (delay_s)
+                    self.send_response(receiver.status)
+                    self.send_header("Content-Type", "application/x-protobuf")
+                    self.send_header("Content-Length", str(len(reply)))
+                    self.end_headers()
+                    self.wfile.write(reply)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
