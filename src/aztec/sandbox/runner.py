@@ -68,9 +68,13 @@ class Running:
     addresses: list[str] = field(default_factory=list)
     scrape_targets: list[ScrapeTarget] = field(default_factory=list)
 
-    async def stop(self) -> None:
+    def refuse_readiness(self) -> None:
+        """From now on every scrape endpoint's ``/readyz`` answers 503: its roles are stopping."""
         for client in self.clients:  # the scrape endpoints outlive the roles: /readyz must not ask them
             client.set_readiness(_stopping)
+
+    async def stop(self) -> None:
+        self.refuse_readiness()
         if self.bot is not None:
             await self.bot.stop()
         for server in (self.node_rpc, self.follower_rpc):
