@@ -31,7 +31,7 @@ from aztec.telemetry.metrics.proving import PROVER_NODE_TX_FETCH_FAILURES
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.world_state import WorldState
-from tests.node.harness import mint_tx, new_wallet
+from tests.node.harness import mint_tx, new_wallet, open_chain
 from tests.support.polling import wait_until_async
 from tests.support.prometheus_server import free_port
 
@@ -263,3 +263,18 @@ async def test_a_rebuild_that_does_not_give_the_published_block_is_refused(tmp_p
                 rebuild_proving_input(fork, wrong, given, telemetry)
     finally:
         world_state.close()
+
+
+async def test_a_prover_whose_l1_does_not_answer_is_not_ready(tmp_path: Path) -> None:
+    l1 = open_chain(tmp_path / "own-l1.sqlite")
+    config = StandaloneProverConfig(tmp_path / "prover", prover=ProverConfig(kind="test"))
+    prover = StandaloneProver.create(
+        config, NoopTelemetryClient(), l1, NodeRpcClient(f"http://127.0.0.1:{free_port()}/")
+    )
+    try:
+        assert await _readiness(prover) == READY
+        l1.close()  # every read of L1 now fails
+        assert await _readiness(prover) == {"l1Reachable": False, "synced": False, "notBehind": False}
+    finally:
+        await prover.stop()
+        l1.close()
