@@ -243,17 +243,24 @@ async def test_rides_out_a_node_restart(fake_node: FakeNode) -> None:
     port = first.port
     config = BotConfig(tx_per_second=100, max_in_flight=8, unknown_timeout_s=0.5, receipt_poll_interval_s=POLL_S)
     bot = Bot(first.url, NoopTelemetryClient(), config)
+    ready = {"funded": True, "running": True, "nodeAnswering": True}
     try:
+        assert await bot.readiness() == {"funded": False, "running": True, "nodeAnswering": False}
         async with mining(fake_node):
             await bot.start()
             await wait_until_async(
                 lambda: bot.stats().mined >= 5, timeout=30.0, message="transfers mined before the outage"
             )
+            assert await bot.readiness() == ready
             await first.stop()
             await wait_until_async(
                 lambda: bot.stats().pending == 8, timeout=30.0, message="in-flight to fill up while the node is away"
             )
             assert bot.stats().state is BotState.SENDING
+            await wait_until_async(
+                lambda: bot.stats().node_errors >= 1, timeout=30.0, message="a request the node did not answer"
+            )
+            assert await bot.readiness() == {**ready, "nodeAnswering": False}
             mined_before = bot.stats().mined
             async with build_node_rpc_server(fake_node, NoopTelemetryClient(), port=port):
                 # the sends that never reached the node are given up as lost, and the load goes on
@@ -266,7 +273,9 @@ async def test_rides_out_a_node_restart(fake_node: FakeNode) -> None:
                     message="transfers mined after the restart",
                 )
                 assert bot.stats().state is BotState.SENDING
+                assert await bot.readiness() == ready, "ready again once the node answers"
                 await bot.stop()
+                assert (await bot.readiness())["running"] is False
     finally:
         await bot.stop()
         await first.stop()

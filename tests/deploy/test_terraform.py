@@ -311,6 +311,41 @@ def test_the_sequencer_proves_in_its_process_only_without_prover_replicas() -> N
     ]
 
 
+def test_the_bot_s_probes_ask_its_scrape_endpoint() -> None:
+    bot = _nodes().manifest("kubernetes_deployment_v1", "bot")
+    (container,) = bot["spec"]["template"]["spec"]["containers"]
+    assert {p["name"] for p in container["ports"]} == {"metrics"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+
+
+def test_the_metrics_port_probes_are_paths_a_real_scrape_endpoint_answers() -> None:
+    """Every probe on a ``metrics`` port (the prover's, the bot's) GETs 200 from a real scrape endpoint."""
+    import urllib.request
+
+    from aztec.telemetry.config import TelemetryConfig
+    from aztec.telemetry.otel.client import OtelTelemetryClient
+
+    nodes = _nodes()
+    paths = set()
+    for kind, name in (("kubernetes_stateful_set_v1", "prover"), ("kubernetes_deployment_v1", "bot")):
+        (container,) = nodes.manifest(kind, name)["spec"]["template"]["spec"]["containers"]
+        for probe in ("livenessProbe", "readinessProbe"):
+            get = container[probe]["httpGet"]
+            assert get["port"] == "metrics", (name, probe)
+            paths.add(get["path"])
+    assert paths == {"/healthz", "/readyz"}
+    client = OtelTelemetryClient(TelemetryConfig(service_name="probe", prometheus_port=0, host_metrics=False))
+    try:
+        assert client.prometheus is not None
+        base = client.prometheus.url.removesuffix("/metrics")
+        for path in sorted(paths):
+            with urllib.request.urlopen(base + path, timeout=5) as response:
+                assert response.status == 200, path
+    finally:
+        client.stop()
+
+
 def test_the_prover_wiring_matches_the_node_s_settings() -> None:
     """A prover-only process: its scrape port (the only one it serves), its settings, its own volume with the
     shared L1, and the sequencer Service's JSON-RPC port as the node it fetches txs from."""
@@ -324,9 +359,9 @@ def test_the_prover_wiring_matches_the_node_s_settings() -> None:
     metrics_port = start_settings.METRICS_PORT.default + start_settings.PROVER_METRICS_OFFSET
     assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"metrics": metrics_port}
     assert shlex.split(container["command"][2].split("exec ", 1)[1]) == ["aztec", "start", "--prover", "--no-status"]
-    # A prover-only process serves no /healthz or /readyz (no JSON-RPC server): the probes ask its scrape endpoint.
-    for probe in ("livenessProbe", "readinessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/metrics", "port": "metrics"}
+    # A prover-only process serves no JSON-RPC: the probes ask its scrape endpoint's /healthz and /readyz.
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
 
     env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
     known = {v for s in start_settings.START_SETTINGS for v in s.variables}

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ NODE_METRICS = "http://127.0.0.1:9464/metrics"
 BOT_METRICS = "http://127.0.0.1:9465/metrics"
 FOLLOWER_METRICS = "http://127.0.0.1:9466/metrics"
 PROVER_METRICS = "http://127.0.0.1:9467/metrics"
+SCRAPE_ENDPOINTS = {"node": NODE_METRICS, "bot": BOT_METRICS, "follower": FOLLOWER_METRICS, "prover": PROVER_METRICS}
+READY_WAIT_S = 30.0
 
 
 def argv(command: str) -> list[str]:
@@ -39,6 +42,30 @@ def _get(url: str) -> str | None:
             return str(response.read().decode())
     except OSError:
         return None
+
+
+def _probe(url: str) -> list[Any]:
+    """``[status, JSON body]`` of a health probe, ``[None, error]`` when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return [response.status, json.loads(response.read())]
+    except urllib.error.HTTPError as error:
+        return [error.code, json.loads(error.read() or b"null")]
+    except (OSError, ValueError) as error:
+        return [None, repr(error)]
+
+
+def _probes(deadline: float) -> dict[str, dict[str, list[Any]]]:
+    """Each role's ``/healthz`` and ``/readyz`` on its scrape port, waiting up to ``deadline`` for ready."""
+    probes: dict[str, dict[str, list[Any]]] = {}
+    for role, metrics in SCRAPE_ENDPOINTS.items():
+        base = metrics.removesuffix("/metrics")
+        ready = _probe(base + "/readyz")
+        while ready[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            ready = _probe(base + "/readyz")
+        probes[role] = {"healthz": _probe(base + "/healthz"), "readyz": ready}
+    return probes
 
 
 def _block_number(url: str, method: str = "node_getBlockNumber") -> int | None:
@@ -100,6 +127,7 @@ def main(commands: list[str], home: Path, bot_home: Path, logs: Path, report_pat
         report["follower_metrics"] = _get(FOLLOWER_METRICS)
         report["prover_metrics"] = _get(PROVER_METRICS)
         report["proven_block"] = _block_number(SEQUENCER_RPC, "node_getProvenBlockNumber")
+        report["probes"] = _probes(time.monotonic() + READY_WAIT_S)
         report["exited_early"] = [c for c, p, _ in processes if p.poll() is not None]
     finally:
         for _command, process, _log in reversed(processes):

@@ -100,6 +100,19 @@ def test_the_roles_run_side_by_side_on_defaults(report: dict[str, object]) -> No
     assert "bot metrics: Prometheus scrape endpoint http://127.0.0.1:9465/metrics" in outputs[3]
 
 
+def test_every_role_serves_healthz_and_readyz_on_its_scrape_port(report: dict[str, object]) -> None:
+    """The prover and the bot have no JSON-RPC: their metrics port answers the probes (Kubernetes asks it)."""
+    probes = report["probes"]
+    assert isinstance(probes, dict) and set(probes) == {"node", "bot", "follower", "prover"}, probes
+    for role, answers in probes.items():
+        assert answers["healthz"] == [200, {"status": "alive"}], (role, answers)
+        status, body = answers["readyz"]
+        assert status == 200 and body["ready"] is True, (role, answers)
+    assert probes["prover"]["readyz"][1]["checks"] == {"l1Reachable": True, "synced": True, "notBehind": True}
+    assert probes["bot"]["readyz"][1]["checks"] == {"funded": True, "running": True, "nodeAnswering": True}
+    assert set(probes["node"]["readyz"][1]["checks"]) == {"l1Reachable", "synced", "notBehind"}
+
+
 PROOFS_LANDED = 'aztec_l1_publisher_tx_count_total{aztec_l1_tx_type="submit_proof",aztec_outcome="success"'
 PROVER_NAMESPACES = (
     # the prover's own parts: proving, its L1 publisher, and the archiver, world state and re-execution it

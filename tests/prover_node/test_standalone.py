@@ -18,7 +18,7 @@ import pytest
 from aztec.foundation.json_rpc import JsonRpcServer
 from aztec.l1 import DEV_PUBLISHER_ADDRESS, DevL1Chain
 from aztec.node.config import NodeConfig
-from aztec.node.service import AztecNodeService
+from aztec.node.service import READINESS_L1_TIMEOUT_S, READINESS_MAX_LAG_BLOCKS, AztecNodeService
 from aztec.prover_node.config import ProverConfig
 from aztec.prover_node.rebuild import BlockRebuildError, rebuild_proving_input
 from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
@@ -31,7 +31,7 @@ from aztec.telemetry.metrics.proving import PROVER_NODE_TX_FETCH_FAILURES
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from aztec.world_state.world_state import WorldState
-from tests.node.harness import mint_tx, new_wallet
+from tests.node.harness import mint_tx, new_wallet, open_chain
 from tests.support.polling import wait_until_async
 from tests.support.prometheus_server import free_port
 
@@ -108,6 +108,14 @@ async def _mined_block(served: Served, count: int = 3) -> int:
         return max(r.block_number or 0 for r in await client.get_tx_receipts(hashes))
 
 
+READY = {"l1Reachable": True, "synced": True, "notBehind": True}
+
+
+async def _readiness(prover: StandaloneProver) -> dict[str, bool]:
+    """The checks the runner gives the prover's scrape endpoint: the node's tolerances."""
+    return await prover.readiness(max_lag_blocks=READINESS_MAX_LAG_BLOCKS, l1_timeout_s=READINESS_L1_TIMEOUT_S)
+
+
 def _telemetry(prover: StandaloneProver) -> InMemoryTelemetryClient:
     assert isinstance(prover.telemetry, InMemoryTelemetryClient)
     return prover.telemetry
@@ -126,6 +134,7 @@ async def test_the_prover_fetches_rebuilds_and_proves_the_node_s_blocks(
     await wait_until_async(proven, message=f"block {block} proven on L1", timeout=30)
     assert prover.rebuilt >= 1 and prover.fetcher.failures == 0
     assert prover.world_state.committed_block_number >= block
+    assert await _readiness(prover) == READY
     counted = _telemetry(prover)
     await wait_until_async(
         lambda: counted.counter_value(L1_PUBLISHER_TX_COUNT, PROOF_LANDED) >= 1, message="the prover's landed proof"
@@ -160,6 +169,11 @@ async def test_an_unreachable_node_is_one_warning_counted_retries_and_the_prover
     assert len(warnings) == 1, warnings
     assert closed_url in warnings[0] and "cannot connect" in warnings[0], warnings[0]
     assert stranded.world_state.committed_block_number < block
+    while block <= READINESS_MAX_LAG_BLOCKS:  # further behind than the node's tolerance: not ready
+        block = await _mined_block(sequencer)
+    await wait_until_async(lambda: stranded.archiver.get_block_number() >= block, message="the blocks archived")
+    assert stranded.world_state.committed_block_number == 0
+    assert await _readiness(stranded) == {**READY, "notBehind": False}
 
     helper = provers("helper", sequencer.server.url)
     await helper.start()
@@ -168,6 +182,7 @@ async def test_an_unreachable_node_is_one_warning_counted_retries_and_the_prover
         message="the stranded prover caught up from the effects",
     )
     assert stranded.rebuilt == 0
+    assert await _readiness(stranded) == READY
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
@@ -248,3 +263,18 @@ async def test_a_rebuild_that_does_not_give_the_published_block_is_refused(tmp_p
                 rebuild_proving_input(fork, wrong, given, telemetry)
     finally:
         world_state.close()
+
+
+async def test_a_prover_whose_l1_does_not_answer_is_not_ready(tmp_path: Path) -> None:
+    l1 = open_chain(tmp_path / "own-l1.sqlite")
+    config = StandaloneProverConfig(tmp_path / "prover", prover=ProverConfig(kind="test"))
+    prover = StandaloneProver.create(
+        config, NoopTelemetryClient(), l1, NodeRpcClient(f"http://127.0.0.1:{free_port()}/")
+    )
+    try:
+        assert await _readiness(prover) == READY
+        l1.close()  # every read of L1 now fails
+        assert await _readiness(prover) == {"l1Reachable": False, "synced": False, "notBehind": False}
+    finally:
+        await prover.stop()
+        l1.close()

@@ -107,3 +107,30 @@ async def test_cannot_start_is_printed_before_the_stopping_lines(tmp_path: Path)
         "choose another with --rpc-port / AZTEC_RPC_PORT"
     ), lines
     assert lines[1:] == ["stopping...", "stopped; committed data kept, metrics flushed"]
+
+
+async def test_while_stopping_every_scrape_endpoint_is_not_ready() -> None:
+    """``Running.stop`` first turns every role's ``/readyz`` to 503: the roles it asked are closing."""
+    import aiohttp
+
+    from aztec.telemetry.config import TelemetryConfig
+    from aztec.telemetry.otel.client import OtelTelemetryClient
+
+    client = OtelTelemetryClient(TelemetryConfig(service_name="svc", prometheus_port=0, host_metrics=False))
+    running = Running(clients=[client])
+
+    async def ready() -> dict[str, bool]:
+        return {"synced": True}
+
+    client.set_readiness(ready)
+    assert client.prometheus is not None
+    url = client.prometheus.url.removesuffix("/metrics") + "/readyz"
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url) as response:
+                assert response.status == 200
+            running.refuse_readiness()
+            async with session.get(url) as response:
+                assert (response.status, await response.json()) == (503, {"ready": False, "checks": {"running": False}})
+    finally:
+        await running.stop()

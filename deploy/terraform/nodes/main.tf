@@ -277,8 +277,8 @@ resource "kubernetes_stateful_set_v1" "role" {
 
 # Provers of their own (`aztec start --prover`): each replica follows the shared L1 file with a world state of
 # its own (data/prover/ on its volume), fetches each block's txs from the sequencer's JSON-RPC and submits
-# the proofs to L1. It serves no JSON-RPC, and its scrape endpoint serves /metrics (and /) only, so the probes
-# ask that (as the bot's do): no /healthz or /readyz exists in a prover-only process.
+# the proofs to L1. It serves no JSON-RPC, so the probes ask its scrape endpoint, which serves /healthz and
+# /readyz too (ready: L1 answers and its world state is within the node's lag tolerance), as the bot's does.
 resource "kubernetes_service_v1" "prover" {
   count = var.prover_replicas > 0 ? 1 : 0
 
@@ -360,7 +360,7 @@ resource "kubernetes_stateful_set_v1" "prover" {
 
           liveness_probe {
             http_get {
-              path = "/metrics"
+              path = "/healthz"
               port = "metrics"
             }
             initial_delay_seconds = 10
@@ -369,10 +369,11 @@ resource "kubernetes_stateful_set_v1" "prover" {
           }
           readiness_probe {
             http_get {
-              path = "/metrics"
+              path = "/readyz"
               port = "metrics"
             }
-            period_seconds = 10
+            period_seconds    = 5
+            failure_threshold = 3
           }
 
           resources {
@@ -553,10 +554,11 @@ resource "kubernetes_deployment_v1" "bot" {
             container_port = local.bot_metrics_port
           }
 
-          # The bot has no JSON-RPC port: its scrape endpoint answers while it runs.
+          # The bot has no JSON-RPC port: its scrape endpoint serves the probes (ready: funded, and its node
+          # answered its last request).
           liveness_probe {
             http_get {
-              path = "/metrics"
+              path = "/healthz"
               port = "metrics"
             }
             initial_delay_seconds = 10
@@ -564,7 +566,7 @@ resource "kubernetes_deployment_v1" "bot" {
           }
           readiness_probe {
             http_get {
-              path = "/metrics"
+              path = "/readyz"
               port = "metrics"
             }
             period_seconds = 10
@@ -635,7 +637,8 @@ resource "kubernetes_network_policy_v1" "nodes" {
   }
 }
 
-# The bot's metrics port as a Service, for a ServiceMonitor (the bot has no JSON-RPC).
+# The bot's metrics port as a Service, for a ServiceMonitor (the bot has no JSON-RPC). A bot that is not ready
+# (its node is down) is still scraped: that is when its aztec_bot_node_unreachable_total matters.
 resource "kubernetes_service_v1" "bot" {
   count = var.bot_enabled ? 1 : 0
 
@@ -645,7 +648,8 @@ resource "kubernetes_service_v1" "bot" {
     labels    = merge(local.labels, { "app.kubernetes.io/component" = "bot" })
   }
   spec {
-    selector = { "app.kubernetes.io/name" = "aztec-bot" }
+    selector                    = { "app.kubernetes.io/name" = "aztec-bot" }
+    publish_not_ready_addresses = true
     port {
       name        = "metrics"
       port        = local.bot_metrics_port

@@ -74,6 +74,8 @@ class Bot:
         self._last_warning: dict[str, float] = {}
         self._node_errors = 0
         self._last_node_error: str | None = None
+        self._node_answering = False
+        """Whether the node answered the bot's last request (an error answer counts; no answer does not)."""
 
     @property
     def addresses(self) -> list[Fr]:
@@ -106,6 +108,14 @@ class Bot:
             self._state = BotState.STOPPED
         if self._sending_since is not None and self._sending_until is None:
             self._sending_until = time.monotonic()
+
+    async def readiness(self) -> dict[str, bool]:
+        """The checks of ``GET /readyz`` on the bot's scrape endpoint: funded, running, its node answering."""
+        return {
+            "funded": self._sending_since is not None,
+            "running": self._state not in (BotState.FAILED, BotState.STOPPED),
+            "nodeAnswering": self._node_answering,
+        }
 
     def stats(self) -> BotStats:
         p50, p99 = self._records.percentiles()
@@ -155,9 +165,10 @@ class Bot:
 
     async def _fund(self) -> None:
         config = self.config
-        funder = Funder(self._client, config.funding_timeout_s, self._node_unreachable)
+        funder = Funder(self._client, config.funding_timeout_s, self._node_unreachable, self._node_answered)
         await funder.wait_ready()
         info = await self._client.get_node_info()
+        self._node_answered()
         token = info.contracts.get(TOKEN_CONTRACT)
         if token is None:
             raise BotError(f"the node reports no {TOKEN_CONTRACT} contract (it has {sorted(info.contracts)})")
@@ -191,7 +202,9 @@ class Bot:
         try:
             async with self.tracer.span("Bot.send_transfer", {a.TX_HASH: f"{tx.tx_hash:#x}"}):
                 await self._client.send_tx(tx)
+            self._node_answered()
         except TxRejectedError as error:
+            self._node_answered()
             if error.reason not in NONCE_USED_REASONS:
                 sender.nonces.release(nonce)
             if error.reason == "fee_too_low":
@@ -202,6 +215,7 @@ class Bot:
         except JsonRpcTransportError as error:  # it may have been pooled: follow it, it fails as lost if not
             self._node_unreachable(error, "sending a transfer")
         except JsonRpcError as error:
+            self._node_answered()
             self._warn(f"error:{error.name}", f"bot: node_sendTx failed: {error.message}")
             self._resolve(entry, FailureKind.ERROR)
             return
@@ -219,8 +233,10 @@ class Bot:
                 self._node_unreachable(error, "fetching receipts")
                 continue
             except JsonRpcError as error:
+                self._node_answered()
                 self._warn("receipts", f"bot: cannot fetch receipts: {error}")
                 continue
+            self._node_answered()
             now = time.monotonic()
             for entry, receipt in zip(followed, receipts, strict=True):
                 self._apply(entry, receipt, now)
@@ -262,12 +278,26 @@ class Bot:
                     await self._refresh_fees.wait()
             self._refresh_fees.clear()
             try:
-                self._fees = FeePlan.from_node_info(await self._client.get_node_info(), self.config)
-            except (JsonRpcError, JsonRpcTransportError, BotError) as error:
+                info = await self._client.get_node_info()
+            except JsonRpcTransportError as error:
+                self._node_unreachable(error, "refreshing the base fee")
+                continue
+            except JsonRpcError as error:
+                self._node_answered()
                 self._warn("node_info", f"bot: cannot refresh the base fee: {error}")
+                continue
+            self._node_answered()
+            try:
+                self._fees = FeePlan.from_node_info(info, self.config)
+            except BotError as error:
+                self._warn("node_info", f"bot: cannot refresh the base fee: {error}")
+
+    def _node_answered(self) -> None:
+        self._node_answering = True
 
     def _node_unreachable(self, error: JsonRpcTransportError, doing: str) -> None:
         """Count a request that got no answer, and say so (naming the node's URL and why) once per interval."""
+        self._node_answering = False
         error_type, reason = classify(error)
         self._node_errors += 1
         self._last_node_error = f"{self._client.url}: {reason}"

@@ -33,9 +33,12 @@ class Funder:
         client: NodeRpcClient,
         timeout_s: float,
         on_unreachable: Callable[[JsonRpcTransportError, str], None] = lambda _error, _doing: None,
+        on_answer: Callable[[], None] = lambda: None,
     ) -> None:
+        """``on_unreachable`` hears of each request the node did not answer, ``on_answer`` of each it did."""
         self._client = client
         self._on_unreachable = on_unreachable
+        self._on_answer = on_answer
         self._deadline = time.monotonic() + timeout_s
         self._timeout_s = timeout_s
         self._token: Fr = 0
@@ -44,12 +47,16 @@ class Funder:
     async def wait_ready(self) -> None:
         while True:
             try:
-                if await self._client.is_ready():
-                    return
+                ready = await self._client.is_ready()
             except JsonRpcTransportError as error:
                 self._on_unreachable(error, "waiting for the node to be ready")
             except JsonRpcError as error:
+                self._on_answer()
                 log.debug("bot: node not ready yet: %s", error)
+            else:
+                self._on_answer()
+                if ready:
+                    return
             await self._pause("the node to be ready")
 
     async def fund(self, accounts: Sequence[BotAccount], token: Fr, amount: int, fees: FeePlan) -> None:
@@ -91,8 +98,10 @@ class Funder:
             except JsonRpcTransportError as error:
                 self._on_unreachable(error, "following a funding mint")
             except JsonRpcError as error:
+                self._on_answer()
                 log.debug("bot: receipt of a funding mint not available: %s", error)
             else:
+                self._on_answer()
                 if receipt.status in (TxStatus.MINED, TxStatus.PROVEN):
                     if receipt.reverted:
                         raise BotError(f"a funding mint reverted (tx {tx_hash:#x})")

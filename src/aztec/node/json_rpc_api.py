@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, Final, TypeVar, cast
 
 from aztec.foundation.http import ConnectionLimits
+from aztec.foundation.http.health import Readiness
 from aztec.foundation.json_rpc import (
     DEFAULT_HOST,
     DEFAULT_MAX_BATCH_SIZE,
@@ -27,7 +28,6 @@ from aztec.foundation.json_rpc import (
 )
 from aztec.foundation.json_rpc.openrpc import openrpc_document
 from aztec.foundation.json_rpc.registry import Handler, Result
-from aztec.foundation.json_rpc.server import Readiness
 from aztec.foundation.json_rpc.types import Described
 from aztec.foundation.version import package_version
 from aztec.node.json_rpc_methods import declarations

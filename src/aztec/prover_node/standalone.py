@@ -108,6 +108,24 @@ class StandaloneProver:
         self.world_state.close()
         await self.fetcher.source.close()
 
+    async def readiness(self, *, max_lag_blocks: int, l1_timeout_s: float) -> dict[str, bool]:
+        """The checks of ``GET /readyz`` on the prover's scrape endpoint (it serves no JSON-RPC).
+
+        L1 answers within ``l1_timeout_s``; the archiver has L1's chain and the world state (which moves
+        only as blocks are proven or applied here) has the archiver's, each within ``max_lag_blocks``.
+        The node's tolerances are passed in (``aztec.node.service``), so both roles judge alike.
+        """
+        try:
+            pending = await asyncio.wait_for(self.l1.get_pending_block_number(), l1_timeout_s)
+        except Exception:  # unreachable, slow or failing: not ready, and the other checks cannot be made
+            return {"l1Reachable": False, "synced": False, "notBehind": False}
+        archived = self.archiver.get_block_number()
+        return {
+            "l1Reachable": True,
+            "synced": archived + max_lag_blocks >= pending,
+            "notBehind": self.world_state.committed_block_number + max_lag_blocks >= archived,
+        }
+
     def status(self) -> dict[str, int]:
         """Figures for the status screen."""
         return {

@@ -30,7 +30,7 @@ from aztec.foundation.settings import Setting
 from aztec.l1.dev_chain import DEV_PUBLISHER_ADDRESS, DevL1Chain, DevL1Config
 from aztec.node.config import NodeConfig
 from aztec.node.json_rpc_api import build_node_rpc_server
-from aztec.node.service import AztecNodeService
+from aztec.node.service import READINESS_L1_TIMEOUT_S, READINESS_MAX_LAG_BLOCKS, AztecNodeService
 from aztec.prover_node.standalone import StandaloneProver, StandaloneProverConfig
 from aztec.sandbox import service_discovery
 from aztec.sandbox.roles import StartConfig
@@ -68,7 +68,13 @@ class Running:
     addresses: list[str] = field(default_factory=list)
     scrape_targets: list[ScrapeTarget] = field(default_factory=list)
 
+    def refuse_readiness(self) -> None:
+        """From now on every scrape endpoint's ``/readyz`` answers 503: its roles are stopping."""
+        for client in self.clients:  # the scrape endpoints outlive the roles: /readyz must not ask them
+            client.set_readiness(_stopping)
+
     async def stop(self) -> None:
+        self.refuse_readiness()
         if self.bot is not None:
             await self.bot.stop()
         for server in (self.node_rpc, self.follower_rpc):
@@ -86,6 +92,10 @@ class Running:
         if self.lag is not None:
             await self.lag.stop()
         stop_all(self.clients)
+
+
+async def _stopping() -> dict[str, bool]:
+    return {"running": False}
 
 
 def _describe(name: str, client: TelemetryClient) -> list[str]:
@@ -145,6 +155,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
         )
         running.node = AztecNodeService.create(node_config, node_telemetry, running.l1, DEV_PUBLISHER_ADDRESS)
         await running.node.start()
+        node_telemetry.set_readiness(running.node.readiness)
         running.node_rpc = serve_node_rpc(running.node, node_telemetry)
         with _naming(RPC_PORT, f"the sequencer's JSON-RPC port {config.rpc_host}:{config.rpc_port}"):
             await running.node_rpc.start()
@@ -167,6 +178,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             follower_config, follower_telemetry, running.l1, DEV_PUBLISHER_ADDRESS
         )
         await running.follower.start()
+        follower_telemetry.set_readiness(running.follower.readiness)
         running.follower_rpc = serve_node_rpc(running.follower, follower_telemetry)
         with _naming(RPC_PORT, f"the follower's JSON-RPC port {config.rpc_host}:{rpc_port} (--rpc-port + 1)"):
             await running.follower_rpc.start()
@@ -182,6 +194,7 @@ async def start_roles(config: StartConfig, running: Running) -> None:
             rpc_url, bot_telemetry, BotConfig(tx_per_second=config.bot_tx_per_second, accounts=config.bot_accounts)
         )
         await running.bot.start()
+        bot_telemetry.set_readiness(running.bot.readiness)
         running.addresses.append(f"bot sends to: {rpc_url}")
 
 
@@ -198,6 +211,10 @@ async def _start_standalone_prover(config: StartConfig, running: Running) -> Non
     source = NodeRpcClient(config.prover_node_url, hooks=tracing)
     running.prover = StandaloneProver.create(prover_config, telemetry, running.l1, source)
     await running.prover.start()
+    prover = running.prover
+    telemetry.set_readiness(
+        lambda: prover.readiness(max_lag_blocks=READINESS_MAX_LAG_BLOCKS, l1_timeout_s=READINESS_L1_TIMEOUT_S)
+    )
     running.addresses.append(f"prover fetches txs from: {config.prover_node_url}")
 
 

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Literal, Protocol
 
+from aztec.foundation.http.health import Readiness
 from aztec.telemetry.definitions import (
     AttributeKey,
     Attributes,
@@ -204,4 +205,11 @@ class TelemetryClient(Protocol):
 
     def stop(self) -> None:
         """Flush, then release exporters and listeners. Safe to call more than once."""
+        ...
+
+    def set_readiness(self, readiness: Readiness | None) -> None:
+        """The checks the scrape endpoint's ``GET /readyz`` runs (None: ready with no checks).
+
+        For a process with no other listener (a standalone prover, the bot); a no-op without an endpoint.
+        """
         ...

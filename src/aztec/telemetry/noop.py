@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 
+from aztec.foundation.http.health import Readiness
 from aztec.telemetry.api import (
     BatchObservableCallback,
     BoundCounter,
@@ -271,3 +272,6 @@ class NoopTelemetryClient:
 
     def stop(self) -> None:
         pass
+
+    def set_readiness(self, readiness: Readiness | None) -> None:
+        pass  # no scrape endpoint to answer /readyz

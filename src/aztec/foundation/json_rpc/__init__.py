@@ -1,5 +1,6 @@
 """Generic JSON-RPC 2.0 over HTTP: a server with a typed method registry, and an async client."""
 
+from aztec.foundation.http.health import Readiness
 from aztec.foundation.json_rpc.client import BatchCall, JsonRpcClient
 from aztec.foundation.json_rpc.errors import (
     APPLICATION_ERROR,
@@ -34,7 +35,6 @@ from aztec.foundation.json_rpc.server import (
     DEFAULT_MAX_BATCH_SIZE,
     DEFAULT_MAX_BODY_BYTES,
     JsonRpcServer,
-    Readiness,
 )
 
 __all__ = [

@@ -11,9 +11,10 @@ What it refuses, before any method runs, each answered with a JSON-RPC error bod
 
 CORS headers are sent only for the origins in ``cors_origins`` (none by default), preflight included.
 ``GET /healthz`` answers 200 while the process serves; ``GET /readyz`` 200 or 503 with the checks of
-``readiness``. The listener's connection cap and timeouts are :class:`ConnectionLimits`. Every other
-answer is HTTP 200 with a JSON-RPC response, or 204 when only notifications came. Request handling
-is in one place, :meth:`JsonRpcServer._handle_rpc`. ``hooks`` (:mod:`aztec.foundation.json_rpc.hooks`)
+``readiness`` (:mod:`aztec.foundation.http.health`, which the scrape endpoint mounts too). The
+listener's connection cap and timeouts are :class:`ConnectionLimits`. Every other answer is HTTP 200
+with a JSON-RPC response, or 204 when only notifications came. Request handling is in one place,
+:meth:`JsonRpcServer._handle_rpc`. ``hooks`` (:mod:`aztec.foundation.json_rpc.hooks`)
 observe every call: ``aztec.telemetry.wrappers.json_rpc.JsonRpcServerTelemetry`` records metrics and spans.
 
     registry = MethodRegistry()
@@ -24,8 +25,7 @@ observe every call: ``aztec.telemetry.wrappers.json_rpc.JsonRpcServerTelemetry``
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Final
 
@@ -33,6 +33,7 @@ from aiohttp import web
 
 from aztec.foundation.http.cors import CorsPolicy
 from aztec.foundation.http.guard import ConnectionLimits
+from aztec.foundation.http.health import HealthProbes, Readiness
 from aztec.foundation.http.hosts import HostAllowList
 from aztec.foundation.http.listener import BodyTimeoutError, GuardedListener, Handler, read_body
 from aztec.foundation.json_rpc.dispatcher import JsonRpcDispatcher
@@ -47,8 +48,6 @@ from aztec.foundation.json_rpc.hooks import NO_SERVER_HOOKS, JsonRpcServerHooks
 from aztec.foundation.json_rpc.registry import MethodRegistry
 from aztec.foundation.timer import Timer
 
-log = logging.getLogger(__name__)
-
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
 DEFAULT_MAX_BATCH_SIZE: Final = 100
@@ -56,8 +55,6 @@ JSON_CONTENT_TYPE: Final = "application/json"
 ACCEPTED_CONTENT_TYPES: Final = frozenset({"application/json", "application/json-rpc", "application/jsonrequest"})
 """What a POST may declare (geth's list); anything else, or nothing, is refused with 415."""
 
-Readiness = Callable[[], Awaitable[Mapping[str, bool]]]
-"""Named readiness checks; ready when every one is true."""
 _TRACE_HEADERS: Final = ("traceparent", "tracestate")
 
 
@@ -89,7 +86,7 @@ class JsonRpcServer:
         self.limits = limits or ConnectionLimits()
         self.hosts = HostAllowList(allowed_hosts, host)
         self.cors = CorsPolicy(cors_origins)
-        self._readiness = readiness
+        self.probes = HealthProbes(readiness)
         self._requested_port = port
         self._shutdown_timeout_s = shutdown_timeout_s
         self._dispatcher = JsonRpcDispatcher(registry, hooks, max_batch_size=max_batch_size)
@@ -123,8 +120,7 @@ class JsonRpcServer:
         app = web.Application(client_max_size=self.max_body_bytes, middlewares=[self._http_policy])
         app.router.add_post("/", self._handle_rpc)
         app.router.add_route("OPTIONS", "/", self._preflight)
-        app.router.add_get("/healthz", self._healthz)
-        app.router.add_get("/readyz", self._readyz)
+        self.probes.add_routes(app.router)
         listener = GuardedListener(
             app,
             self.limits,
@@ -196,20 +192,6 @@ class JsonRpcServer:
         if headers is None:
             return web.Response(status=403, text="CORS is not enabled for this origin (--rpc-cors-origins)\n")
         return web.Response(status=204, headers=headers)
-
-    async def _healthz(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "alive"})
-
-    async def _readyz(self, request: web.Request) -> web.Response:
-        if self._readiness is None:
-            return web.json_response({"ready": True, "checks": {}})
-        try:
-            checks = dict(await self._readiness())
-        except Exception as error:  # a failing check means not ready, never a 500
-            log.warning("readiness check failed: %r", error)
-            checks = {"checked": False}
-        ready = all(checks.values())
-        return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
 
     def _too_large(self, size: int | None, timer: Timer) -> web.Response:
         body_text = "body" if size is None else f"body of {size} bytes"

@@ -5,7 +5,9 @@ The listener is an asyncio server on its own thread (no thread per connection): 
 it sits idle past the idle timeout, and when the table is full the oldest idle or slow connection
 makes room for a new one (:mod:`aztec.foundation.http.guard`). So slow or idle clients cannot lock
 Prometheus out. ``/metrics`` serves the exposition (OpenMetrics when the scraper asks for it, gzip
-when it accepts it), ``/`` a pointer to it, anything else 404. The body comes from one call,
+when it accepts it), ``/`` a pointer to it, ``/healthz`` and ``/readyz`` the process's health probes
+(:mod:`aztec.foundation.http.health`; the checks are the ones given to :meth:`PrometheusEndpoint.set_readiness`,
+ready with none), anything else 404. The body comes from one call,
 :meth:`PrometheusEndpoint.render`: with local aggregation (the default) :mod:`.prometheus_text` renders
 it straight from the cells; with it off, the OpenTelemetry SDK's ``PrometheusMetricReader`` into a
 private ``prometheus_client`` registry.
@@ -29,6 +31,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 
 from aztec.foundation.http import ConnectionLimits, GuardedListener
+from aztec.foundation.http.health import HealthProbes, Readiness
 from aztec.telemetry.exporters.prometheus_text import ObservableReader, ScrapeRenderer
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
 
@@ -79,6 +82,7 @@ class PrometheusEndpoint:
 
             self._render = render
         self.limits = limits
+        self.probes = HealthProbes()
         self._host = host
         self._requested_port = port
         self._port: int | None = None
@@ -86,6 +90,18 @@ class PrometheusEndpoint:
         self._listener: GuardedListener | None = None
         self._thread: threading.Thread | None = None
         self._render_pool: ThreadPoolExecutor | None = None
+
+    def set_readiness(self, readiness: Readiness | None) -> None:
+        """The checks ``/readyz`` runs (None: ready with no checks).
+
+        They run on the event loop that is running here, if any (the component's, whose connections
+        they may use), not on the endpoint's own thread.
+        """
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        self.probes.set_readiness(readiness, loop)
 
     def render(self, accept_header: str) -> tuple[bytes, str]:
         """The exposition body and its content type for a scraper's Accept header."""
@@ -131,6 +147,7 @@ class PrometheusEndpoint:
         app = web.Application()
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/", self._index)
+        self.probes.add_routes(app.router)
         listener = GuardedListener(
             app, self.limits, host=self._host, port=self._requested_port, name="metrics endpoint"
         )

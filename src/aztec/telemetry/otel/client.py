@@ -22,6 +22,7 @@ from opentelemetry.sdk.metrics.export import (
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from aztec.foundation.http.health import Readiness
 from aztec.telemetry import attributes as attrs
 from aztec.telemetry.api import Meter, Tracer
 from aztec.telemetry.config import TelemetryConfig
@@ -351,3 +352,8 @@ class OtelTelemetryClient:
                 where,
                 reason,
             )
+
+    def set_readiness(self, readiness: Readiness | None) -> None:
+        """The checks of the scrape endpoint's ``GET /readyz``; nothing to do without an endpoint."""
+        if self.prometheus is not None:
+            self.prometheus.set_readiness(readiness)
