@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from aztec.foundation.http.health import Readiness
 from aztec.telemetry.definitions import (
     AttributeKey,
     Attributes,
@@ -29,6 +28,9 @@ from aztec.telemetry.definitions import (
 )
 from aztec.telemetry.span_context import SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
+
+if TYPE_CHECKING:  # the health module imports aiohttp: a light command must not
+    from aztec.foundation.http.health import Readiness
 
 
 class BoundHistogram(Protocol):

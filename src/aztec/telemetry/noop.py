@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from aztec.foundation.http.health import Readiness
 from aztec.telemetry.api import (
     BatchObservableCallback,
     BoundCounter,
@@ -43,6 +43,9 @@ from aztec.telemetry.definitions import (
 )
 from aztec.telemetry.span_context import SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
+
+if TYPE_CHECKING:  # the health module imports aiohttp: a light command must not
+    from aztec.foundation.http.health import Readiness
 
 
 class NoopHistogram:
