@@ -40,7 +40,7 @@ from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.log_export import OtlpLogExport
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
-from aztec.telemetry.otel.sampling import build_sampler
+from aztec.telemetry.otel.sampling import PresetIdGenerator, build_sampler, unsampled_root_bound
 from aztec.telemetry.otel.sdk_bridge import install_producer
 from aztec.telemetry.otel.tracer import OtelTracer
 from aztec.telemetry.otel.value_types import ValueConformer
@@ -126,8 +126,12 @@ class OtelTelemetryClient:
             install_producer(reader, produce, resource, self._conformer.conform)
         if self.prometheus is not None:
             install_producer(self.prometheus.reader, None, resource, self._conformer.conform)
+        self._span_ids = PresetIdGenerator()
         self._tracer_provider = TracerProvider(
-            resource=resource, sampler=build_sampler(config.trace_sampler), shutdown_on_exit=False
+            resource=resource,
+            sampler=build_sampler(config.trace_sampler),
+            shutdown_on_exit=False,
+            id_generator=self._span_ids,
         )
         self._child_tracing: ChildProcessTracing | None = None
         if config.traces_enabled and config.otlp_traces is not None:
@@ -267,7 +271,13 @@ class OtelTelemetryClient:
         if not self._traces_on:
             return NOOP_TRACER
         parent_based = self.config.trace_sampler.name.startswith("parentbased")
-        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing, parent_based=parent_based)
+        bound = unsampled_root_bound(self.config.trace_sampler)
+        return OtelTracer(
+            self._tracer_provider.get_tracer(name),
+            self._child_tracing,
+            parent_based=parent_based,
+            root_sampling=None if bound is None else (self._span_ids, bound),
+        )
 
     @property
     def meter_provider(self) -> MeterProvider:
