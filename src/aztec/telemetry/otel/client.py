@@ -277,6 +277,7 @@ class OtelTelemetryClient:
             self._child_tracing,
             parent_based=parent_based,
             root_sampling=None if bound is None else (self._span_ids, bound),
+            sdk_context=self._local is None,
         )
 
     @property

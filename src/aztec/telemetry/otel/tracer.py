@@ -2,8 +2,9 @@
 
 The current span lives in :data:`aztec.telemetry.span_context.ACTIVE_SPAN`, which the metric cells and
 the log filter read (one ``ContextVar.get`` instead of OpenTelemetry's context API). A sampled span is
-also made OpenTelemetry's current context while it runs, so that the SDK's own trace-based exemplar
-filter sees it; no global provider is ever set.
+also made OpenTelemetry's current context while it runs when the SDK aggregates the metrics (local
+aggregation off), so that the SDK's own trace-based exemplar filter sees it; no global provider is ever
+set.
 
 Unsampled spans skip the SDK under a parent-based sampler, where the decision is known before a span
 starts: a child of an unsampled span is the parent again (nothing is started or made current), and
@@ -179,6 +180,7 @@ class _OtelScope:
         "_parent",
         "_parent_based",
         "_root_trace_id",
+        "_sdk_context",
         "_span",
         "_token",
         "_tracer",
@@ -194,8 +196,11 @@ class _OtelScope:
         parent: Carrier | None,
         parent_based: bool,
         root_trace_id: tuple[PresetIdGenerator, int] | None = None,
+        sdk_context: bool = True,
     ) -> None:
-        """``root_trace_id``: a root the tracer decided to sample, on this trace id (given to the SDK's ids)."""
+        """``root_trace_id``: a root the tracer decided to sample, on this trace id (given to the SDK's ids);
+        ``sdk_context``: make the span OpenTelemetry's current context too (for the SDK's exemplar filter)."""
+        self._sdk_context = sdk_context
         self._parent_based = parent_based
         self._root_trace_id = root_trace_id
         self._tracer = tracer
@@ -230,8 +235,8 @@ class _OtelScope:
         )
         ref = ref_of(span)
         self._token = ACTIVE_SPAN.set(ActiveSpan(ref, span))
-        # OpenTelemetry's own context too, for the SDK's trace-based exemplar filter (local aggregation off).
-        self._otel_token = otel_context.attach(trace.set_span_in_context(span, Context()))
+        if self._sdk_context:  # for the SDK's trace-based exemplar filter (local aggregation off)
+            self._otel_token = otel_context.attach(trace.set_span_in_context(span, Context()))
         self._span = _OtelSpan(span, ref)
         return self._span
 
@@ -244,7 +249,8 @@ class _OtelScope:
         if exc is not None:
             span.record_exception(exc)
         span._span.end()
-        otel_context.detach(self._otel_token)  # type: ignore[arg-type]
+        if self._otel_token is not None:
+            otel_context.detach(self._otel_token)  # type: ignore[arg-type]
         ACTIVE_SPAN.reset(token)
 
     async def __aenter__(self) -> Span:
@@ -264,12 +270,15 @@ class OtelTracer:
         *,
         parent_based: bool = True,
         root_sampling: tuple[PresetIdGenerator, int] | None = None,
+        sdk_context: bool = True,
     ) -> None:
         """``parent_based``: the sampler follows the parent's decision (children of unsampled spans are skipped).
 
         ``root_sampling``: the tracer provider's id generator and the bound under which a root's trace id
         is sampled (:func:`~aztec.telemetry.otel.sampling.unsampled_root_bound`): roots are decided here.
+        ``sdk_context``: a sampled span is also OpenTelemetry's current context (the SDK aggregates metrics).
         """
+        self._sdk_context = sdk_context
         self._tracer = tracer
         self._child_process = child_process
         self._parent_based = parent_based
@@ -298,11 +307,21 @@ class OtelTracer:
                     if trace_id & _LOW_64_BITS >= bound:
                         return _UnsampledRoot(SpanRef(trace_id, _random_span_id(), False))
                     return _OtelScope(
-                        self._tracer, name, attributes, kind, links, parent, True, root_trace_id=(ids, trace_id)
+                        self._tracer,
+                        name,
+                        attributes,
+                        kind,
+                        links,
+                        parent,
+                        True,
+                        root_trace_id=(ids, trace_id),
+                        sdk_context=self._sdk_context,
                     )
             elif not active.ref.sampled:
                 return _Unsampled(active.ref)
-        return _OtelScope(self._tracer, name, attributes, kind, links, parent, self._parent_based)
+        return _OtelScope(
+            self._tracer, name, attributes, kind, links, parent, self._parent_based, sdk_context=self._sdk_context
+        )
 
     def start_span(self, name: str, attributes: Attributes | None = None) -> AbstractContextManager[Span]:
         return self.span(name, attributes)
