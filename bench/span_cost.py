@@ -146,6 +146,8 @@ def measure() -> list[tuple[str, float]]:
     ns["unsampled"] = unsampled.get_tracer("bench")
     try:
         results = [(label, ns_per_call(stmt, ns)) for label, stmt in rows]
+        root = ns_per_call("with unsampled.span('x', attrs): pass", ns)
+        results.append(("traces on, parent-based ratio sampler, unsampled root span", root))
         with unsampled.get_tracer("bench").span("root"):  # timeit runs in this context: inside the root
             child = ns_per_call("with unsampled.span('x', attrs): pass", ns)
         results.append(("traces on, parent-based sampler, child of an unsampled span", child))
