@@ -34,8 +34,8 @@ _active_span = ACTIVE_SPAN.get
 
 _log = logging.getLogger("aztec.telemetry")
 
-PENDING_LIMIT: Final = 512
-"""Values a histogram or counter series holds unfolded; the record that passes it folds them."""
+PENDING_LIMIT: Final = 128
+"""Values a histogram or counter series holds unfolded (at most about 4 KB); the record that passes it folds them."""
 
 
 class Exemplar(NamedTuple):
