@@ -37,6 +37,8 @@ class ActiveSpan(NamedTuple):
 
     ref: SpanRef
     span: Any
+    unsampled_child: Any = None
+    """For an unsampled span, the tracer's scope for its children (shared: a child of it does nothing)."""
 
 
 ACTIVE_SPAN: Final[ContextVar[ActiveSpan | None]] = ContextVar("aztec_active_span", default=None)

@@ -149,7 +149,8 @@ class _UnsampledRoot(_Unsampled):
     def __enter__(self) -> Span:
         ref = self.ref
         assert ref is not None
-        self._token = ACTIVE_SPAN.set(ActiveSpan(ref, None))  # the SDK's span: built if asked (otel_span)
+        # The SDK's span is built if asked (otel_span); the children's scope once, here.
+        self._token = ACTIVE_SPAN.set(ActiveSpan(ref, None, _Unsampled(ref)))
         return self
 
     def __exit__(
@@ -318,7 +319,7 @@ class OtelTracer:
                         sdk_context=self._sdk_context,
                     )
             elif not active.ref.sampled:
-                return _Unsampled(active.ref)
+                return active.unsampled_child or _Unsampled(active.ref)
         return _OtelScope(
             self._tracer, name, attributes, kind, links, parent, self._parent_based, sdk_context=self._sdk_context
         )
