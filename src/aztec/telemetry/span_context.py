@@ -43,6 +43,10 @@ class ActiveSpan(NamedTuple):
 
 ACTIVE_SPAN: Final[ContextVar[ActiveSpan | None]] = ContextVar("aztec_active_span", default=None)
 
+SAMPLED_SPANS_OPEN: Final[list[int]] = [0]
+"""How many sampled spans are open in this process, counted by the tracer under a lock: while none is, a
+metric cell records no exemplar without reading :data:`ACTIVE_SPAN` (a list item read is cheaper)."""
+
 
 def current_span_ref() -> SpanRef | None:
     """The identity of the span this code runs in, or None outside any (or with traces off)."""

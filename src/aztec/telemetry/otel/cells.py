@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 from aztec.telemetry.otel.exponential import ExponentialAccumulator, ExponentialWindow
-from aztec.telemetry.span_context import ACTIVE_SPAN, SpanRef
+from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, SpanRef
 
 _active_span = ACTIVE_SPAN.get
+_sampled_spans_open = SAMPLED_SPANS_OPEN
 
 _log = logging.getLogger("aztec.telemetry")
 
@@ -159,7 +160,8 @@ class HistogramCell:
 class TracedHistogramCell(HistogramCell):
     """A histogram cell of a client with traces on: a record inside a sampled span keeps an exemplar.
 
-    Outside a sampled span a record costs one ``ContextVar.get`` more than :class:`HistogramCell`'s.
+    While no sampled span is open in the process a record costs one list item read more than
+    :class:`HistogramCell`'s; while one is, one ``ContextVar.get`` more too.
     """
 
     __slots__ = ()
@@ -171,9 +173,10 @@ class TracedHistogramCell(HistogramCell):
             if len(pending) > PENDING_LIMIT:
                 with self._lock:
                     self._fold()
-            active = _active_span()
-            if active is not None and active.ref.sampled:
-                self._keep(active.ref, value)
+            if _sampled_spans_open[0]:
+                active = _active_span()
+                if active is not None and active.ref.sampled:
+                    self._keep(active.ref, value)
         else:  # negative or NaN
             self._refuse(value)
 

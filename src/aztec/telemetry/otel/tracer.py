@@ -16,6 +16,7 @@ ids, so that logs and carriers name it), and a sampled one is started by the SDK
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from contextvars import Token
@@ -30,7 +31,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from aztec.telemetry.api import Carrier, Span, SpanKind, SpanScope
 from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue
 from aztec.telemetry.otel.sampling import PresetIdGenerator
-from aztec.telemetry.span_context import ACTIVE_SPAN, ActiveSpan, SpanRef
+from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, ActiveSpan, SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
 
 PROPAGATOR: Final = TraceContextTextMapPropagator()
@@ -46,6 +47,7 @@ _NOT_SAMPLED: Final = trace.TraceFlags(trace.TraceFlags.DEFAULT)
 _LOW_64_BITS: Final = (1 << 64) - 1
 _active_span = ACTIVE_SPAN.get
 _random_bits = random.getrandbits
+_sampled_open_lock = threading.Lock()
 
 
 def otel_span(active: ActiveSpan) -> trace.Span:
@@ -236,6 +238,9 @@ class _OtelScope:
         )
         ref = ref_of(span)
         self._token = ACTIVE_SPAN.set(ActiveSpan(ref, span))
+        if ref.sampled:
+            with _sampled_open_lock:
+                SAMPLED_SPANS_OPEN[0] += 1
         if self._sdk_context:  # for the SDK's trace-based exemplar filter (local aggregation off)
             self._otel_token = otel_context.attach(trace.set_span_in_context(span, Context()))
         self._span = _OtelSpan(span, ref)
@@ -253,6 +258,9 @@ class _OtelScope:
         if self._otel_token is not None:
             otel_context.detach(self._otel_token)  # type: ignore[arg-type]
         ACTIVE_SPAN.reset(token)
+        if span.ref is not None and span.ref.sampled:
+            with _sampled_open_lock:
+                SAMPLED_SPANS_OPEN[0] -= 1
 
     async def __aenter__(self) -> Span:
         return self.__enter__()
