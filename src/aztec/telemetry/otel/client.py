@@ -288,6 +288,8 @@ class OtelTelemetryClient:
         if self._stopped:
             return True
         timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
+        if not self._traces_on and self._logs is None:  # metrics only: no thread to start
+            return bool(self._provider.force_flush(timeout_millis=timeout_ms))
         signals = self._in_background("flush", self._flush_signals, timeout_ms)
         flushed = bool(self._provider.force_flush(timeout_millis=timeout_ms))
         signals.join(timeout_ms / 1000)
