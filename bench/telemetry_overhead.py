@@ -17,9 +17,10 @@ mode (the order rotates), so all modes see the same machine load. Modes: ``off``
 ``prometheus`` (the scrape endpoint, scraped by a separate process as Prometheus does: OpenMetrics,
 gzip); ``otlp`` (OTLP/HTTP to a receiver in a separate process); ``prometheus-sdk`` and ``otlp-sdk``
 (the same with local aggregation off); ``prometheus-unrecorded`` (the client and its scraped endpoint
-with every metric excluded: what the client costs without a record); ``traces`` (the hook for span
-export: ``otlp`` plus OTLP/HTTP spans to the receiver); ``off#2`` and the like (a second pipeline of a
-mode: an A/A check of the method).
+with every metric excluded: what the client costs without a record); ``traces`` (``otlp`` plus
+OTLP/HTTP spans to the receiver, at the default sampling: ``parentbased_traceidratio`` 0.1);
+``traces-100`` (the same, every trace sampled: ``parentbased_always_on``); ``off#2`` and the like (a
+second pipeline of a mode: an A/A check of the method).
 
 Each block's process CPU time (user plus system, ``getrusage``) is counted to its mode. A mode is
 scraped, or exports, once per second of its own CPU time, synchronously at the end of the block that
@@ -29,7 +30,8 @@ not counted. Garbage collection runs between blocks, not inside one. Per mode it
 ms per tx with its 95% confidence interval, and the overhead against ``off`` as the mean of the
 rounds' paired ratios (mode / off of the same round) with its 95% CI (Student's t), and the share of
 it the scrapes or exports take. Target: at most 1% for ``prometheus`` and ``otlp``, with a CI
-half-width of at most 0.5%.
+half-width of at most 0.5%. With ``otlp`` and a traces mode in one run it also prints what traces cost
+against traces off (the mode / ``otlp`` of the same round); target: at most 3% at the default sampling.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from aztec.telemetry.api import TelemetryClient
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.noop import NoopTelemetryClient
 from aztec.telemetry.otel.client import OtelTelemetryClient
+from aztec.telemetry.trace_settings import SamplerSettings
 from aztec.world_state.genesis import genesis_archive_root
 from aztec.world_state.world_state import WorldState
 
@@ -75,7 +78,16 @@ MAX_FEE_PER_GAS: Final = 100_000
 """Above any L2 base fee a run reaches; fixed, so the workload's bytes are the same in every run."""
 INTERVAL_S: Final = 1.0
 """Scrape interval, and OTLP export interval."""
-MODES: Final = ("off", "prometheus", "otlp", "prometheus-sdk", "otlp-sdk", "prometheus-unrecorded", "traces")
+MODES: Final = (
+    "off",
+    "prometheus",
+    "otlp",
+    "prometheus-sdk",
+    "otlp-sdk",
+    "prometheus-unrecorded",
+    "traces",
+    "traces-100",
+)
 
 _HELPER = r"""
 import gzip, sys, urllib.request
@@ -304,8 +316,14 @@ def _config(mode: str, sink_port: str) -> TelemetryConfig:
         return replace(base, prometheus_port=0)
     if mode.startswith("otlp"):
         return replace(base, otlp_metrics=OtlpExport(f"{sink}/v1/metrics"))
-    if mode == "traces":  # the hook for traces: span export on top of OTLP metrics (spans batch on their thread)
-        return replace(base, otlp_metrics=OtlpExport(f"{sink}/v1/metrics"), otlp_traces=OtlpExport(f"{sink}/v1/traces"))
+    if mode in ("traces", "traces-100"):  # span export on top of OTLP metrics (spans batch on their thread)
+        sampler = SamplerSettings() if mode == "traces" else SamplerSettings("parentbased_always_on", 1.0)
+        return replace(
+            base,
+            otlp_metrics=OtlpExport(f"{sink}/v1/metrics"),
+            otlp_traces=OtlpExport(f"{sink}/v1/traces"),
+            trace_sampler=sampler,
+        )
     raise SystemExit(f"unknown mode {mode!r} (--modes): expected some of {', '.join(MODES)}")
 
 
@@ -429,6 +447,13 @@ def main() -> None:
             verdicts.append(f"{mode} {overhead:+.2f}% ± {width:.2f}% {'met' if met else 'NOT met'}")
     if verdicts:
         print(f"\nTarget: at most 1% CPU per tx, CI half-width at most 0.5%: {'; '.join(verdicts)}.")
+    traced = [mode for mode in modes if mode.startswith("traces")]
+    if traced and "otlp" in modes:
+        print("\n| traces (OTLP metrics too) | CPU per tx against traces off (`otlp`), 95% CI | rounds |")
+        print("|---|---:|---:|")
+        for mode in traced:
+            ratios = [(value / base - 1) * 100 for value, base in zip(per_tx[mode], per_tx["otlp"], strict=True)]
+            print(f"| {mode} | {statistics.fmean(ratios):+.2f}% ± {half_width(ratios):.2f}% | {len(ratios)} |")
 
 
 if __name__ == "__main__":

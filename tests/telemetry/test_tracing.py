@@ -8,6 +8,7 @@ import threading
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
 from opentelemetry.trace import SpanKind, StatusCode
 
 from aztec.foundation.config import ConfigError
@@ -192,5 +193,29 @@ def test_children_of_an_unsampled_span_cost_no_sdk_span_and_propagate_the_decisi
         assert carrier["traceparent"].startswith(f"00-{root.ref.trace_id_hex}-{root.ref.span_id_hex}-")
         assert not int(carrier["traceparent"][-2:], 16) & 1  # not sampled
         assert exporter.get_finished_spans() == ()
+    finally:
+        client.stop()
+
+
+def test_roots_are_decided_on_their_trace_id_as_the_sdk_sampler_decides() -> None:
+    """The tracer decides a root itself (an unsampled one never reaches the SDK); a sampled root is the SDK's
+    span on the trace id that was decided, so the SDK's own ratio sampler agrees with every decision."""
+    client, exporter = _sampled_client(SamplerSettings("parentbased_traceidratio", 0.5))
+    bound = TraceIdRatioBased.get_bound_for_rate(0.5)
+    try:
+        tracer = client.get_tracer("T")
+        refs = []
+        for _ in range(400):
+            with tracer.span("root") as root:
+                assert root.ref is not None and current_span_ref() == root.ref
+                flags = int(tracer.inject()["traceparent"][-2:], 16)
+                assert bool(flags & 1) == root.ref.sampled
+                refs.append(root.ref)
+            assert current_span_ref() is None
+        assert all(ref.sampled == (ref.trace_id & ((1 << 64) - 1) < bound) for ref in refs)
+        assert 120 < sum(ref.sampled for ref in refs) < 280  # 200 expected; 6 standard deviations either side
+        exported = {(s.context.trace_id, s.context.span_id) for s in exporter.get_finished_spans()}
+        assert exported == {(ref.trace_id, ref.span_id) for ref in refs if ref.sampled}
+        assert len({ref.trace_id for ref in refs}) == len(refs)
     finally:
         client.stop()

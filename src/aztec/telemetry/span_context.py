@@ -9,13 +9,14 @@ thread started by hand gets the context through a W3C carrier (``Tracer.inject``
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SpanRef:
-    """A span's identity: enough to link to it, to name it in a log line or an exemplar."""
+class SpanRef(NamedTuple):
+    """A span's identity: enough to link to it, to name it in a log line or an exemplar.
+
+    Immutable; a NamedTuple rather than a frozen dataclass because every span builds one (about 0.15 us
+    instead of 0.6 us)."""
 
     trace_id: int
     span_id: int
@@ -30,15 +31,21 @@ class SpanRef:
         return f"{self.span_id:016x}"
 
 
-@dataclass(frozen=True, slots=True)
-class ActiveSpan:
-    """What the context holds: the span's identity and the tracer's own span object (opaque here)."""
+class ActiveSpan(NamedTuple):
+    """What the context holds: the span's identity and the tracer's own span object (opaque here; None for
+    a span the tracer never handed to its SDK, an unsampled root)."""
 
     ref: SpanRef
     span: Any
+    unsampled_child: Any = None
+    """For an unsampled span, the tracer's scope for its children (shared: a child of it does nothing)."""
 
 
 ACTIVE_SPAN: Final[ContextVar[ActiveSpan | None]] = ContextVar("aztec_active_span", default=None)
+
+SAMPLED_SPANS_OPEN: Final[list[int]] = [0]
+"""How many sampled spans are open in this process, counted by the tracer under a lock: while none is, a
+metric cell records no exemplar without reading :data:`ACTIVE_SPAN` (a list item read is cheaper)."""
 
 
 def current_span_ref() -> SpanRef | None:

@@ -1,9 +1,13 @@
 """Per-series aggregation cells: the hot path of a record when local aggregation is on.
 
 A cell holds what one series (one metric, one attribute set) accumulated since the last collection.
-Recording is a few arithmetic operations under a lock; a collection drains the cell (takes its window
-and resets it), and :mod:`aztec.telemetry.otel.local_aggregation` folds the window into each reader's
-cumulative or delta view. The semantics are the SDK's: explicit-bucket histograms with ``bisect_left``
+A histogram or counter record only appends its value to the cell's pending values (a ``deque``, whose
+``append`` and ``popleft`` are thread-safe without a lock): inside a busy pipeline a record's cost is
+mostly cache misses, and the bucketing, sums and min/max run later, batched and warm, when a
+collection drains the cell (or when :data:`PENDING_LIMIT` values are pending, which bounds the
+memory). A drain takes the cell's window and resets it, and
+:mod:`aztec.telemetry.otel.local_aggregation` folds the window into each reader's cumulative or delta
+view. The semantics are the SDK's: explicit-bucket histograms with ``bisect_left``
 bucketing (a value equal to a bound counts in that bound's bucket), negative values refused on
 counters and histograms, last value wins on gauges.
 
@@ -18,16 +22,21 @@ import logging
 import math
 import threading
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from aztec.telemetry.otel.exponential import ExponentialAccumulator, ExponentialWindow
-from aztec.telemetry.span_context import ACTIVE_SPAN, SpanRef
+from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, SpanRef
 
 _active_span = ACTIVE_SPAN.get
+_sampled_spans_open = SAMPLED_SPANS_OPEN
 
 _log = logging.getLogger("aztec.telemetry")
+
+PENDING_LIMIT: Final = 128
+"""Values a histogram or counter series holds unfolded (at most about 4 KB); the record that passes it folds them."""
 
 
 class Exemplar(NamedTuple):
@@ -78,12 +87,25 @@ class HistogramCell:
     it. Read it under no lock: entries are replaced whole, never mutated.
     """
 
-    __slots__ = ("_bounds", "_counts", "_fresh", "_lock", "_max", "_min", "_refuse", "_sum", "exemplars")
+    __slots__ = (
+        "_bounds",
+        "_counts",
+        "_fresh",
+        "_lock",
+        "_max",
+        "_min",
+        "_pending",
+        "_refuse",
+        "_sum",
+        "exemplars",
+    )
 
     def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
         self._bounds = bounds
         self._lock = threading.Lock()
         self._refuse = refuse
+        self._pending: deque[float] = deque()
+        """Recorded values not yet folded into the window (appended without the lock)."""
         self._counts = [0] * (len(bounds) + 1)
         self._sum = 0.0
         self._min = math.inf
@@ -93,22 +115,37 @@ class HistogramCell:
         """The exemplars of the current window (None until one is recorded)."""
 
     def record(self, value: float) -> None:
-        if not value >= 0:  # negative or NaN
+        if value >= 0:
+            pending = self._pending
+            pending.append(value)
+            if len(pending) > PENDING_LIMIT:
+                with self._lock:
+                    self._fold()
+        else:  # negative or NaN
             self._refuse(value)
-            return
-        index = bisect_left(self._bounds, value)
-        with self._lock:
-            self._counts[index] += 1
-            self._sum += value
-            # Comparisons, not min()/max(): this is the hot path and a call costs more.
-            if value < self._min:  # noqa: PLR1730
-                self._min = value
-            if value > self._max:  # noqa: PLR1730
-                self._max = value
+
+    def _fold(self) -> list[float]:
+        """Move the pending values into the window (the caller holds the lock); returns them."""
+        pending = self._pending
+        take = pending.popleft
+        values = [take() for _ in range(len(pending))]  # values appended meanwhile wait for the next fold
+        if values:
+            self._sum = sum(values, self._sum)  # in record order, as one addition per record would
+            ordered = sorted(values)
+            counts, below = self._counts, 0
+            for index, bound in enumerate(self._bounds):  # bucket i: bounds[i - 1] < value <= bounds[i]
+                upto = bisect_right(ordered, bound, below)
+                counts[index] += upto - below
+                below = upto
+            counts[-1] += len(ordered) - below
+            self._min = min(self._min, ordered[0])
+            self._max = max(self._max, ordered[-1])
+        return values
 
     def drain(self) -> HistogramWindow | None:
         """Take what was recorded since the last drain, or None if nothing was."""
         with self._lock:
+            self._fold()
             if self._min == math.inf:
                 return None
             window = HistogramWindow(self._counts, self._sum, self._min, self._max, self._fresh)
@@ -123,28 +160,28 @@ class HistogramCell:
 class TracedHistogramCell(HistogramCell):
     """A histogram cell of a client with traces on: a record inside a sampled span keeps an exemplar.
 
-    Outside a sampled span a record costs one ``ContextVar.get`` more than :class:`HistogramCell`'s.
+    While no sampled span is open in the process a record costs one list item read more than
+    :class:`HistogramCell`'s; while one is, one ``ContextVar.get`` more too.
     """
 
     __slots__ = ()
 
     def record(self, value: float) -> None:
-        if not value >= 0:  # negative or NaN
+        if value >= 0:
+            pending = self._pending
+            pending.append(value)
+            if len(pending) > PENDING_LIMIT:
+                with self._lock:
+                    self._fold()
+            if _sampled_spans_open[0]:
+                active = _active_span()
+                if active is not None and active.ref.sampled:
+                    self._keep(active.ref, value)
+        else:  # negative or NaN
             self._refuse(value)
-            return
-        index = bisect_left(self._bounds, value)
-        with self._lock:
-            self._counts[index] += 1
-            self._sum += value
-            if value < self._min:  # noqa: PLR1730
-                self._min = value
-            if value > self._max:  # noqa: PLR1730
-                self._max = value
-        active = _active_span()
-        if active is not None and active.ref.sampled:
-            self._keep(active.ref, index, value)
 
-    def _keep(self, ref: SpanRef, index: int, value: float) -> None:
+    def _keep(self, ref: SpanRef, value: float) -> None:
+        index = bisect_left(self._bounds, value)
         exemplar = Exemplar(ref.trace_id, ref.span_id, value, time.time_ns())
         with self._lock:
             self.exemplars[index] = exemplar
@@ -162,14 +199,16 @@ class ExponentialHistogramCell(HistogramCell):
         super().__init__(bounds, refuse)
         self._exponential = ExponentialAccumulator()
 
-    def record(self, value: float) -> None:
-        super().record(value)
-        if value >= 0:
-            with self._lock:
-                self._exponential.record(value)
+    def _fold(self) -> list[float]:
+        values = super()._fold()
+        record = self._exponential.record
+        for value in values:
+            record(value)
+        return values
 
     def drain_exponential(self) -> ExponentialWindow | None:
         with self._lock:
+            self._fold()
             return self._exponential.drain()
 
 
@@ -182,25 +221,38 @@ class TracedExponentialHistogramCell(ExponentialHistogramCell, TracedHistogramCe
 class SumCell:
     """The running total of one counter or up-down counter series since the last drain."""
 
-    __slots__ = ("_lock", "_refuse", "_touched", "_value")
+    __slots__ = ("_lock", "_pending", "_refuse", "_touched", "_value")
 
     def __init__(self, refuse: _Warned | None) -> None:
         """``refuse`` is set for monotonic counters, which drop negative increments."""
         self._lock = threading.Lock()
         self._refuse = refuse
+        self._pending: deque[float] = deque()
+        """Increments not yet added to the total (appended without the lock)."""
         self._value: float = 0
         self._touched = False
 
     def add(self, value: float = 1) -> None:
-        if self._refuse is not None and not value >= 0:  # negative or NaN on a monotonic counter
+        if value >= 0 or self._refuse is None:
+            pending = self._pending
+            pending.append(value)
+            if len(pending) > PENDING_LIMIT:
+                with self._lock:
+                    self._fold()
+        else:  # negative or NaN on a monotonic counter
             self._refuse(value)
-            return
-        with self._lock:
-            self._value += value
+
+    def _fold(self) -> None:
+        pending = self._pending
+        take = pending.popleft
+        values = [take() for _ in range(len(pending))]
+        if values:
+            self._value = sum(values, self._value)
             self._touched = True
 
     def drain(self) -> float | None:
         with self._lock:
+            self._fold()
             if not self._touched:
                 return None
             value, self._value, self._touched = self._value, 0, False

@@ -41,7 +41,7 @@ from aztec.telemetry.otel.local_aggregation import LocalAggregation
 from aztec.telemetry.otel.log_export import OtlpLogExport
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
-from aztec.telemetry.otel.sampling import build_sampler
+from aztec.telemetry.otel.sampling import PresetIdGenerator, build_sampler, unsampled_root_bound
 from aztec.telemetry.otel.sdk_bridge import install_producer
 from aztec.telemetry.otel.tracer import OtelTracer
 from aztec.telemetry.otel.value_types import ValueConformer
@@ -127,8 +127,12 @@ class OtelTelemetryClient:
             install_producer(reader, produce, resource, self._conformer.conform)
         if self.prometheus is not None:
             install_producer(self.prometheus.reader, None, resource, self._conformer.conform)
+        self._span_ids = PresetIdGenerator()
         self._tracer_provider = TracerProvider(
-            resource=resource, sampler=build_sampler(config.trace_sampler), shutdown_on_exit=False
+            resource=resource,
+            sampler=build_sampler(config.trace_sampler),
+            shutdown_on_exit=False,
+            id_generator=self._span_ids,
         )
         self._child_tracing: ChildProcessTracing | None = None
         if config.traces_enabled and config.otlp_traces is not None:
@@ -268,12 +272,21 @@ class OtelTelemetryClient:
         if not self._traces_on:
             return NOOP_TRACER
         parent_based = self.config.trace_sampler.name.startswith("parentbased")
-        return OtelTracer(self._tracer_provider.get_tracer(name), self._child_tracing, parent_based=parent_based)
+        bound = unsampled_root_bound(self.config.trace_sampler)
+        return OtelTracer(
+            self._tracer_provider.get_tracer(name),
+            self._child_tracing,
+            parent_based=parent_based,
+            root_sampling=None if bound is None else (self._span_ids, bound),
+            sdk_context=self._local is None,
+        )
 
     def flush(self, timeout_s: float | None = None) -> bool:
         if self._stopped:
             return True
         timeout_ms = self.config.export_timeout_ms if timeout_s is None else timeout_s * 1000
+        if not self._traces_on and self._logs is None:  # metrics only: no thread to start
+            return bool(self._provider.force_flush(timeout_millis=timeout_ms))
         signals = self._in_background("flush", self._flush_signals, timeout_ms)
         flushed = bool(self._provider.force_flush(timeout_millis=timeout_ms))
         signals.join(timeout_ms / 1000)

@@ -1,7 +1,8 @@
 """Synchronous instruments over local aggregation: a record finds its cell and updates it in place.
 
-``bind`` returns the cell itself, so a bound record is one method call on it. An unbound record costs
-one tuple of the attribute items and one dictionary lookup more.
+``bind`` returns the cell itself, so a bound record is one method call on it. A record without
+attributes finds the metric's attribute-less cell kept on the instrument; one with attributes costs a
+tuple of the attribute items and one dictionary lookup more.
 """
 
 from __future__ import annotations
@@ -16,23 +17,31 @@ from aztec.telemetry.otel.local_series import C, LocalMetric
 
 
 class _LocalInstrument(Generic[C]):
-    __slots__ = ("_lookup", "_metric")
+    __slots__ = ("_lookup", "_metric", "_plain")
 
     def __init__(self, metric: LocalMetric[C]) -> None:
         self._metric: LocalMetric[C] = metric
         self._lookup: dict[tuple[tuple[str, AttributeValue], ...], C] = metric.lookup
+        self._plain: C | None = None
+        """The cell of the empty attribute set, once recorded to (the guard never drops it)."""
 
     @property
     def definition(self) -> MetricDefinition:
         return self._metric.definition
+
+    def _first_plain(self) -> C | None:
+        self._plain = self._metric.cell_for(None)
+        return self._plain
 
 
 class LocalHistogram(_LocalInstrument[HistogramCell]):
     __slots__ = ()
 
     def record(self, value: float, attributes: Attributes | None = None) -> None:
-        key = tuple(attributes.items()) if attributes else ()
-        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if attributes:  # a lookup; a miss: guard, then find or create
+            cell = self._lookup.get(tuple(attributes.items())) or self._metric.cell_for(attributes)
+        else:
+            cell = self._plain or self._first_plain()
         if cell is not None:
             cell.record(value)
 
@@ -46,8 +55,10 @@ class LocalCounter(_LocalInstrument[SumCell]):
     __slots__ = ()
 
     def add(self, value: int = 1, attributes: Attributes | None = None) -> None:
-        key = tuple(attributes.items()) if attributes else ()
-        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if attributes:  # a lookup; a miss: guard, then find or create
+            cell = self._lookup.get(tuple(attributes.items())) or self._metric.cell_for(attributes)
+        else:
+            cell = self._plain or self._first_plain()
         if cell is not None:
             cell.add(value)
 
@@ -60,8 +71,10 @@ class LocalGauge(_LocalInstrument[GaugeCell]):
     __slots__ = ()
 
     def set(self, value: float, attributes: Attributes | None = None) -> None:
-        key = tuple(attributes.items()) if attributes else ()
-        cell = self._lookup.get(key) or self._metric.cell_for(attributes)  # a miss: guard, then find or create
+        if attributes:  # a lookup; a miss: guard, then find or create
+            cell = self._lookup.get(tuple(attributes.items())) or self._metric.cell_for(attributes)
+        else:
+            cell = self._plain or self._first_plain()
         if cell is not None:
             cell.set(value)
 

@@ -21,6 +21,7 @@ from opentelemetry.sdk.resources import Resource
 from aztec.telemetry.exporters.health import ExportHealth
 from aztec.telemetry.exporters.signals import HealthCheckedLogExporter
 from aztec.telemetry.otel.private_api import BatchLogRecordProcessor, LoggerProvider, LogRecord, SeverityNumber
+from aztec.telemetry.otel.tracer import otel_span
 from aztec.telemetry.span_context import ACTIVE_SPAN
 
 _owner_lock = threading.Lock()
@@ -56,7 +57,7 @@ class OtlpLogHandler(logging.Handler):
             return
         try:
             active = ACTIVE_SPAN.get()
-            context = Context() if active is None else trace.set_span_in_context(active.span, Context())
+            context = Context() if active is None else trace.set_span_in_context(otel_span(active), Context())
             number, text = _severity(record.levelno)
             attributes: dict[str, str | int] = {
                 "code.file.path": record.pathname,
