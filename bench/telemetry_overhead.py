@@ -18,7 +18,7 @@ mode (the order rotates), so all modes see the same machine load. Modes: ``off``
 gzip); ``otlp`` (OTLP/HTTP to a receiver in a separate process); ``prometheus-sdk`` and ``otlp-sdk``
 (the same with local aggregation off); ``prometheus-unrecorded`` (the client and its scraped endpoint
 with every metric excluded: what the client costs without a record); ``traces`` (``otlp`` plus
-OTLP/HTTP spans to the receiver, at the default sampling: ``parentbased_traceidratio`` 0.1);
+OTLP/HTTP spans to the receiver, at the default sampling: ``parentbased_traceidratio`` 0.05);
 ``traces-100`` (the same, every trace sampled: ``parentbased_always_on``); ``off#2`` and the like (a
 second pipeline of a mode: an A/A check of the method).
 

@@ -156,7 +156,7 @@ def test_a_parent_decision_in_a_carrier_is_followed() -> None:
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, SamplerSettings("parentbased_traceidratio", 0.1)),
+        ({}, SamplerSettings("parentbased_traceidratio", 0.05)),
         ({"OTEL_TRACES_SAMPLER": "parentbased_traceidratio"}, SamplerSettings("parentbased_traceidratio", 1.0)),
         (
             {"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.5"},

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from aztec.foundation.otel_defaults import METRIC_EXPORT_INTERVAL_MS, METRIC_EXPORT_TIMEOUT_MS, OTLP_TIMEOUT_MS
+from aztec.telemetry.trace_settings import DEFAULT_RATIO, DEFAULT_SAMPLER
 
 
 class Support(enum.Enum):
@@ -91,7 +92,7 @@ STANDARD_VARIABLES: Final[tuple[StandardVariable, ...]] = (
     StandardVariable(
         "OTEL_TRACES_SAMPLER",
         _H,
-        "the specification's six samplers; default `parentbased_traceidratio` at 0.1 when traces are on",
+        f"the specification's six samplers; default `{DEFAULT_SAMPLER}` at {DEFAULT_RATIO:g} when traces are on",
     ),
     StandardVariable("OTEL_TRACES_SAMPLER_ARG", _H, "the ratio of the `*traceidratio` samplers (default 1.0 if named)"),
     StandardVariable("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", _S, "span and log attribute value limit"),

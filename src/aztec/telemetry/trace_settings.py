@@ -24,9 +24,9 @@ SAMPLERS: Final = (
     "parentbased_traceidratio",
 )
 DEFAULT_SAMPLER: Final = "parentbased_traceidratio"
-DEFAULT_RATIO: Final = 0.1
-"""The ratio when neither variable is set: one trace in ten (a sampler named explicitly defaults to 1.0,
-as the specification says)."""
+DEFAULT_RATIO: Final = 0.05
+"""The ratio when neither variable is set: one trace in twenty, so that traces on at the default cost at most
+3% of CPU per tx (README, Costs); a sampler named explicitly defaults to 1.0, as the specification says."""
 
 
 @dataclass(frozen=True)
