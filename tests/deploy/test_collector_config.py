@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 from aztec.deploy.paths import COLLECTOR_CONFIG
+from tests.support.deploy.broken import broken_copy
 from tests.support.deploy.consistency import collector_config_problems, collector_ports, collector_problems, load_yaml
 
 
@@ -52,18 +52,6 @@ def test_pipeline_order_and_exporter_settings(config: dict[str, Any]) -> None:
     ]
 
 
-def _broken(config: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
-    broken = copy.deepcopy(config)
-    node = broken
-    for key in path[:-1]:
-        node = node[key]
-    if value is None:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return broken
-
-
 @pytest.mark.parametrize(
     ("path", "value", "problem"),
     [
@@ -91,5 +79,5 @@ def _broken(config: dict[str, Any], path: list[Any], value: Any) -> dict[str, An
     ],
 )
 def test_a_broken_config_is_reported(config: dict[str, Any], path: list[Any], value: Any, problem: str) -> None:
-    problems = collector_problems(_broken(config, path, value))
+    problems = collector_problems(broken_copy(config, path, value))
     assert any(problem in p for p in problems), problems

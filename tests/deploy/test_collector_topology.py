@@ -5,7 +5,6 @@ checks. The agent -> gateway hop itself runs with real collectors in tests/e2e/t
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import subprocess
@@ -18,6 +17,7 @@ import yaml
 
 from aztec.deploy.paths import COLLECTOR_CONFIG, DEPLOY_DIR, PROMETHEUS_DIR, TERRAFORM_DIR
 from tests.deploy.terraform_render import Module, dump
+from tests.support.deploy.broken import broken_copy
 from tests.support.deploy.consistency import collector_ports, load_yaml
 
 COLLECTOR_DIR: Final = TERRAFORM_DIR / "collector"
@@ -123,18 +123,6 @@ def test_the_agent_config_is_consistent(agent_config: dict[str, Any], gateway_co
     assert agent_problems(agent_config, collector_ports(gateway_config)["otlp_grpc"]) == []
 
 
-def _broken(config: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
-    broken = copy.deepcopy(config)
-    node = broken
-    for key in path[:-1]:
-        node = node[key]
-    if value is None:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return broken
-
-
 @pytest.mark.parametrize(
     ("path", "value", "problem"),
     [
@@ -154,7 +142,7 @@ def _broken(config: dict[str, Any], path: list[str], value: Any) -> dict[str, An
 def test_a_broken_agent_config_is_reported(
     agent_config: dict[str, Any], path: list[str], value: Any, problem: str
 ) -> None:
-    problems = agent_problems(_broken(agent_config, path, value), 4317)
+    problems = agent_problems(broken_copy(agent_config, path, value), 4317)
     assert any(problem in p for p in problems), problems
 
 
