@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+OTHER_PYTHONS = ("12", "13")
+"""Minor versions besides this interpreter's that the wheel is tested on when the machine has them."""
 
 _LEAKY_VARIABLES = (
     "VIRTUAL_ENV",

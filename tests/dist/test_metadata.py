@@ -17,7 +17,7 @@ import pytest
 from aztec.foundation.extras import EXTRAS
 from tests.dist.installed import Distribution
 from tests.dist.installed import REPO_ROOT, uv
-from tests.dist.test_wheel import OTHER_PYTHONS
+from tests.dist.installed import OTHER_PYTHONS
 
 UNTESTED_NEXT = "3.14"
 """Allowed by requires-python and installable from wheels (checked here), but no interpreter to test it on."""

@@ -12,13 +12,9 @@ import pytest
 from aztec.deploy.paths import DASHBOARDS_DIR
 from aztec.telemetry.reference import reference_markdown
 from tests.dist.installed import Distribution
-from tests.dist.installed import REPO_ROOT, Installed, clean_environment, find_python, install, uv
+from tests.dist.installed import OTHER_PYTHONS, REPO_ROOT, Installed, clean_environment, find_python, install, uv
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess, scrape
 from tests.support.polling import wait_until
-
-OTHER_PYTHONS = ("12", "13")
-"""Minor versions besides this interpreter's that the wheel is tested on when the machine has them."""
-
 
 def _project_version() -> str:
     version: str = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]

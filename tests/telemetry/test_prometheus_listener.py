@@ -22,9 +22,9 @@ from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from tests.support.polling import wait_until
 from tests.support.prometheus_server import PrometheusServer
+from tests.support.slow_clients import SLOW_SOCKETS, closed_by_server, slow_socket
 
 ATTACK_LIMITS = ConnectionLimits(max_connections=32, header_timeout_s=1.0, body_timeout_s=1.0, idle_timeout_s=2.0)
-SLOW_SOCKETS = 200
 
 
 @pytest.fixture
@@ -49,26 +49,9 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         return error.code, dict(error.headers), error.read()
 
 
-def _slow_socket(port: int) -> socket.socket:
-    """A client that starts a request and never finishes its headers (slowloris)."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-    return sock
-
-
-def _closed_by_server(sock: socket.socket) -> bool:
-    sock.settimeout(0.01)
-    try:
-        return sock.recv(1) == b""
-    except TimeoutError:
-        return False
-    except OSError:
-        return True
-
-
 def test_a_scrape_works_while_200_slow_clients_hold_connections(endpoint: PrometheusEndpoint) -> None:
     threads_before = threading.active_count()
-    slow = [_slow_socket(endpoint.port) for _ in range(SLOW_SOCKETS)]
+    slow = [slow_socket(endpoint.port) for _ in range(SLOW_SOCKETS)]
     try:
         # Every slow socket was accepted without a thread of its own.
         assert threading.active_count() <= threads_before + 1
@@ -86,7 +69,7 @@ def test_a_scrape_works_while_200_slow_clients_hold_connections(endpoint: Promet
         assert stats.evicted + stats.header_timeouts >= SLOW_SOCKETS - ATTACK_LIMITS.max_connections
         # The ones still open are closed by the header timeout.
         wait_until(
-            lambda: all(_closed_by_server(s) for s in slow),
+            lambda: all(closed_by_server(s) for s in slow),
             timeout=10,
             message="the slow clients closed by the header timeout",
         )
@@ -125,7 +108,7 @@ class SlowlorisAttack:
                     sockets.remove(sock)
                 while len(sockets) < SLOW_SOCKETS and not self._stop.is_set():
                     with contextlib.suppress(OSError):
-                        sockets.append(_slow_socket(self.port))
+                        sockets.append(slow_socket(self.port))
                         self.opened += 1
                 self._stop.wait(0.1)
         finally:
@@ -171,7 +154,7 @@ def test_an_idle_keep_alive_connection_is_closed(endpoint: PrometheusEndpoint) -
         sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
         wait_until(
-            lambda: _closed_by_server(sock),
+            lambda: closed_by_server(sock),
             timeout=ATTACK_LIMITS.idle_timeout_s + 5,
             interval=0.2,
             message="the idle connection closed after the idle timeout",

@@ -15,7 +15,7 @@ from aztec.foundation.json_rpc import JsonRpcServer, MethodRegistry
 from aztec.telemetry import NoopTelemetryClient
 from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.otel.client import OtelTelemetryClient
-from tests.telemetry.test_prometheus_listener import SLOW_SOCKETS, _closed_by_server, _slow_socket
+from tests.support.slow_clients import SLOW_SOCKETS, closed_by_server, slow_socket
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ async def test_probes_answer_while_slow_clients_hold_connections(client: OtelTel
     client.set_readiness(Checks())
     assert client.prometheus is not None
     port = client.prometheus.port
-    slow: list[socket.socket] = [_slow_socket(port) for _ in range(SLOW_SOCKETS)]
+    slow: list[socket.socket] = [slow_socket(port) for _ in range(SLOW_SOCKETS)]
     try:
         base = _base(client)
         for _ in range(3):
@@ -117,7 +117,7 @@ async def test_probes_answer_while_slow_clients_hold_connections(client: OtelTel
             assert (await _get(base + "/readyz"))[0] == 200
         listener = client.prometheus.listener
         assert listener is not None and listener.guard.open_connections <= listener.guard.limits.max_connections
-        assert any(_closed_by_server(s) for s in slow), "past the cap the oldest slow clients made room"
+        assert any(closed_by_server(s) for s in slow), "past the cap the oldest slow clients made room"
     finally:
         for sock in slow:
             with contextlib.suppress(OSError):
