@@ -126,9 +126,7 @@ class HistogramCell:
 
     def _fold(self) -> list[float]:
         """Move the pending values into the window (the caller holds the lock); returns them."""
-        pending = self._pending
-        take = pending.popleft
-        values = [take() for _ in range(len(pending))]  # values appended meanwhile wait for the next fold
+        values = _take_pending(self._pending)
         if values:
             self._sum = sum(values, self._sum)  # in record order, as one addition per record would
             ordered = sorted(values)
@@ -243,9 +241,7 @@ class SumCell:
             self._refuse(value)
 
     def _fold(self) -> None:
-        pending = self._pending
-        take = pending.popleft
-        values = [take() for _ in range(len(pending))]
+        values = _take_pending(self._pending)
         if values:
             self._value = sum(values, self._value)
             self._touched = True
@@ -282,7 +278,10 @@ class GaugeCell:
             return self._value
 
 
-Cell = HistogramCell | SumCell | GaugeCell
+def _take_pending(pending: deque[float]) -> list[float]:
+    """The values pending now, in record order (values appended meanwhile wait for the next fold)."""
+    take = pending.popleft
+    return [take() for _ in range(len(pending))]
 
 
 def refusal(metric_name: str, kind: str) -> _Warned:
