@@ -21,7 +21,7 @@ from aztec.telemetry.api import Tracer
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.client import OtelTelemetryClient
-from aztec.telemetry.trace_settings import SamplerSettings
+from aztec.telemetry.trace_settings import DEFAULT_RATIO, SamplerSettings
 from aztec.telemetry.traced import traced
 
 try:
@@ -40,6 +40,9 @@ class _Plain:
 
     def __exit__(self, *args: object) -> None:
         pass
+
+
+DEFAULT_ROOT = f"traces on, default sampler (parentbased_traceidratio {DEFAULT_RATIO:g}), root span"
 
 
 def _passthrough(method: Any) -> Any:
@@ -139,7 +142,7 @@ def measure() -> list[tuple[str, float]]:
         ("method call through a pass-through decorator", "noop_subject.wrapped(1)"),
         ("traces off: `@traced` method call", "noop_subject.work(1)"),
         ("traces on, sampler always_off (span not recorded)", "with never.span('x', attrs): pass"),
-        ("traces on, default sampler (parentbased_traceidratio 0.1), root span", "with default.span('x', attrs): pass"),
+        (DEFAULT_ROOT, "with default.span('x', attrs): pass"),
         ("traces on, always_on, span recorded and exported", "with always.span('x', attrs): pass"),
     ]
     unsampled = _client(SamplerSettings("parentbased_traceidratio", 0.0))
@@ -180,7 +183,7 @@ def main() -> None:
     )
     print(
         "Default sampling: a root span (sampled or not) "
-        f"{by_label['traces on, default sampler (parentbased_traceidratio 0.1), root span'] / 1000:.1f} us, "
+        f"{by_label[DEFAULT_ROOT] / 1000:.1f} us, "
         f"an unsampled root {by_label['traces on, parent-based ratio sampler, unsampled root span'] / 1000:.2f} us, "
         f"a child of one {by_label['traces on, parent-based sampler, child of an unsampled span'] / 1000:.2f} us; "
         f"a recorded span {by_label['traces on, always_on, span recorded and exported'] / 1000:.1f} us."
@@ -191,7 +194,7 @@ def tx_path_table() -> None:
     sink = OtlpSink()
     rows = [
         ("traces off", None),
-        ("default sampling (parentbased_traceidratio 0.1)", SamplerSettings()),
+        (f"default sampling (parentbased_traceidratio {DEFAULT_RATIO:g})", SamplerSettings()),
         ("100% (parentbased_always_on)", SamplerSettings("parentbased_always_on", 1.0)),
     ]
     print("\nOne tx's spans from the bot's send to pool admission (5 spans, W3C carrier, OTLP/HTTP export to a")

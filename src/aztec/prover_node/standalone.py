@@ -192,13 +192,6 @@ class StandaloneProver:
         return job
 
     async def _apply_effects(self, block: L2Block) -> None:
-        await run_in_thread(
-            self.world_state.apply_block,
-            block.number,
-            block.body,
-            block.hash(),
-            expected_state=block.header.state,
-            expected_archive_root=block.archive_root,
-        )
+        await run_in_thread(self.world_state.apply_l2_block, block)
         self.applied += 1
         _log.debug("prover: block %d is proven on L1 already; applied its effects", block.number)

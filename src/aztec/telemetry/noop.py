@@ -178,7 +178,9 @@ class _NoopUpDownCounter:
         return NOOP_BOUND
 
 
-class _NoopSpan:
+class NoopSpan:
+    """A span that records nothing (traces off); the tracer's unsampled spans are ones too."""
+
     __slots__ = ()
 
     def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None:
@@ -198,7 +200,7 @@ class _NoopSpan:
         return None
 
 
-NOOP_SPAN = _NoopSpan()
+NOOP_SPAN = NoopSpan()
 _NOOP_SPAN = NOOP_SPAN
 
 

@@ -87,13 +87,6 @@ class WorldStateSynchronizer:
 
     async def _apply_in_thread(self, block: L2Block) -> None:
         try:
-            await run_in_thread(
-                self._world_state.apply_block,
-                block.number,
-                block.body,
-                block.hash(),
-                expected_state=block.header.state,
-                expected_archive_root=block.archive_root,
-            )
+            await run_in_thread(self._world_state.apply_l2_block, block)
         except BlockMismatchError as error:
             raise WorldStateDivergedError(str(error)) from error

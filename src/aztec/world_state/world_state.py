@@ -45,6 +45,7 @@ from aztec.world_state.layout import (
 from aztec.world_state.reader import StateReader
 
 if TYPE_CHECKING:  # the simulator's modules import aztec.stdlib.trees: avoid an import cycle
+    from aztec.stdlib.block.l2_block import L2Block
     from aztec.stdlib.tx.processed_tx import TxEffect
 
 DEFAULT_MAP_SIZE: Final = WORLD_STATE_MAP_SIZE_BYTES
@@ -130,6 +131,16 @@ class WorldState:
         fork = Fork(txn, reader, meta, self._commit_fork, self._forks.discard, self._instrumentation)
         self._forks.add(fork)
         return fork
+
+    def apply_l2_block(self, block: L2Block) -> StateReference:
+        """:meth:`apply_block` for an archived L2 block, checked against what its header commits to."""
+        return self.apply_block(
+            block.number,
+            block.body,
+            block.hash(),
+            expected_state=block.header.state,
+            expected_archive_root=block.archive_root,
+        )
 
     def apply_block(
         self,

@@ -30,6 +30,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 
 from aztec.telemetry.api import Carrier, Span, SpanKind, SpanScope
 from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue
+from aztec.telemetry.noop import NoopSpan
 from aztec.telemetry.otel.sampling import PresetIdGenerator
 from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, ActiveSpan, SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
@@ -98,7 +99,7 @@ class _OtelSpan:
         self._span.set_status(trace.Status(trace.StatusCode.ERROR, f"{type(error).__name__}: {error}"))
 
 
-class _Unsampled:
+class _Unsampled(NoopSpan):
     """A span that is not sampled, as its scope too: the child of an unsampled span under a parent-based
     sampler. It would not be sampled either, so the SDK is not asked (about 0.2 us instead of 4 us): the
     parent stays current and is propagated, and this span's ref is the parent's."""
@@ -107,18 +108,6 @@ class _Unsampled:
 
     def __init__(self, ref: SpanRef) -> None:
         self.ref: SpanRef | None = ref
-
-    def set_attribute(self, key: AttributeKey, value: AttributeValue) -> None:
-        pass
-
-    def set_attributes(self, attributes: Attributes) -> None:
-        pass
-
-    def add_links(self, refs: Iterable[SpanRef]) -> None:
-        pass
-
-    def record_exception(self, error: BaseException) -> None:
-        pass
 
     def __enter__(self) -> Span:
         return self
