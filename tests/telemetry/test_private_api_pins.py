@@ -81,6 +81,9 @@ def test_pin_reader_temporality_and_aggregation_maps() -> None:
         p.SDK_COUNTER: meter.create_counter("aztec.pin.counter"),
         p.SDK_UP_DOWN_COUNTER: meter.create_up_down_counter("aztec.pin.up_down"),
         p.SDK_GAUGE: meter.create_gauge("aztec.pin.gauge"),
+        p.SDK_OBSERVABLE_COUNTER: meter.create_observable_counter("aztec.pin.observable_counter"),
+        p.SDK_OBSERVABLE_UP_DOWN_COUNTER: meter.create_observable_up_down_counter("aztec.pin.observable_up_down"),
+        p.SDK_OBSERVABLE_GAUGE: meter.create_observable_gauge("aztec.pin.observable_gauge"),
     }
     for sdk_class, instrument in created.items():
         assert isinstance(instrument, sdk_class), changed(

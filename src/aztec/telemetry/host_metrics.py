@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.metrics import MeterProvider
 from opentelemetry.sdk.metrics.view import View
 
 from aztec.foundation.background import BackgroundTask
@@ -18,6 +19,9 @@ from aztec.telemetry.otel.private_api import instrument_system_metrics
 def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter) -> None:
     """Register the system-metrics instruments on ``provider`` (not on the global provider).
 
+    ``provider`` is the SDK's, or a :class:`~aztec.telemetry.otel.local_observables.LocalObservables`
+    capture (which applies :func:`host_metric_renames` itself).
+
     Each client gets its own system-metrics instrumentor (see
     :func:`~aztec.telemetry.otel.private_api.instrument_system_metrics`), so two clients in one process
     both get host metrics. The instruments live and die with ``provider``. Metrics the filter excludes are not
@@ -30,6 +34,11 @@ def instrument_host_metrics(provider: MeterProvider, metric_filter: MetricFilter
         if metric_filter.allows(name)
     }
     instrument_system_metrics(provider, config)
+
+
+def host_metric_renames() -> Mapping[str, str]:
+    """The instrumentation's name to the registry's, for the two metrics whose names differ."""
+    return SEMCONV_RENAMES
 
 
 def host_metric_views() -> list[View]:

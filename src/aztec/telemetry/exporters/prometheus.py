@@ -9,8 +9,8 @@ when it accepts it), ``/`` a pointer to it, ``/healthz`` and ``/readyz`` the pro
 (:mod:`aztec.foundation.http.health`; the checks are the ones given to :meth:`PrometheusEndpoint.set_readiness`,
 ready with none), anything else 404. The body comes from one call,
 :meth:`PrometheusEndpoint.render`: with local aggregation (the default) :mod:`.prometheus_text` renders
-it straight from the cells; with it off, the OpenTelemetry SDK's ``PrometheusMetricReader`` into a
-private ``prometheus_client`` registry.
+it straight from the cells and the observable callbacks; with it off, the OpenTelemetry SDK's
+``PrometheusMetricReader`` into a private ``prometheus_client`` registry.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from prometheus_client.exposition import choose_encoder
 
 from aztec.foundation.http import ConnectionLimits, GuardedListener
 from aztec.foundation.http.health import HealthProbes, Readiness
-from aztec.telemetry.exporters.prometheus_text import ObservableReader, ScrapeRenderer
+from aztec.telemetry.exporters.prometheus_text import ScrapeRenderer
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.local_observables import LocalObservables
 
 RESOURCE_LABELS = frozenset({"service.name", "service.instance.id"})
 """Resource attributes copied onto every series (as ``service_name``, ``service_instance_id``), the same
@@ -59,15 +60,20 @@ class PrometheusEndpoint:
         *,
         resource: Resource,
         local: LocalAggregation | None = None,
+        observables: LocalObservables | None = None,
         limits: ConnectionLimits = SCRAPE_LIMITS,
     ) -> None:
-        """``local``: render the local-aggregation cells directly; None: through the SDK's reader."""
-        self.reader: MetricReader
+        """``local`` and ``observables``: render the cells and observations directly; None: through the SDK's reader.
+
+        ``reader`` is the SDK reader to register on the meter provider (None when rendering directly).
+        """
+        self.reader: MetricReader | None = None
         self._render: Callable[[str | None], tuple[bytes, str]]
-        if local is not None:
-            observables = ObservableReader()
-            renderer = ScrapeRenderer(resource, local, observables.collect_now, RESOURCE_LABELS.__contains__)
-            self.reader, self._render = observables, renderer.render
+        if local is not None and observables is not None:
+            renderer = ScrapeRenderer(resource, local, observables.observe, RESOURCE_LABELS.__contains__)
+            self._render = renderer.render
+        elif local is not None or observables is not None:
+            raise ValueError("the scrape renderer needs both the local aggregation and the local observables")
         else:
             registry = CollectorRegistry(auto_describe=False)
             self.reader = PrometheusMetricReader(

@@ -3,7 +3,8 @@
 The scrape endpoint used to convert every series to OpenTelemetry data points, then to
 ``prometheus_client`` families, then to text: about 10 µs a sample. :class:`ScrapeRenderer` renders
 the local-aggregation cells' running totals directly, with each series' label string built once
-and kept, and renders the SDK's own collection (observable instruments, host metrics) the same way.
+and kept, and renders the observable instruments and host metrics
+(:mod:`aztec.telemetry.otel.local_observables`) the same way.
 The output is what ``PrometheusMetricReader`` with ``prometheus_client`` produced (names, unit
 suffixes, ``_total``, label sets with ``service_name`` and ``service_instance_id``, HELP and TYPE,
 ``target_info``), except that whole numbers are written as integers (``5``, not ``5.0``);
@@ -20,29 +21,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Protocol
 
-from opentelemetry.sdk.metrics import (
-    Counter,
-    Histogram,
-    ObservableCounter,
-    ObservableGauge,
-    ObservableUpDownCounter,
-    UpDownCounter,
-)
-from opentelemetry.sdk.metrics.export import (
-    AggregationTemporality,
-    Gauge,
-    HistogramDataPoint,
-    MetricReader,
-    MetricsData,
-    NumberDataPoint,
-    Sum,
-)
-from opentelemetry.sdk.metrics.export import Histogram as HistogramData
 from opentelemetry.sdk.resources import Resource
 
 from aztec.telemetry.buckets import boundaries_for
 from aztec.telemetry.definitions import InstrumentKind, MetricDefinition
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.local_observables import Observed
 from aztec.telemetry.otel.private_api import prometheus_label, prometheus_metric_name, prometheus_unit
 from aztec.telemetry.otel.value_types import conform_value
 
@@ -66,7 +50,7 @@ def wants_openmetrics(accept_header: str | None) -> bool:
 def format_number(definition: MetricDefinition | None, value: float) -> str:
     """The one place that writes a sample value: integers as integers, floats as floats.
 
-    ``definition`` is None for the SDK's own data (observable instruments, host metrics). The value
+    ``definition`` is None for a metric outside the registry. The value
     has already passed :func:`aztec.telemetry.otel.value_types.conform_value`, so its Python type is the
     metric's declared one.
     """
@@ -214,55 +198,20 @@ def family_name(name: str, unit: str, kind: str) -> tuple[str, str]:
     return base, word
 
 
-class ObservableReader(MetricReader):
-    """A pull reader for the SDK's part of a scrape (observable instruments, host metrics), all cumulative."""
-
-    def __init__(self) -> None:
-        cumulative = AggregationTemporality.CUMULATIVE
-        super().__init__(
-            preferred_temporality={
-                kind: cumulative
-                for kind in (
-                    Counter,
-                    UpDownCounter,
-                    Histogram,
-                    ObservableCounter,
-                    ObservableUpDownCounter,
-                    ObservableGauge,
-                )
-            }
-        )
-        self._lock = threading.Lock()
-        self._received: MetricsData | None = None
-
-    def _receive_metrics(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any) -> None:
-        self._received = metrics_data
-
-    def collect_now(self) -> MetricsData | None:
-        """Run the SDK's collection (the observable callbacks) and return what it gave."""
-        with self._lock:
-            self._received = None
-            self.collect()
-            return self._received
-
-    def shutdown(self, timeout_millis: float = 30_000, **kwargs: Any) -> None:
-        """Nothing to release: the reader holds only the last collection."""
-
-
 class ScrapeRenderer:
     """Renders one client's metrics as Prometheus text or OpenMetrics, from local cells and the SDK."""
 
     def __init__(
         self,
         resource: Resource,
-        local: LocalAggregation | None,
-        collect_sdk: Callable[[], MetricsData | None],
+        local: LocalAggregation,
+        observe: Callable[[], Sequence[Observed]],
         resource_labels: Callable[[str], bool],
     ) -> None:
+        """``observe``: one collection of the observable instruments and host metrics."""
         self._local = local
-        if local is not None:
-            local.add_cumulative_view(self)
-        self._collect_sdk = collect_sdk
+        local.add_cumulative_view(self)
+        self._observe = observe
         self._base = {
             prometheus_label(k): _label_value(v) for k, v in resource.attributes.items() if resource_labels(k)
         }
@@ -271,7 +220,7 @@ class ScrapeRenderer:
         self._target_line = f"target_info{{{target.text(target.shape)}}} 1\n"
         self._local_labels: dict[object, _Labels] = {}
         """Per local series (by identity; series live as long as their metric)."""
-        self._sdk_labels: dict[tuple[str, tuple[tuple[str, Any], ...]], _Labels] = {}
+        self._observed_labels: dict[tuple[str, tuple[tuple[str, Any], ...]], _Labels] = {}
         self._les: dict[tuple[float, ...], tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
@@ -293,15 +242,12 @@ class ScrapeRenderer:
         body = "".join(out).encode()
         return body, OPENMETRICS_CONTENT_TYPE if openmetrics else TEXT_CONTENT_TYPE
 
-    # Gathering: the SDK's collection first, then the local cells, into families keyed by name and type.
+    # Gathering: the observable instruments first, then the local cells, into families keyed by name and type.
 
     def _gather(self) -> dict[tuple[str, str], _Family]:
         families: dict[tuple[str, str], _Family] = {}
-        collected = self._collect_sdk()
-        if collected is not None:
-            self._gather_sdk(families, collected)
-        if self._local is not None:
-            self._gather_local(families, self._local)
+        self._gather_observed(families, self._observe())
+        self._gather_local(families, self._local)
         return families
 
     @staticmethod
@@ -369,46 +315,27 @@ class ScrapeRenderer:
                         labels = cache[one_gauge] = _Labels(base, one_gauge.attributes, shapes)
                     numbers.append((labels, gauge_state.value))
 
-    def _gather_sdk(self, families: dict[tuple[str, str], _Family], collected: MetricsData) -> None:
-        if len(self._sdk_labels) > 100_000:  # observable attribute sets that come and go: start over
-            self._sdk_labels.clear()
-        for resource_metrics in collected.resource_metrics:
-            for scope_metrics in resource_metrics.scope_metrics:
-                for metric in scope_metrics.metrics:
-                    data = metric.data
-                    if isinstance(data, HistogramData):
-                        kind = _HISTOGRAM
-                    elif isinstance(data, Sum) and (
-                        data.is_monotonic or data.aggregation_temporality is not AggregationTemporality.CUMULATIVE
-                    ):
-                        kind = _COUNTER
-                    elif isinstance(data, Sum | Gauge):
-                        kind = _GAUGE
-                    else:
-                        continue
-                    if not data.data_points:
-                        continue
-                    family = self._family(
-                        families, metric.name, metric.unit or "", kind, metric.description or "", None
-                    )
-                    for point in data.data_points:
-                        labels = self._sdk_labels_for(family.name, point.attributes or {})
-                        if isinstance(point, HistogramDataPoint):
-                            les = self._bucket_labels(tuple(point.explicit_bounds))
-                            family.histograms.append(
-                                _Histogram(labels, les, point.bucket_counts, point.count, point.sum)
-                            )
-                        elif isinstance(point, NumberDataPoint):
-                            family.numbers.append((labels, point.value))
+    def _gather_observed(self, families: dict[tuple[str, str], _Family], observed: Sequence[Observed]) -> None:
+        if len(self._observed_labels) > 100_000:  # observable attribute sets that come and go: start over
+            self._observed_labels.clear()
+        for item in observed:
+            instrument = item.instrument
+            kind = _COUNTER if instrument.kind is InstrumentKind.OBSERVABLE_COUNTER else _GAUGE
+            family = self._family(
+                families, instrument.name, instrument.unit, kind, instrument.description, instrument.definition
+            )
+            numbers = family.numbers
+            for point in item.points:
+                numbers.append((self._observed_labels_for(family.name, point.attributes), point.value))
 
-    def _sdk_labels_for(self, name: str, attributes: Mapping[str, Any]) -> _Labels:
+    def _observed_labels_for(self, name: str, attributes: Mapping[str, Any]) -> _Labels:
         try:
             key = (name, tuple(attributes.items()))
-            found = self._sdk_labels.get(key)
+            found = self._observed_labels.get(key)
         except TypeError:  # an unhashable attribute value: no caching
             return _Labels(self._base, attributes, self._shapes)
         if found is None:
-            found = self._sdk_labels[key] = _Labels(self._base, attributes, self._shapes)
+            found = self._observed_labels[key] = _Labels(self._base, attributes, self._shapes)
         return found
 
     def _bucket_labels(self, bounds: tuple[float, ...]) -> tuple[str, ...]:

@@ -12,12 +12,14 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 
+from opentelemetry.metrics import MeterProvider as ApiMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     ConsoleMetricExporter,
     MetricExporter,
     MetricReader,
     PeriodicExportingMetricReader,
+    ScopeMetrics,
 )
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -33,11 +35,12 @@ from aztec.telemetry.exporters.otlp import build_otlp_exporter, build_span_expor
 from aztec.telemetry.exporters.prometheus import PrometheusEndpoint
 from aztec.telemetry.exporters.signals import LOGS_EXPORTER, TRACES_EXPORTER, HealthCheckedSpanExporter
 from aztec.telemetry.filtering import MetricFilter
-from aztec.telemetry.host_metrics import host_metric_views, instrument_host_metrics
+from aztec.telemetry.host_metrics import host_metric_renames, host_metric_views, instrument_host_metrics
 from aztec.telemetry.metrics.telemetry import TELEMETRY_DROPPED_RECORDS, TELEMETRY_EXPORT_COUNT
 from aztec.telemetry.noop import NOOP_TRACER
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.local_observables import LocalObservables
 from aztec.telemetry.otel.log_export import OtlpLogExport
 from aztec.telemetry.otel.meter import OtelMeter
 from aztec.telemetry.otel.observable import OtelObservable
@@ -95,6 +98,7 @@ class OtelTelemetryClient:
             if config.local_aggregation
             else None
         )
+        self._local_observables = LocalObservables(metrics_by_name()) if config.local_aggregation else None
         self.health = ExportHealth(
             report_interval_s=max(60.0, config.collect_interval_ms / 1000.0),
             service_name=config.service_name,
@@ -108,25 +112,30 @@ class OtelTelemetryClient:
         self.prometheus: PrometheusEndpoint | None = None
         if config.prometheus_port is not None:
             self.prometheus = PrometheusEndpoint(
-                config.prometheus_host, config.prometheus_port, resource=resource, local=self._local
+                config.prometheus_host,
+                config.prometheus_port,
+                resource=resource,
+                local=self._local,
+                observables=self._local_observables,
             )
         readers: list[MetricReader] = [*self._push_readers(config), *extra_readers]
+        sdk_scrape = [] if self.prometheus is None or self.prometheus.reader is None else [self.prometheus.reader]
         self._provider = MeterProvider(
-            metric_readers=[*readers, *([self.prometheus.reader] if self.prometheus is not None else [])],
+            metric_readers=[*readers, *sdk_scrape],
             resource=resource,
             shutdown_on_exit=False,
             views=host_metric_views(),
         )
-        # Push readers get the cells as OpenTelemetry data; the scrape endpoint renders the cells itself, and
-        # its reader collects only the SDK's own instruments (observables, host metrics). Every collection
-        # passes the value-type conformance.
+        # With local aggregation, push readers get the cells and the observations as OpenTelemetry data, and
+        # the scrape endpoint renders them itself; without, the SDK collects everything. Every push
+        # collection passes the value-type conformance (the scrape renderer conforms as it writes).
         for reader in readers:
-            if self._local is not None:
+            if self._local is not None and self._local_observables is not None:
                 self._local.attach(reader)
-            produce = self._local.produce if self._local is not None else None
-            install_producer(reader, produce, resource, self._conformer.conform)
-        if self.prometheus is not None:
-            install_producer(self.prometheus.reader, None, resource, self._conformer.conform)
+                self._local_observables.attach(reader)
+            install_producer(reader, self._produce, resource, self._conformer.conform)
+        for reader in sdk_scrape:
+            install_producer(reader, None, resource, self._conformer.conform)
         self._span_ids = PresetIdGenerator()
         self._tracer_provider = TracerProvider(
             resource=resource,
@@ -165,7 +174,12 @@ class OtelTelemetryClient:
                 self._logs.attach()
         self._wire_self_metrics()
         if config.host_metrics:
-            instrument_host_metrics(self._provider, self._filter)
+            host_provider: ApiMeterProvider = (
+                self._provider
+                if self._local_observables is None
+                else self._local_observables.meter_provider(host_metric_renames())
+            )
+            instrument_host_metrics(host_provider, self._filter)
         if self.prometheus is not None:
             try:
                 self.prometheus.start()
@@ -174,6 +188,12 @@ class OtelTelemetryClient:
                 raise
         if config.otlp_metrics is not None and probe_otlp:
             threading.Thread(target=self._probe_otlp, name="otlp-probe", daemon=True).start()
+
+    def _produce(self, reader: MetricReader) -> list[ScopeMetrics]:
+        """The observations and the cells' data for push ``reader`` (nothing: the SDK collects everything)."""
+        if self._local is None or self._local_observables is None:
+            return []
+        return [*self._local_observables.produce(reader), *self._local.produce(reader)]
 
     def describe(self) -> list[str]:
         """Where this client's metrics go, one line each, for start-up messages."""
@@ -264,7 +284,13 @@ class OtelTelemetryClient:
 
     def get_meter(self, name: str) -> Meter:
         return OtelMeter(
-            name, self._provider.get_meter(name), self._filter, self._guard, self._observables, self._local
+            name,
+            self._provider.get_meter(name),
+            self._filter,
+            self._guard,
+            self._observables,
+            self._local,
+            self._local_observables,
         )
 
     def get_tracer(self, name: str) -> Tracer:

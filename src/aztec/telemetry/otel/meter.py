@@ -34,6 +34,7 @@ from aztec.telemetry.noop import NoopCounter, NoopGauge, NoopHistogram, NoopMete
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.instruments import OtelCounter, OtelGauge, OtelHistogram, OtelUpDownCounter
 from aztec.telemetry.otel.local_aggregation import LocalAggregation
+from aztec.telemetry.otel.local_observables import LocalObservables
 from aztec.telemetry.otel.observable import BatchRegistration, OtelObservable
 
 __all__ = ["InstrumentKindError", "OtelMeter"]
@@ -48,13 +49,16 @@ class OtelMeter:
         guard: AttributeGuard,
         observables: dict[tuple[str, str], OtelObservable],
         local: LocalAggregation | None = None,
+        local_observables: LocalObservables | None = None,
     ) -> None:
         """``observables`` is shared by every meter of one client (see :meth:`_observable`).
 
-        With ``local``, synchronous instruments aggregate locally; without, through the SDK.
+        With ``local``, synchronous instruments aggregate locally; without, through the SDK. With
+        ``local_observables``, observable instruments are collected there; without, by the SDK.
         """
         self._name = name
         self._local = local
+        self._local_observables = local_observables
         self._meter = meter
         self._observables = observables
         self._filter = metric_filter
@@ -139,6 +143,16 @@ class OtelMeter:
         self._observables[key] = instrument
         if callback is not None:
             instrument.add_callback(callback)
+        if self._local_observables is not None:
+            self._local_observables.add(
+                self._name,
+                definition.name,
+                definition.unit,
+                definition.description,
+                kind,
+                [instrument.otel_callback],
+            )
+            return instrument
         create = {
             InstrumentKind.OBSERVABLE_GAUGE: self._meter.create_observable_gauge,
             InstrumentKind.OBSERVABLE_COUNTER: self._meter.create_observable_counter,

@@ -32,14 +32,22 @@ from opentelemetry.exporter.prometheus._mapping import map_unit, sanitize_attrib
 from opentelemetry.metrics import Instrument
 from opentelemetry.sdk._logs import LoggerProvider, ReadableLogRecord
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor, LogRecordExporter, LogRecordExportResult
-from opentelemetry.sdk.metrics._internal.instrument import _Counter, _Gauge, _Histogram, _UpDownCounter
+from opentelemetry.sdk.metrics._internal.instrument import (
+    _Counter,
+    _Gauge,
+    _Histogram,
+    _ObservableCounter,
+    _ObservableGauge,
+    _ObservableUpDownCounter,
+    _UpDownCounter,
+)
 from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricExporter, MetricReader, MetricsData
 from opentelemetry.sdk.metrics.view import Aggregation
 from opentelemetry.sdk.resources import ResourceDetector, _HostResourceDetector
 
 if TYPE_CHECKING:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.metrics import MeterProvider
 
 __all__ = [
     "OTLP_HTTP_LOG_EXPORTER_LOGGER",
@@ -47,6 +55,9 @@ __all__ = [
     "SDK_COUNTER",
     "SDK_GAUGE",
     "SDK_HISTOGRAM",
+    "SDK_OBSERVABLE_COUNTER",
+    "SDK_OBSERVABLE_GAUGE",
+    "SDK_OBSERVABLE_UP_DOWN_COUNTER",
     "SDK_UP_DOWN_COUNTER",
     "BatchLogRecordProcessor",
     "LogRecord",
@@ -87,6 +98,10 @@ SDK_COUNTER: Final[type[Instrument]] = _Counter
 SDK_UP_DOWN_COUNTER: Final[type[Instrument]] = _UpDownCounter
 SDK_GAUGE: Final[type[Instrument]] = _Gauge
 """The SDK's synchronous instrument classes: the keys of a reader's temporality and aggregation maps."""
+SDK_OBSERVABLE_COUNTER: Final[type[Instrument]] = _ObservableCounter
+SDK_OBSERVABLE_UP_DOWN_COUNTER: Final[type[Instrument]] = _ObservableUpDownCounter
+SDK_OBSERVABLE_GAUGE: Final[type[Instrument]] = _ObservableGauge
+"""The SDK's observable instrument classes, keys of the same maps."""
 
 Collect = Callable[..., "MetricsData | None"]
 

@@ -29,6 +29,9 @@ from aztec.telemetry.otel.private_api import (
     SDK_COUNTER,
     SDK_GAUGE,
     SDK_HISTOGRAM,
+    SDK_OBSERVABLE_COUNTER,
+    SDK_OBSERVABLE_GAUGE,
+    SDK_OBSERVABLE_UP_DOWN_COUNTER,
     SDK_UP_DOWN_COUNTER,
     reader_aggregations,
     reader_collect,
@@ -44,11 +47,14 @@ _SDK_CLASS: dict[InstrumentKind, type[Instrument]] = {
     InstrumentKind.COUNTER: SDK_COUNTER,
     InstrumentKind.UP_DOWN_COUNTER: SDK_UP_DOWN_COUNTER,
     InstrumentKind.GAUGE: SDK_GAUGE,
+    InstrumentKind.OBSERVABLE_COUNTER: SDK_OBSERVABLE_COUNTER,
+    InstrumentKind.OBSERVABLE_UP_DOWN_COUNTER: SDK_OBSERVABLE_UP_DOWN_COUNTER,
+    InstrumentKind.OBSERVABLE_GAUGE: SDK_OBSERVABLE_GAUGE,
 }
 
 
 def temporalities(reader: MetricReader) -> dict[InstrumentKind, AggregationTemporality]:
-    """The reader's preferred temporality for each synchronous instrument kind."""
+    """The reader's preferred temporality for each instrument kind."""
     preferred = reader_temporalities(reader)
     return {kind: preferred.get(sdk_class, AggregationTemporality.CUMULATIVE) for kind, sdk_class in _SDK_CLASS.items()}
 
@@ -84,8 +90,9 @@ def merge(collected: MetricsData | None, scopes: Sequence[ScopeMetrics], resourc
     if not scopes:
         return collected
     if collected is None or not collected.resource_metrics:
-        return MetricsData(resource_metrics=[ResourceMetrics(resource=resource, scope_metrics=scopes, schema_url="")])
-    first, *rest = collected.resource_metrics
+        first, rest = ResourceMetrics(resource=resource, scope_metrics=[], schema_url=""), []
+    else:
+        first, *rest = collected.resource_metrics
     merged = list(first.scope_metrics)
     position = {scope_metrics.scope.name: index for index, scope_metrics in enumerate(merged)}
     for scope_metrics in scopes:
