@@ -1,12 +1,19 @@
-"""The aggregation cells: a record appends, a drain (or the pending limit) folds, with the SDK's bucket rule."""
+"""The aggregation cells: a record appends, a drain (or the pending folder) folds, with the SDK's bucket rule."""
 
 from __future__ import annotations
 
+import gc
+import logging
 import math
 import random
+import weakref
 from bisect import bisect_left
 
-from aztec.telemetry.otel.cells import PENDING_LIMIT, HistogramCell, SumCell, refusal
+import pytest
+
+from aztec.telemetry.otel.cells import PENDING_LIMIT, HistogramCell, PendingValues, SumCell, refusal
+from aztec.telemetry.otel.pending_folder import PendingFolder
+from tests.support.polling import wait_until
 
 BOUNDS = (0.0, 0.005, 0.01, 0.1, 1.0)
 
@@ -30,25 +37,81 @@ def test_a_drain_folds_the_pending_values_as_one_record_at_a_time_would() -> Non
     assert cell.drain() is None
 
 
-def test_pending_values_are_folded_past_the_limit_without_a_drain() -> None:
+def test_bound_records_only_append_and_the_pending_folder_folds_them_without_a_drain() -> None:
     cell = HistogramCell(BOUNDS, refusal("h", "histogram"))
     counter = SumCell(refusal("c", "counter"))
+    bound_histogram, bound_counter = cell.bound(), counter.bound()
+    assert isinstance(bound_histogram, PendingValues) and bound_histogram.record == bound_histogram.append
     for _ in range(3 * PENDING_LIMIT):
-        cell.record(0.5)
-        counter.add(2)
-    assert len(cell._pending) <= PENDING_LIMIT
-    assert len(counter._pending) <= PENDING_LIMIT
+        bound_histogram.record(0.5)
+        bound_counter.add(2)
+    bound_counter.add()  # a bound counter's increment defaults to 1
+    assert len(bound_histogram) == 3 * PENDING_LIMIT
+    cell.fold_if_over(4 * PENDING_LIMIT)  # under the limit: left pending
+    assert len(bound_histogram) == 3 * PENDING_LIMIT
+    cell.fold_if_over(PENDING_LIMIT)
+    counter.fold_if_over(PENDING_LIMIT)
+    assert len(bound_histogram) == 0 and len(bound_counter) == 0
     window = cell.drain()
     assert window is not None and sum(window.bucket_counts) == 3 * PENDING_LIMIT
-    assert counter.drain() == 6 * PENDING_LIMIT
+    assert counter.drain() == 6 * PENDING_LIMIT + 1
+
+
+def test_the_pending_folder_folds_every_registered_aggregation_and_keeps_none_alive() -> None:
+    class Aggregation:
+        def __init__(self) -> None:
+            self.folds: list[int] = []
+
+        def fold_pending(self, limit: int) -> None:
+            self.folds.append(limit)
+
+    folder = PendingFolder(interval_s=0.01)
+    aggregations = [Aggregation(), Aggregation()]
+    folder.register(aggregations[0])
+    folder.register(aggregations[1])
+    wait_until(
+        lambda: all(len(registered.folds) >= 2 for registered in aggregations),
+        timeout=10,
+        interval=0.01,
+        message="two folding passes",
+    )
+    assert set(aggregations[0].folds) == {PENDING_LIMIT}
+    collected = weakref.ref(aggregations.pop())
+    # The folder holds its aggregations weakly (a pass under way holds them until it ends).
+    wait_until(lambda: gc.collect() is not None and collected() is None, timeout=10, interval=0.01)
+
+
+def test_a_failing_fold_is_reported_once_and_the_folder_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        calls = 0
+
+        def fold_pending(self, limit: int) -> None:
+            Broken.calls += 1
+            raise RuntimeError("a cell is broken")
+
+    folder, broken = PendingFolder(), Broken()
+    folder.register(broken)
+    with caplog.at_level(logging.WARNING, logger="aztec.telemetry"):
+        folder.fold_now()
+        folder.fold_now()
+    assert Broken.calls == 2
+    assert caplog.text.count("folding the pending values failed") == 1
 
 
 def test_refused_values_never_reach_the_window() -> None:
     cell = HistogramCell(BOUNDS, refusal("h", "histogram"))
-    for value in (-1.0, math.nan, 0.5):
-        cell.record(value)
+    for value in (-1.0, math.nan, 0.5, -math.inf, math.inf):
+        cell.bound().record(value)
     window = cell.drain()
-    assert window is not None and sum(window.bucket_counts) == 1 and window.sum == 0.5
+    assert window is not None and sum(window.bucket_counts) == 2 and window.sum == math.inf
+    assert (window.min, window.max) == (0.5, math.inf)
+    only_refused = HistogramCell(BOUNDS, refusal("h", "histogram"))
+    only_refused.record(-2.0)
+    assert only_refused.drain() is None
+    counter = SumCell(refusal("c", "counter"))
+    for increment in (2, -1, math.nan, 3):
+        counter.bound().add(increment)
+    assert counter.drain() == 5
     up_down = SumCell(None)
     up_down.add(-3)
     up_down.add(1)

@@ -10,7 +10,7 @@ import pytest
 from aztec.telemetry import attributes as a
 from aztec.telemetry.config import OtlpExport, TelemetryConfig
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
-from aztec.telemetry.otel.cells import HistogramCell, TracedHistogramCell
+from aztec.telemetry.otel.cells import HistogramCell, PendingValues, TracedHistogramCell, TracedPendingValues
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.trace_settings import SamplerSettings
 from tests.support.otlp_receivers import OtlpHttpReceiver
@@ -44,7 +44,8 @@ def test_a_record_in_a_sampled_span_keeps_the_last_exemplar_of_its_bucket(receiv
     try:
         histogram = client.get_meter("NativeCircuitProver").create_histogram(CIRCUIT_SIMULATION_DURATION)
         bound = histogram.bind(ATTRS)
-        assert isinstance(bound, TracedHistogramCell)
+        assert isinstance(bound, TracedPendingValues) and isinstance(bound.cell, TracedHistogramCell)
+        assert bound.record == bound.append  # no sampled span open: a bound record is an append
         tracer = client.get_tracer("T")
         bound.record(0.002)  # outside any span: no exemplar
         unsampled = {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"}
@@ -55,7 +56,8 @@ def test_a_record_in_a_sampled_span_keeps_the_last_exemplar_of_its_bucket(receiv
         with tracer.span("second") as second:
             bound.record(0.0022)  # the same bucket: replaces the first
             bound.record(1.5)
-        exemplars = [e for e in bound.exemplars if e is not None]
+        assert bound.record == bound.append  # the last sampled span closed
+        exemplars = [e for e in bound.cell.exemplars if e is not None]
         assert second.ref is not None
         assert [(e.value, e.trace_id, e.span_id) for e in exemplars] == [
             (0.0022, second.ref.trace_id, second.ref.span_id),
@@ -77,11 +79,14 @@ def test_a_record_in_a_sampled_span_keeps_the_last_exemplar_of_its_bucket(receiv
 def test_traces_off_histograms_keep_no_exemplars(receiver: OtlpHttpReceiver) -> None:
     client = _client(receiver, traces=False)
     try:
-        bound = client.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION).bind(ATTRS)
-        assert type(bound) is HistogramCell
+        histogram = client.get_meter("T").create_histogram(CIRCUIT_SIMULATION_DURATION)
+        bound = histogram.bind(ATTRS)
+        assert type(bound) is PendingValues  # the plain cell's bound instrument: an append, nothing more
         with client.get_tracer("T").span("x"):
             bound.record(0.01)
-        assert bound.exemplars == [None] * len(bound.exemplars)
+        (cell,) = {series.cell for series in histogram._metric.series()}  # type: ignore[attr-defined]
+        assert type(cell) is HistogramCell
+        assert cell.exemplars == [None] * len(cell.exemplars)
     finally:
         client.stop()
 

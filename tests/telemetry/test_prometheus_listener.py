@@ -30,6 +30,7 @@ ATTACK_LIMITS = ConnectionLimits(max_connections=32, header_timeout_s=1.0, body_
 @pytest.fixture
 def endpoint() -> Iterator[PrometheusEndpoint]:
     endpoint = PrometheusEndpoint("127.0.0.1", 0, resource=Resource.create({}), limits=ATTACK_LIMITS)
+    assert endpoint.reader is not None  # rendered through the SDK's reader (no local aggregation given)
     provider = MeterProvider(metric_readers=[endpoint.reader])
     provider.get_meter("T").create_counter("scrapes_seen").add(1)
     endpoint.start()

@@ -2,14 +2,18 @@
 
 A cell holds what one series (one metric, one attribute set) accumulated since the last collection.
 A histogram or counter record only appends its value to the cell's pending values (a ``deque``, whose
-``append`` and ``popleft`` are thread-safe without a lock): inside a busy pipeline a record's cost is
-mostly cache misses, and the bucketing, sums and min/max run later, batched and warm, when a
-collection drains the cell (or when :data:`PENDING_LIMIT` values are pending, which bounds the
-memory). A drain takes the cell's window and resets it, and
+``append`` and ``popleft`` are thread-safe without a lock). A bound histogram or counter *is* that
+deque (:class:`PendingValues`): its ``record`` is ``deque.append`` itself, so a bound record runs no
+Python code and touches no memory but the deque's; inside a busy pipeline a record's cost is mostly
+cache misses. The refusals, bucketing, sums and min/max run later, batched and warm, when a
+collection drains the cell, or when :mod:`aztec.telemetry.otel.pending_folder` folds the cells with
+more than :data:`PENDING_LIMIT` values pending (once a second, which bounds the memory). A drain
+takes the cell's window and resets it, and
 :mod:`aztec.telemetry.otel.local_aggregation` folds the window into each reader's cumulative or delta
 view. The semantics are the SDK's: explicit-bucket histograms with ``bisect_left``
-bucketing (a value equal to a bound counts in that bound's bucket), negative values refused on
-counters and histograms, last value wins on gauges.
+bucketing (a value equal to a bound counts in that bound's bucket), negative values and NaN refused
+on counters and histograms (dropped when folded, with one warning per metric), last value wins on
+gauges.
 
 Exemplars: with traces on, histogram series use :class:`TracedHistogramCell`, which keeps the last
 value recorded inside a sampled span per bucket (:attr:`HistogramCell.exemplars`). With traces off the
@@ -27,6 +31,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
+from aztec.telemetry.api import BoundHistogram
 from aztec.telemetry.otel.exponential import ExponentialAccumulator, ExponentialWindow
 from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, SpanRef
 
@@ -36,7 +41,47 @@ _sampled_spans_open = SAMPLED_SPANS_OPEN
 _log = logging.getLogger("aztec.telemetry")
 
 PENDING_LIMIT: Final = 128
-"""Values a histogram or counter series holds unfolded (at most about 4 KB); the record that passes it folds them."""
+"""Values a histogram or counter series may hold unfolded before the pending folder folds them."""
+
+
+class PendingValues(deque[float]):
+    """A series' recorded values not yet folded, and its bound instrument: ``record`` is ``append``.
+
+    ``add`` (a bound counter's, whose increment defaults to 1) is one Python call more.
+    """
+
+    __slots__ = ()
+
+    record = deque.append
+
+    def add(self, value: float = 1) -> None:
+        self.append(value)
+
+
+class TracedPendingValues(PendingValues):
+    """A traced histogram series' bound instrument: ``record`` is ``append`` while no sampled span is open
+    in the process, and also keeps the exemplar while one is (the tracer calls :func:`record_exemplars`)."""
+
+    __slots__ = ("cell",)
+
+    def __init__(self, cell: TracedHistogramCell) -> None:
+        super().__init__()
+        self.cell = cell
+
+    record = deque.append
+
+
+def _record_with_exemplar(self: TracedPendingValues, value: float) -> None:
+    self.append(value)
+    if value >= 0:
+        active = _active_span()
+        if active is not None and active.ref.sampled:
+            self.cell.keep(active.ref, value)
+
+
+def record_exemplars(on: bool) -> None:
+    """Whether traced bound histograms look for a sampled span (on while one is open in the process)."""
+    TracedPendingValues.record = _record_with_exemplar if on else deque.append  # type: ignore[assignment]
 
 
 class Exemplar(NamedTuple):
@@ -79,7 +124,7 @@ class _Warned:
 
 
 class HistogramCell:
-    """Bucket counts, sum, min and max of one histogram series; ``record`` is the bound instrument.
+    """Bucket counts, sum, min and max of one histogram series; :meth:`bound` is its bound instrument.
 
     ``exemplars`` has one entry per bucket (``len(bounds) + 1``, bucket *i* holds values ``<= bounds[i]``):
     the last :class:`Exemplar` recorded in that bucket since the series began, or None. It is kept across
@@ -104,7 +149,7 @@ class HistogramCell:
         self._bounds = bounds
         self._lock = threading.Lock()
         self._refuse = refuse
-        self._pending: deque[float] = deque()
+        self._pending = PendingValues()
         """Recorded values not yet folded into the window (appended without the lock)."""
         self._counts = [0] * (len(bounds) + 1)
         self._sum = 0.0
@@ -115,21 +160,31 @@ class HistogramCell:
         """The exemplars of the current window (None until one is recorded)."""
 
     def record(self, value: float) -> None:
-        if value >= 0:
-            pending = self._pending
-            pending.append(value)
-            if len(pending) > PENDING_LIMIT:
-                with self._lock:
-                    self._fold()
-        else:  # negative or NaN
-            self._refuse(value)
+        self._pending.append(value)
+
+    def bound(self) -> BoundHistogram:
+        """The bound instrument: the pending values, whose ``record`` is ``append``."""
+        return self._pending
+
+    def fold_if_over(self, limit: int) -> None:
+        """Fold now if more than ``limit`` values are pending (the pending folder's check)."""
+        if len(self._pending) > limit:
+            with self._lock:
+                self._fold()
 
     def _fold(self) -> list[float]:
-        """Move the pending values into the window (the caller holds the lock); returns them."""
+        """Move the pending values into the window (the caller holds the lock); returns those kept."""
         values = _take_pending(self._pending)
         if values:
-            self._sum = sum(values, self._sum)  # in record order, as one addition per record would
+            total = sum(values, self._sum)  # in record order, as one addition per record would
             ordered = sorted(values)
+            if ordered[0] < 0 or total != total:  # noqa: PLR0124 (a negative value, or NaN: sorted() is then unordered)
+                values = _refused(values, self._refuse)
+                if not values:
+                    return values
+                total = sum(values, self._sum)
+                ordered = sorted(values)
+            self._sum = total
             counts, below = self._counts, 0
             for index, bound in enumerate(self._bounds):  # bucket i: bounds[i - 1] < value <= bounds[i]
                 upto = bisect_right(ordered, bound, below)
@@ -158,27 +213,26 @@ class HistogramCell:
 class TracedHistogramCell(HistogramCell):
     """A histogram cell of a client with traces on: a record inside a sampled span keeps an exemplar.
 
-    While no sampled span is open in the process a record costs one list item read more than
-    :class:`HistogramCell`'s; while one is, one ``ContextVar.get`` more too.
+    Its bound instrument is a :class:`TracedPendingValues`: while no sampled span is open in the process
+    a bound record is the plain cell's, an ``append``; while one is, it also reads the active span. An
+    unbound record reads a list item more than the plain cell's while none is open.
     """
 
     __slots__ = ()
 
-    def record(self, value: float) -> None:
-        if value >= 0:
-            pending = self._pending
-            pending.append(value)
-            if len(pending) > PENDING_LIMIT:
-                with self._lock:
-                    self._fold()
-            if _sampled_spans_open[0]:
-                active = _active_span()
-                if active is not None and active.ref.sampled:
-                    self._keep(active.ref, value)
-        else:  # negative or NaN
-            self._refuse(value)
+    def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
+        super().__init__(bounds, refuse)
+        self._pending = TracedPendingValues(self)
 
-    def _keep(self, ref: SpanRef, value: float) -> None:
+    def record(self, value: float) -> None:
+        self._pending.append(value)
+        if _sampled_spans_open[0] and value >= 0:
+            active = _active_span()
+            if active is not None and active.ref.sampled:
+                self.keep(active.ref, value)
+
+    def keep(self, ref: SpanRef, value: float) -> None:
+        """Keep ``value`` as its bucket's exemplar, recorded in the sampled span ``ref``."""
         index = bisect_left(self._bounds, value)
         exemplar = Exemplar(ref.trace_id, ref.span_id, value, time.time_ns())
         with self._lock:
@@ -217,7 +271,10 @@ class TracedExponentialHistogramCell(ExponentialHistogramCell, TracedHistogramCe
 
 
 class SumCell:
-    """The running total of one counter or up-down counter series since the last drain."""
+    """The running total of one counter or up-down counter series since the last drain.
+
+    Its bound instrument is its pending values (:meth:`bound`), whose ``add`` appends.
+    """
 
     __slots__ = ("_lock", "_pending", "_refuse", "_touched", "_value")
 
@@ -225,25 +282,35 @@ class SumCell:
         """``refuse`` is set for monotonic counters, which drop negative increments."""
         self._lock = threading.Lock()
         self._refuse = refuse
-        self._pending: deque[float] = deque()
+        self._pending = PendingValues()
         """Increments not yet added to the total (appended without the lock)."""
         self._value: float = 0
         self._touched = False
 
     def add(self, value: float = 1) -> None:
-        if value >= 0 or self._refuse is None:
-            pending = self._pending
-            pending.append(value)
-            if len(pending) > PENDING_LIMIT:
-                with self._lock:
-                    self._fold()
-        else:  # negative or NaN on a monotonic counter
-            self._refuse(value)
+        self._pending.append(value)
+
+    def bound(self) -> PendingValues:
+        """The bound instrument: the pending values, whose ``add`` appends."""
+        return self._pending
+
+    def fold_if_over(self, limit: int) -> None:
+        """Fold now if more than ``limit`` increments are pending (the pending folder's check)."""
+        if len(self._pending) > limit:
+            with self._lock:
+                self._fold()
 
     def _fold(self) -> None:
         values = _take_pending(self._pending)
         if values:
-            self._value = sum(values, self._value)
+            total = sum(values, self._value)
+            refuse = self._refuse
+            if refuse is not None and (total != total or min(values) < 0):  # noqa: PLR0124 (NaN)
+                values = _refused(values, refuse)
+                if not values:
+                    return
+                total = sum(values, self._value)
+            self._value = total
             self._touched = True
 
     def drain(self) -> float | None:
@@ -282,6 +349,14 @@ def _take_pending(pending: deque[float]) -> list[float]:
     """The values pending now, in record order (values appended meanwhile wait for the next fold)."""
     take = pending.popleft
     return [take() for _ in range(len(pending))]
+
+
+def _refused(values: list[float], refuse: _Warned) -> list[float]:
+    """``values`` without the negative ones and NaN, which ``refuse`` warns about (once per metric)."""
+    kept = [value for value in values if value >= 0]
+    if len(kept) < len(values):
+        refuse(next(value for value in values if not value >= 0))
+    return kept
 
 
 def refusal(metric_name: str, kind: str) -> _Warned:

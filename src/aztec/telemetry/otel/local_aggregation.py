@@ -53,6 +53,7 @@ from aztec.telemetry.otel.exponential import ExponentialWindow
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.local_instruments import LocalCounter, LocalGauge, LocalHistogram
 from aztec.telemetry.otel.local_series import C, LocalMetric, Series
+from aztec.telemetry.otel.pending_folder import PENDING_FOLDER
 from aztec.telemetry.otel.sdk_bridge import prefers_exponential_histograms, temporalities
 
 _DELTA = AggregationTemporality.DELTA
@@ -182,6 +183,7 @@ class LocalAggregation:
         self._sums: dict[tuple[str, str], LocalMetric[SumCell]] = {}
         self._gauges: dict[tuple[str, str], LocalMetric[GaugeCell]] = {}
         self._views: dict[object, _ReaderView] = {}
+        PENDING_FOLDER.register(self)
 
     # Instruments. A metric created twice in one scope (two instances of a component) shares its series.
 
@@ -215,6 +217,17 @@ class LocalAggregation:
             return metric
 
     # Collection.
+
+    def fold_pending(self, limit: int) -> None:
+        """Fold every histogram and counter series with more than ``limit`` values pending (bounds memory)."""
+        with self._lock:
+            metrics: list[LocalMetric[HistogramCell] | LocalMetric[SumCell]] = [
+                *self._histograms.values(),
+                *self._sums.values(),
+            ]
+        for metric in metrics:
+            for series in metric.series():
+                series.cell.fold_if_over(limit)
 
     def attach(self, reader: MetricReader) -> None:
         """Keep a view for ``reader``, which will call :meth:`produce` at each of its collections."""

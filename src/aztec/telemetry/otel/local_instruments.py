@@ -1,6 +1,7 @@
 """Synchronous instruments over local aggregation: a record finds its cell and updates it in place.
 
-``bind`` returns the cell itself, so a bound record is one method call on it. A record without
+``bind`` returns the cell's bound instrument (for a histogram or counter its pending values, whose
+``record`` or ``add`` appends: no Python code runs on a bound histogram record). A record without
 attributes finds the metric's attribute-less cell kept on the instrument; one with attributes costs a
 tuple of the attribute items and one dictionary lookup more.
 """
@@ -46,7 +47,8 @@ class LocalHistogram(_LocalInstrument[HistogramCell]):
             cell.record(value)
 
     def bind(self, attributes: Attributes) -> BoundHistogram:
-        return self._metric.cell_for(attributes) or NOOP_BOUND
+        cell = self._metric.cell_for(attributes)
+        return NOOP_BOUND if cell is None else cell.bound()
 
 
 class LocalCounter(_LocalInstrument[SumCell]):
@@ -63,8 +65,9 @@ class LocalCounter(_LocalInstrument[SumCell]):
             cell.add(value)
 
     def bind(self, attributes: Attributes) -> BoundCounter:
-        """The bound cell; it also satisfies ``BoundUpDownCounter``."""
-        return self._metric.cell_for(attributes) or NOOP_BOUND
+        """The cell's pending increments; they also satisfy ``BoundUpDownCounter``."""
+        cell = self._metric.cell_for(attributes)
+        return NOOP_BOUND if cell is None else cell.bound()
 
 
 class LocalGauge(_LocalInstrument[GaugeCell]):

@@ -31,6 +31,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from aztec.telemetry.api import Carrier, Span, SpanKind, SpanScope
 from aztec.telemetry.definitions import AttributeKey, Attributes, AttributeValue
 from aztec.telemetry.noop import NoopSpan
+from aztec.telemetry.otel.cells import record_exemplars
 from aztec.telemetry.otel.sampling import PresetIdGenerator
 from aztec.telemetry.span_context import ACTIVE_SPAN, SAMPLED_SPANS_OPEN, ActiveSpan, SpanRef
 from aztec.telemetry.trace_settings import ChildProcessTracing
@@ -230,6 +231,8 @@ class _OtelScope:
         if ref.sampled:
             with _sampled_open_lock:
                 SAMPLED_SPANS_OPEN[0] += 1
+                if SAMPLED_SPANS_OPEN[0] == 1:
+                    record_exemplars(True)
         if self._sdk_context:  # for the SDK's trace-based exemplar filter (local aggregation off)
             self._otel_token = otel_context.attach(trace.set_span_in_context(span, Context()))
         self._span = _OtelSpan(span, ref)
@@ -250,6 +253,8 @@ class _OtelScope:
         if span.ref is not None and span.ref.sampled:
             with _sampled_open_lock:
                 SAMPLED_SPANS_OPEN[0] -= 1
+                if SAMPLED_SPANS_OPEN[0] == 0:
+                    record_exemplars(False)
 
     async def __aenter__(self) -> Span:
         return self.__enter__()
