@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.sandbox_process import FAST_SANDBOX_ARGS, SandboxProcess
 from tests.support.otlp_receivers import BlackHole
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +31,8 @@ def test_sandbox_stops_within_the_export_timeout_with_a_black_holed_collector(tm
     sandbox = SandboxProcess(tmp_path / "data", *FAST_SANDBOX_ARGS, env=env)
     try:
         sandbox.urls()
-        deadline = time.monotonic() + 30
-        while len(hole.connections) < 3 and time.monotonic() < deadline:  # every client is stuck exporting
-            time.sleep(0.1)
+        # Every client's metric export is stuck (the reachability probes' connections do not count).
+        wait_until(lambda: hole.exports() >= 3, timeout=30, message="three metric exports into the black hole")
         started = time.monotonic()
         assert sandbox.interrupt(timeout_s=EXPORT_TIMEOUT_S + NODE_STOP_BUDGET_S + 20) == 0
         took = time.monotonic() - started

@@ -295,7 +295,11 @@ class OtlpGrpcReceiver(_Store):
 
 
 class BlackHole:
-    """A TCP listener that accepts connections and never answers: a collector that hangs."""
+    """A TCP listener that accepts connections and never answers: a collector that hangs.
+
+    It reads what each connection sends first (the request line and headers, as far as one read gets)
+    into ``heads``, so a test can tell an exporter's request from a reachability probe's.
+    """
 
     def __init__(self) -> None:
         import socket
@@ -305,6 +309,7 @@ class BlackHole:
         self._socket.listen(64)
         self.endpoint = f"http://127.0.0.1:{self._socket.getsockname()[1]}/v1/metrics"
         self.connections: list[Any] = []
+        self.heads: list[bytes] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
@@ -317,6 +322,16 @@ class BlackHole:
             except OSError:
                 continue
             self.connections.append(connection)
+            threading.Thread(target=self._read_head, args=(connection,), daemon=True).start()
+
+    def _read_head(self, connection: Any) -> None:
+        connection.settimeout(10)
+        with contextlib.suppress(OSError):  # closed or silent: nothing to record
+            self.heads.append(connection.recv(65536))
+
+    def exports(self, user_agent: bytes = b"OTel-OTLP-Exporter-Python", path: bytes = b"/v1/metrics") -> int:
+        """How many connections carry an exporter's request for ``path`` (not a probe's)."""
+        return sum(1 for head in list(self.heads) if user_agent in head and b"POST " + path in head)
 
     def close(self) -> None:
         self._stop.set()

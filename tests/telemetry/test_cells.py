@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import os
 import random
+import signal
+import time
 import weakref
 from bisect import bisect_left
 
@@ -69,16 +72,44 @@ def test_the_pending_folder_folds_every_registered_aggregation_and_keeps_none_al
     aggregations = [Aggregation(), Aggregation()]
     folder.register(aggregations[0])
     folder.register(aggregations[1])
-    wait_until(
-        lambda: all(len(registered.folds) >= 2 for registered in aggregations),
-        timeout=10,
-        interval=0.01,
-        message="two folding passes",
-    )
-    assert set(aggregations[0].folds) == {PENDING_LIMIT}
-    collected = weakref.ref(aggregations.pop())
-    # The folder holds its aggregations weakly (a pass under way holds them until it ends).
-    wait_until(lambda: gc.collect() is not None and collected() is None, timeout=10, interval=0.01)
+    try:
+        wait_until(
+            lambda: all(len(registered.folds) >= 2 for registered in aggregations),
+            timeout=10,
+            interval=0.01,
+            message="two folding passes",
+        )
+        assert set(aggregations[0].folds) == {PENDING_LIMIT}
+        collected = weakref.ref(aggregations.pop())
+        # The folder holds its aggregations weakly (a pass under way holds them until it ends).
+        wait_until(lambda: gc.collect() is not None and collected() is None, timeout=10, interval=0.01)
+    finally:
+        folder.stop()
+
+
+def test_a_forked_child_folds_the_aggregations_it_inherited() -> None:
+    read_end, write_end = os.pipe()
+
+    class Aggregation:
+        def fold_pending(self, limit: int) -> None:
+            os.write(write_end, f"{os.getpid()}\n".encode())
+
+    folder, inherited = PendingFolder(interval_s=0.01), Aggregation()
+    folder.register(inherited)
+    child = os.fork()
+    if child == 0:  # the child: its folder's thread must come back by itself, then the parent stops it
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        os._exit(1)
+    try:
+        with os.fdopen(read_end) as passes:
+            wait_until(lambda: passes.readline().strip() == str(child), timeout=10, interval=0, message="a child pass")
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        folder.stop()
+        os.close(write_end)
 
 
 def test_a_failing_fold_is_reported_once_and_the_folder_goes_on(caplog: pytest.LogCaptureFixture) -> None:

@@ -26,12 +26,13 @@ from aztec.telemetry.config import TelemetryConfig
 from aztec.telemetry.definitions import gauge
 from aztec.telemetry.metrics.circuit import CIRCUIT_SIMULATION_DURATION
 from aztec.telemetry.metrics.mempool import MEMPOOL_PENDING_TXS
-from aztec.telemetry.otel.cells import HistogramCell, refusal
+from aztec.telemetry.otel.cells import PENDING_LIMIT, HistogramCell, PendingValues, refusal
 from aztec.telemetry.otel.client import OtelTelemetryClient
 from aztec.telemetry.otel.guard import AttributeGuard
 from aztec.telemetry.otel.instruments import OtelHistogram
 from aztec.telemetry.otel.local_instruments import LocalHistogram
 from aztec.telemetry.otel.local_series import OVERFLOW_ATTRIBUTES, CardinalityLimitError, LocalMetric
+from aztec.telemetry.otel.pending_folder import PENDING_FOLDER
 from aztec.telemetry.otel.sdk_bridge import install_producer, temporalities
 from aztec.telemetry.testing import InMemoryTelemetryClient
 from tests.telemetry.example_metrics import EXAMPLE_IN_FLIGHT, EXAMPLE_OPERATION, EXAMPLE_OPERATION_COUNT
@@ -158,6 +159,21 @@ def test_cumulative_and_delta_readers_each_get_their_own_view() -> None:
         assert (counter_of(first_delta), counter_of(second_delta), counter_of(cumulative)) == (2, 5, 7)
     finally:
         both.stop()
+
+
+def test_the_pending_folder_bounds_what_bound_records_leave_pending(telemetry: InMemoryTelemetryClient) -> None:
+    meter = telemetry.get_meter("T")
+    bound_histogram = meter.create_histogram(CIRCUIT_SIMULATION_DURATION).bind(BASE)
+    bound_counter = meter.create_counter(EXAMPLE_OPERATION_COUNT).bind(HASH)
+    for _ in range(2 * PENDING_LIMIT):
+        bound_histogram.record(0.5)
+        bound_counter.add(3)
+    assert isinstance(bound_histogram, PendingValues) and len(bound_histogram) == 2 * PENDING_LIMIT
+    PENDING_FOLDER.fold_now()  # what the folder's thread does once a second, for every live client
+    assert len(bound_histogram) == 0
+    assert isinstance(bound_counter, PendingValues) and len(bound_counter) == 0
+    assert telemetry.histogram(CIRCUIT_SIMULATION_DURATION, BASE).count == 2 * PENDING_LIMIT
+    assert telemetry.counter_value(EXAMPLE_OPERATION_COUNT, HASH) == 6 * PENDING_LIMIT
 
 
 def test_gauge_keeps_its_last_value_for_cumulative_readers(telemetry: InMemoryTelemetryClient) -> None:

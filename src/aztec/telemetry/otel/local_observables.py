@@ -165,13 +165,13 @@ class LocalObservables:
     def observe(self) -> list[Observed]:
         """Run every callback once; each instrument with its points (instruments that observed nothing left out)."""
         now = time.time_ns()
-        with self._lock:
+        with self._lock:  # not held while the callbacks run: one may wait on a thread that creates instruments
             instruments = list(self._instruments)
-            found: list[Observed] = []
-            for instrument in instruments:
-                points = self._observe(instrument, now)
-                if points:
-                    found.append(Observed(instrument, points))
+        found: list[Observed] = []
+        for instrument in instruments:
+            points = self._observe(instrument, now)
+            if points:
+                found.append(Observed(instrument, points))
         return found
 
     def _observe(self, instrument: ObservedInstrument, now: int) -> list[ObservedPoint]:

@@ -5,7 +5,7 @@ A bound histogram or counter record only appends to its series' pending values a
 with a long export interval. Once a second this thread folds every series with more than
 :data:`~aztec.telemetry.otel.cells.PENDING_LIMIT` values pending into its totals: a series holds at
 most about a second's records. It keeps the aggregations weakly, so a client that is dropped is not
-kept alive, and starts again in a forked child.
+kept alive, and starts again in a forked child that inherited aggregations (or registers one).
 """
 
 from __future__ import annotations
@@ -38,14 +38,34 @@ class PendingFolder:
         self._aggregations: weakref.WeakSet[Foldable] = weakref.WeakSet()
         self._pid: int | None = None
         """The process the thread runs in (None: not started)."""
+        self._thread: threading.Thread | None = None
         self._failed = False
+        os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def register(self, aggregation: Foldable) -> None:
         with self._lock:
             self._aggregations.add(aggregation)
             if self._pid != os.getpid():  # not started, or started in the parent of this forked process
-                self._pid = os.getpid()
-                threading.Thread(target=self._run, name="telemetry-fold", daemon=True).start()
+                self._start()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=self._run, name="telemetry-fold", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """End the thread and wait for its current pass (the process's folder runs as long as the process)."""
+        with self._lock:
+            self._pid, thread = None, self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _after_fork_in_child(self) -> None:
+        """The thread did not survive the fork; the lock may have been held by it in the parent."""
+        self._lock = threading.Lock()
+        self._pid = self._thread = None
+        if len(self._aggregations):
+            self._start()
 
     def fold_now(self) -> None:
         """One pass: fold every registered aggregation's series past the limit."""
@@ -61,8 +81,10 @@ class PendingFolder:
 
     def _run(self) -> None:
         pid = os.getpid()
-        while self._pid == pid:
+        while True:
             time.sleep(self._interval_s)
+            if self._pid != pid:  # stopped
+                return
             self.fold_now()
 
 
