@@ -123,7 +123,28 @@ class _Warned:
             _log.warning("%s (got %r); such values are dropped", self._message, value)
 
 
-class HistogramCell:
+class _PendingCell:
+    """What the histogram and sum cells share: pending values appended without the lock, folded under it."""
+
+    __slots__ = ("_lock", "_pending")
+
+    def __init__(self, pending: PendingValues) -> None:
+        self._lock = threading.Lock()
+        self._pending = pending
+        """Recorded values not yet folded (appended without the lock)."""
+
+    def fold_if_over(self, limit: int) -> None:
+        """Fold now if more than ``limit`` values are pending (the pending folder's check)."""
+        if len(self._pending) > limit:
+            with self._lock:
+                self._fold()
+
+    def _fold(self) -> object:
+        """Move the pending values into the totals; the caller holds the lock."""
+        raise NotImplementedError
+
+
+class HistogramCell(_PendingCell):
     """Bucket counts, sum, min and max of one histogram series; :meth:`bound` is its bound instrument.
 
     ``exemplars`` has one entry per bucket (``len(bounds) + 1``, bucket *i* holds values ``<= bounds[i]``):
@@ -136,21 +157,17 @@ class HistogramCell:
         "_bounds",
         "_counts",
         "_fresh",
-        "_lock",
         "_max",
         "_min",
-        "_pending",
         "_refuse",
         "_sum",
         "exemplars",
     )
 
     def __init__(self, bounds: tuple[float, ...], refuse: _Warned) -> None:
+        super().__init__(PendingValues())
         self._bounds = bounds
-        self._lock = threading.Lock()
         self._refuse = refuse
-        self._pending = PendingValues()
-        """Recorded values not yet folded into the window (appended without the lock)."""
         self._counts = [0] * (len(bounds) + 1)
         self._sum = 0.0
         self._min = math.inf
@@ -165,12 +182,6 @@ class HistogramCell:
     def bound(self) -> BoundHistogram:
         """The bound instrument: the pending values, whose ``record`` is ``append``."""
         return self._pending
-
-    def fold_if_over(self, limit: int) -> None:
-        """Fold now if more than ``limit`` values are pending (the pending folder's check)."""
-        if len(self._pending) > limit:
-            with self._lock:
-                self._fold()
 
     def _fold(self) -> list[float]:
         """Move the pending values into the window (the caller holds the lock); returns those kept."""
@@ -270,20 +281,18 @@ class TracedExponentialHistogramCell(ExponentialHistogramCell, TracedHistogramCe
     __slots__ = ()
 
 
-class SumCell:
+class SumCell(_PendingCell):
     """The running total of one counter or up-down counter series since the last drain.
 
     Its bound instrument is its pending values (:meth:`bound`), whose ``add`` appends.
     """
 
-    __slots__ = ("_lock", "_pending", "_refuse", "_touched", "_value")
+    __slots__ = ("_refuse", "_touched", "_value")
 
     def __init__(self, refuse: _Warned | None) -> None:
         """``refuse`` is set for monotonic counters, which drop negative increments."""
-        self._lock = threading.Lock()
+        super().__init__(PendingValues())
         self._refuse = refuse
-        self._pending = PendingValues()
-        """Increments not yet added to the total (appended without the lock)."""
         self._value: float = 0
         self._touched = False
 
@@ -293,12 +302,6 @@ class SumCell:
     def bound(self) -> PendingValues:
         """The bound instrument: the pending values, whose ``add`` appends."""
         return self._pending
-
-    def fold_if_over(self, limit: int) -> None:
-        """Fold now if more than ``limit`` increments are pending (the pending folder's check)."""
-        if len(self._pending) > limit:
-            with self._lock:
-                self._fold()
 
     def _fold(self) -> None:
         values = _take_pending(self._pending)
