@@ -33,8 +33,9 @@ class TxPoolInstrumentation:
     def __init__(self, telemetry: TelemetryClient, stats: Callable[[], TxPoolStats | None]) -> None:
         self._meter = telemetry.get_meter("TxPool")
         self._stats = stats
-        self._tx_size = self._meter.create_histogram(MEMPOOL_TX_SIZE)
-        self._added = self._meter.create_counter(MEMPOOL_TX_ADDED_COUNT)
+        # bound once: a record on a bound instrument is one append (these three run for every tx)
+        self._tx_size = self._meter.create_histogram(MEMPOOL_TX_SIZE).bind({})
+        self._added = self._meter.create_counter(MEMPOOL_TX_ADDED_COUNT).bind({})
         evicted = self._meter.create_counter(MEMPOOL_TX_EVICTED_COUNT)
         self._evicted: dict[EvictionReason, BoundCounter] = {
             reason: evicted.bind({a.EVICTION_REASON: reason.value}) for reason in EvictionReason
@@ -43,7 +44,7 @@ class TxPoolInstrumentation:
         self._rejected: dict[PoolRejectionReason, BoundCounter] = {
             reason: rejected.bind({a.TX_VALIDATION_REASON: reason.value}) for reason in PoolRejectionReason
         }
-        self._mined_delay = self._meter.create_histogram(MEMPOOL_TX_MINED_DELAY)
+        self._mined_delay = self._meter.create_histogram(MEMPOOL_TX_MINED_DELAY).bind({})
         self._tx_count = self._meter.create_observable_gauge(MEMPOOL_PENDING_TXS)
         self._capacity = self._meter.create_observable_gauge(MEMPOOL_CAPACITY)
         self._observables = (self._tx_count, self._capacity)
