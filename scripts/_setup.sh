@@ -30,3 +30,11 @@ ensure_alertmanager() {
     as_root systemctl stop prometheus-alertmanager >/dev/null 2>&1 || true
   fi
 }
+
+ensure_valgrind() {
+  if ! command -v valgrind >/dev/null 2>&1 || [ ! -f /usr/include/valgrind/callgrind.h ] || ! command -v gcc >/dev/null 2>&1; then
+    echo "== installing Debian's valgrind and gcc (bench/telemetry_instructions.py counts instructions with callgrind)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq valgrind gcc >/dev/null
+  fi
+}

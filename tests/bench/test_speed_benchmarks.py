@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
 from bench.scrape_cost import Data
 from bench.telemetry_overhead import Workload
 
-from bench import scrape_cost, telemetry_overhead
+from bench import scrape_cost, telemetry_instructions, telemetry_overhead
 
 
 def test_scrape_cost_measures_every_renderer_on_the_same_samples() -> None:
@@ -38,3 +39,16 @@ def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, m
     assert ran["prometheus"].ticks == 2 and ran["otlp"].ticks == 2
     assert ran["prometheus"].tick_cpu_s > 0 and ran["otlp"].tick_cpu_s > 0
     assert telemetry_overhead.half_width([1.0, 1.0, 1.0]) == 0.0
+
+
+def test_telemetry_instructions_counts_each_mode_under_callgrind(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's instruction count, at its smallest: two blocks of four txs per mode, under real callgrind."""
+    monkeypatch.setattr(sys, "argv", ["telemetry_instructions.py", "--blocks", "2", "--txs-per-block", "4"])
+    telemetry_instructions.main()
+    rows = {line.split(" | ")[0].strip("| "): line for line in capsys.readouterr().out.splitlines() if "|" in line}
+    assert set(rows) >= {"off", "prometheus"}
+    off = int(rows["off"].split(" | ")[1].strip(" |").replace(",", ""))
+    assert off > 100_000  # a block's pipeline runs millions of instructions per tx; callgrind counted them
+    assert "% ± " in rows["prometheus"]
