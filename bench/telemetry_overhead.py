@@ -17,7 +17,8 @@ mode (the order rotates), so all modes see the same machine load. Modes: ``off``
 ``prometheus`` (the scrape endpoint, scraped by a separate process as Prometheus does: OpenMetrics,
 gzip); ``otlp`` (OTLP/HTTP to a receiver in a separate process); ``prometheus-sdk`` and ``otlp-sdk``
 (the same with local aggregation off); ``prometheus-unrecorded`` (the client and its scraped endpoint
-with every metric excluded: what the client costs without a record); ``traces`` (``otlp`` plus
+with every metric excluded: what the client costs without a record); ``prometheus-unscraped`` (the
+client and its endpoint, never scraped: what the records cost, without their folds); ``traces`` (``otlp`` plus
 OTLP/HTTP spans to the receiver, at the default sampling: ``parentbased_traceidratio`` 0.05);
 ``traces-100`` (the same, every trace sampled: ``parentbased_always_on``); ``off#2`` and the like (a
 second pipeline of a mode: an A/A check of the method).
@@ -89,6 +90,7 @@ MODES: Final = (
     "prometheus-sdk",
     "otlp-sdk",
     "prometheus-unrecorded",
+    "prometheus-unscraped",
     "traces",
     "traces-100",
 )
@@ -284,6 +286,7 @@ class Mode:
         self._client: OtelTelemetryClient | None = None
         self.telemetry: TelemetryClient = NoopTelemetryClient()
         kind = name.partition("#")[0]  # "off#2": a second run of a mode beside the first (an A/A check)
+        self._ticking = kind not in ("off", "prometheus-unscraped")
         if kind != "off":
             self._client = OtelTelemetryClient(_config(kind, sink_port), probe_otlp=False)
             self.telemetry = self._client
@@ -295,7 +298,8 @@ class Mode:
         """One block, then the scrape or export due by this mode's own CPU clock; all of it counted."""
         started = _cpu_s()
         await self.pipeline.block(txs)
-        if self._client is not None and self.cpu_s + _cpu_s() - started >= (self.ticks + 1) * INTERVAL_S:
+        if self._ticking and self.cpu_s + _cpu_s() - started >= (self.ticks + 1) * INTERVAL_S:
+            assert self._client is not None
             self.ticks += 1
             tick_started = _cpu_s()
             if self._scraper is not None:

@@ -30,12 +30,14 @@ def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, m
     sink = telemetry_overhead._Helper("sink", "-")
     try:
         ran = asyncio.run(
-            telemetry_overhead.run_round(["off", "prometheus", "otlp"], workload, sink.first_line, tmp_path, 0)
+            telemetry_overhead.run_round(
+                ["off", "prometheus", "otlp", "prometheus-unscraped"], workload, sink.first_line, tmp_path, 0
+            )
         )
     finally:
         sink.stop()
     assert all(mode.cpu_s > 0 for mode in ran.values())
-    assert ran["off"].ticks == 0
+    assert ran["off"].ticks == 0 and ran["prometheus-unscraped"].ticks == 0
     assert ran["prometheus"].ticks == 2 and ran["otlp"].ticks == 2
     assert ran["prometheus"].tick_cpu_s > 0 and ran["otlp"].tick_cpu_s > 0
     assert telemetry_overhead.half_width([1.0, 1.0, 1.0]) == 0.0
