@@ -9,8 +9,9 @@ for an interval of ±0.3%. An instruction count does not move with the machine's
 the modes' pipelines side by side in one process under valgrind's callgrind, the blocks interleaved as
 in telemetry_overhead.py, and has callgrind dump its counters after every block (a client request,
 through a small C library built here), so each block's instructions are counted to its mode. Garbage
-collection runs between blocks and is not counted; nothing is scraped or exported (the scrape and
-export costs are telemetry_overhead.py's ``of which`` column): what is left is what the records cost.
+collection runs between blocks and is not counted; nothing is scraped, exported or folded (the process's
+pending folder is stopped; those costs are telemetry_overhead.py's ``of which`` column): what is left is
+what the records cost.
 
 It prints instructions per tx per mode and the overhead against ``off`` (the mean of the blocks' paired
 ratios with its 95% CI). With ``--cache-sim`` it also prints callgrind's simulated L1 cache misses
@@ -34,6 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Final
 
+from aztec.telemetry.otel.pending_folder import PENDING_FOLDER
 from bench.telemetry_overhead import Mode, Workload, _Helper, half_width
 
 _SHIM: Final = """
@@ -60,6 +62,7 @@ async def _child(modes: list[str], blocks: int, per_block: int, library: Path, r
     workload = Workload.generate(blocks, per_block)
     sink = _Helper("sink", "-")
     ran = [Mode(name, sink.first_line, root / name, per_block) for name in modes]
+    PENDING_FOLDER.stop()  # nothing folds the records: what is counted is what the records cost
     try:
         for mode in ran:
             await mode.pipeline.fund(workload.funding)
