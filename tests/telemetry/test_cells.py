@@ -8,6 +8,7 @@ import math
 import os
 import random
 import signal
+import threading
 import time
 import weakref
 from bisect import bisect_left
@@ -58,6 +59,42 @@ def test_bound_records_only_append_and_the_pending_folder_folds_them_without_a_d
     window = cell.drain()
     assert window is not None and sum(window.bucket_counts) == 3 * PENDING_LIMIT
     assert counter.drain() == 6 * PENDING_LIMIT + 1
+
+
+def test_values_recorded_while_other_threads_drain_are_all_counted_once() -> None:
+    """A drain takes the pending values one atomic popleft at a time: appends meanwhile wait for the next."""
+    cell = HistogramCell(BOUNDS, refusal("h", "histogram"))
+    counter = SumCell(refusal("c", "counter"))
+    record, add = cell.bound().record, counter.bound().add
+    per_thread, threads = 20_000, 4
+    done = threading.Event()
+    counted, total = [0], [0.0]
+
+    def drain_until_done() -> None:
+        while not done.is_set():
+            window, value = cell.drain(), counter.drain()
+            counted[0] += sum(window.bucket_counts) if window is not None else 0
+            total[0] += value or 0
+
+    def record_many() -> None:
+        for _ in range(per_thread):
+            record(0.5)
+            add(1)
+
+    drainer = threading.Thread(target=drain_until_done)
+    drainer.start()
+    recorders = [threading.Thread(target=record_many) for _ in range(threads)]
+    for thread in recorders:
+        thread.start()
+    for thread in recorders:
+        thread.join(timeout=60)
+    done.set()
+    drainer.join(timeout=60)
+    window, value = cell.drain(), counter.drain()
+    counted[0] += sum(window.bucket_counts) if window is not None else 0
+    total[0] += value or 0
+    assert counted[0] == per_thread * threads
+    assert total[0] == per_thread * threads
 
 
 def test_the_pending_folder_folds_every_registered_aggregation_and_keeps_none_alive() -> None:
