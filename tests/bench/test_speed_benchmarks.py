@@ -22,6 +22,9 @@ def test_scrape_cost_measures_every_renderer_on_the_same_samples() -> None:
     assert scrape_cost.memory_per_series(True, Data(4)) > 0
     exports = scrape_cost.otlp_export_ms(Data(4), repeat=1)
     assert [label for label, _ in exports] == ["this client (local aggregation)", "OpenTelemetry SDK path"]
+    encodings = scrape_cost.otlp_encode_ms(Data(4), repeat=1)
+    assert [label.split(" ")[0] for label, _ in encodings] == ["OpenTelemetry's", "ours"]
+    assert all(runs and min(runs) >= 0 for _, runs in encodings)
 
 
 def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

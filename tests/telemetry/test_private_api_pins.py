@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.sdk.metrics import Counter, Histogram, MeterProvider
 from opentelemetry.sdk.metrics.export import (
     AggregationTemporality,
     ConsoleMetricExporter,
     InMemoryMetricReader,
+    MetricExportResult,
     MetricReader,
     MetricsData,
 )
@@ -154,6 +156,35 @@ def test_pin_otlp_http_exporter_client() -> None:
     assert fake.posted, changed(
         "opentelemetry-exporter-otlp-proto-http", "OTLPMetricExporter._client", "export() no longer posts through it"
     )
+    provider.shutdown()
+
+
+def test_pin_otlp_http_metric_exporter_sends_a_request_encoded_elsewhere() -> None:
+    package = "opentelemetry-exporter-otlp-proto-http"
+    exporter = OTLPMetricExporter(endpoint="http://127.0.0.1:9/v1/metrics")
+    assert p.otlp_http_metric_exporter_exports_whole(exporter), changed(
+        package, "OTLPMetricExporter._shutdown/_max_export_batch_size", "a new exporter is not live and unbatched"
+    )
+    fake = _FakeClient()
+    p.replace_otlp_http_client(exporter, fake)
+    provider, reader = _reader()
+    provider.get_meter("pin").create_counter("aztec.pin.count").add(1)
+    data = reader.get_metrics_data()
+    assert data is not None
+    request = encode_metrics(data)
+    result = p.otlp_http_metric_export_request(exporter, request)
+    assert result is MetricExportResult.SUCCESS and fake.posted == [request.SerializeToString()], changed(
+        package, "OTLPMetricExporter._export_batch", "it no longer posts the request it is given"
+    )
+    batched = OTLPMetricExporter(endpoint="http://127.0.0.1:9/v1/metrics", max_export_batch_size=10)
+    exporter.shutdown()
+    assert not p.otlp_http_metric_exporter_exports_whole(batched), changed(
+        package, "OTLPMetricExporter._max_export_batch_size", "a batch size is not kept there"
+    )
+    assert not p.otlp_http_metric_exporter_exports_whole(exporter), changed(
+        package, "OTLPMetricExporter._shutdown", "shutdown is not kept there"
+    )
+    batched.shutdown()
     provider.shutdown()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar
 
 from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GrpcExporter
 from opentelemetry.exporter.otlp.proto.http import Compression as HttpCompression
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter as HttpExporter
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.sdk.metrics import (
     Counter,
     Histogram,
@@ -15,12 +17,20 @@ from opentelemetry.sdk.metrics import (
     ObservableUpDownCounter,
     UpDownCounter,
 )
-from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricExporter
+from opentelemetry.sdk.metrics.export import AggregationTemporality, MetricExporter, MetricExportResult, MetricsData
 from opentelemetry.sdk.metrics.view import Aggregation, ExponentialBucketHistogramAggregation
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from aztec.telemetry.config import OtlpExport
-from aztec.telemetry.otel.private_api import otlp_http_client, replace_otlp_http_client
+from aztec.telemetry.exporters.otlp_encoding import MetricsRequestEncoder
+from aztec.telemetry.otel.private_api import (
+    otlp_http_client,
+    otlp_http_metric_export_request,
+    otlp_http_metric_exporter_exports_whole,
+    replace_otlp_http_client,
+)
+
+_log = logging.getLogger(__name__)
 
 _CUMULATIVE, _DELTA = AggregationTemporality.CUMULATIVE, AggregationTemporality.DELTA
 
@@ -64,6 +74,31 @@ class _RecordingHttpClient:
         return getattr(self._client, name)
 
 
+class OtlpHttpMetricExporter(HttpExporter):
+    """OpenTelemetry's OTLP/HTTP metric exporter, its requests encoded by :class:`MetricsRequestEncoder`.
+
+    The encoded request is parsed back into OTLP's message (which checks it) and sent as the SDK sends
+    its own: its retries, size limit and self-metrics unchanged. With a batch size set, or after
+    shutdown, the SDK's own ``export`` runs.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._encoder = MetricsRequestEncoder()
+
+    def export(
+        self, metrics_data: MetricsData, timeout_millis: float | None = 10_000, **kwargs: Any
+    ) -> MetricExportResult:
+        if not otlp_http_metric_exporter_exports_whole(self):
+            return super().export(metrics_data, timeout_millis, **kwargs)
+        try:
+            request = ExportMetricsServiceRequest.FromString(self._encoder.encode(metrics_data))
+        except Exception as error:  # what the SDK's export does when its encoder fails
+            _log.error("Failed to encode metrics batch: %s", error)
+            return MetricExportResult.FAILURE
+        return otlp_http_metric_export_request(self, request)
+
+
 def build_otlp_exporter(
     export: OtlpExport, *, temporality: str = "cumulative", aggregation: str = "explicit_bucket_histogram"
 ) -> MetricExporter:
@@ -81,7 +116,7 @@ def build_otlp_exporter(
             preferred_temporality=preferred,
             preferred_aggregation=aggregations,
         )
-    exporter = HttpExporter(
+    exporter = OtlpHttpMetricExporter(
         endpoint=export.endpoint,
         headers=dict(export.headers),
         timeout=timeout_s,
