@@ -227,6 +227,7 @@ _attributes = st.dictionaries(st.text(max_size=10), _attribute_values, max_size=
 def test_random_points_encode_as_the_sdk_encodes(
     attributes: dict[str, Any], value: float, counts: list[int], times: tuple[int, int], scale: int, offset: int
 ) -> None:
+    """One encoder for every example, as an exporter keeps one: its caches must never answer for another set."""
     start, now = times
     bounds = tuple(float(i) for i in range(max(len(counts) - 1, 0)))
     metrics = [
@@ -268,7 +269,20 @@ def test_random_points_encode_as_the_sdk_encodes(
             ),
         ),
     ]
-    assert_encodes_as_the_sdk(_data(*metrics))
+    assert_encodes_as_the_sdk(_data(*metrics), SHARED_ENCODER)
+
+
+SHARED_ENCODER = MetricsRequestEncoder()
+
+
+def test_equal_attribute_values_of_other_types_are_not_confused_by_the_cache() -> None:
+    encoder = MetricsRequestEncoder()
+    for value in (True, 1, 1.0, "1", 0, False, 0.0, -0.0):
+        gauge = Metric("g", "", "", Gauge([NumberDataPoint({"a": value, "b": "x"}, 0, T1, 1)]))
+        assert_encodes_as_the_sdk(_data(gauge), encoder)
+    for sequence in ((1, 2), (True, 2), (1.0, 2.0)):  # sequences are encoded every time
+        gauge = Metric("g", "", "", Gauge([NumberDataPoint({"a": sequence}, 0, T1, 1)]))
+        assert_encodes_as_the_sdk(_data(gauge), encoder)
 
 
 def test_an_attribute_the_sdk_cannot_encode_is_left_out_as_the_sdk_leaves_it(caplog: pytest.LogCaptureFixture) -> None:

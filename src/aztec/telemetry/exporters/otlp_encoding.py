@@ -45,6 +45,9 @@ _HISTOGRAM_HEAD = struct.Struct("<BQBQBQBd").pack
 _MIN_MAX = struct.Struct("<BdBd").pack
 """A histogram point's min (11) and max (12), each with its tag."""
 _SMALL_VARINTS: Final = tuple(bytes((n,)) for n in range(128))
+_CACHEABLE: Final = frozenset({str, int, bool})
+"""The attribute value types whose sets are cached encoded: hashable, and equal only when they encode the
+same once the key holds their types (floats are not: ``0.0 == -0.0``)."""
 _CACHE_LIMIT: Final = 20_000
 """Attribute sets (metrics, bound tuples) kept encoded; past this many a cache starts over (series come and go)."""
 
@@ -132,7 +135,7 @@ class MetricsRequestEncoder:
     """
 
     def __init__(self) -> None:
-        self._attribute_cache: dict[tuple[bytes, tuple[tuple[str, Any], ...]], bytes] = {}
+        self._attribute_cache: dict[tuple[bytes, tuple[tuple[str, Any], ...], tuple[type, ...]], bytes] = {}
         self._bounds_cache: dict[tuple[float, ...], bytes] = {}
         self._head_cache: dict[tuple[str, str | None, str | None], bytes] = {}
         """A metric's name (1), description (2) and unit (3)."""
@@ -171,13 +174,15 @@ class MetricsRequestEncoder:
         return b"".join(resources)
 
     def _cached_attributes(self, tag: bytes, attributes: Mapping[str, Any] | None) -> bytes:
+        """The attributes' fields, from the cache when every value is a string, integer or boolean (the key
+        holds their types: ``True`` and ``1`` are equal but encode differently); others every time."""
         if not attributes:
             return b""
-        try:
-            key = (tag, tuple(attributes.items()))
-            cached = self._attribute_cache.get(key)
-        except TypeError:  # an unhashable value (a list): encoded every time
+        types = tuple(map(type, attributes.values()))
+        if not _CACHEABLE.issuperset(types):
             return _attributes(tag, attributes)
+        key = (tag, tuple(attributes.items()), types)
+        cached = self._attribute_cache.get(key)
         if cached is None:
             cached = self._attribute_cache[key] = _attributes(tag, attributes)
         return cached
