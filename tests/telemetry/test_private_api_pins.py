@@ -140,18 +140,24 @@ class _FakeClient:
         pass
 
 
-def test_pin_otlp_http_exporter_client() -> None:
-    exporter = OTLPMetricExporter(endpoint="http://127.0.0.1:9/v1/metrics")
-    original = p.otlp_http_client(exporter)
-    assert original is not None and callable(getattr(original, "export", None)), changed(
-        "opentelemetry-exporter-otlp-proto-http", "OTLPMetricExporter._client", "no client with export(bytes)"
-    )
+def _posting_through_a_fake(exporter: OTLPMetricExporter) -> tuple[_FakeClient, MeterProvider, MetricsData]:
+    """``exporter`` posting through a fake client, and a collection of one counter to export."""
     fake = _FakeClient()
     p.replace_otlp_http_client(exporter, fake)
     provider, reader = _reader()
     provider.get_meter("pin").create_counter("aztec.pin.count").add(1)
     data = reader.get_metrics_data()
     assert data is not None
+    return fake, provider, data
+
+
+def test_pin_otlp_http_exporter_client() -> None:
+    exporter = OTLPMetricExporter(endpoint="http://127.0.0.1:9/v1/metrics")
+    original = p.otlp_http_client(exporter)
+    assert original is not None and callable(getattr(original, "export", None)), changed(
+        "opentelemetry-exporter-otlp-proto-http", "OTLPMetricExporter._client", "no client with export(bytes)"
+    )
+    fake, provider, data = _posting_through_a_fake(exporter)
     exporter.export(data)
     assert fake.posted, changed(
         "opentelemetry-exporter-otlp-proto-http", "OTLPMetricExporter._client", "export() no longer posts through it"
@@ -165,12 +171,7 @@ def test_pin_otlp_http_metric_exporter_sends_a_request_encoded_elsewhere() -> No
     assert p.otlp_http_metric_exporter_exports_whole(exporter), changed(
         package, "OTLPMetricExporter._shutdown/_max_export_batch_size", "a new exporter is not live and unbatched"
     )
-    fake = _FakeClient()
-    p.replace_otlp_http_client(exporter, fake)
-    provider, reader = _reader()
-    provider.get_meter("pin").create_counter("aztec.pin.count").add(1)
-    data = reader.get_metrics_data()
-    assert data is not None
+    fake, provider, data = _posting_through_a_fake(exporter)
     request = encode_metrics(data)
     result = p.otlp_http_metric_export_request(exporter, request)
     assert result is MetricExportResult.SUCCESS and fake.posted == [request.SerializeToString()], changed(
