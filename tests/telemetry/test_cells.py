@@ -62,7 +62,7 @@ def test_bound_records_only_append_and_the_pending_folder_folds_them_without_a_d
 
 
 def test_values_recorded_while_other_threads_drain_are_all_counted_once() -> None:
-    """A drain takes the pending values one atomic popleft at a time: appends meanwhile wait for the next."""
+    """A drain takes the pending values with a copy and a delete of that prefix: appends meanwhile wait for the next."""
     cell = HistogramCell(BOUNDS, refusal("h", "histogram"))
     counter = SumCell(refusal("c", "counter"))
     record, add = cell.bound().record, counter.bound().add
@@ -70,11 +70,14 @@ def test_values_recorded_while_other_threads_drain_are_all_counted_once() -> Non
     done = threading.Event()
     counted, total = [0], [0.0]
 
+    def drain_once() -> None:
+        window, value = cell.drain(), counter.drain()
+        counted[0] += sum(window.bucket_counts) if window is not None else 0
+        total[0] += value or 0
+
     def drain_until_done() -> None:
         while not done.is_set():
-            window, value = cell.drain(), counter.drain()
-            counted[0] += sum(window.bucket_counts) if window is not None else 0
-            total[0] += value or 0
+            drain_once()
 
     def record_many() -> None:
         for _ in range(per_thread):
@@ -90,9 +93,7 @@ def test_values_recorded_while_other_threads_drain_are_all_counted_once() -> Non
         thread.join(timeout=60)
     done.set()
     drainer.join(timeout=60)
-    window, value = cell.drain(), counter.drain()
-    counted[0] += sum(window.bucket_counts) if window is not None else 0
-    total[0] += value or 0
+    drain_once()
     assert counted[0] == per_thread * threads
     assert total[0] == per_thread * threads
 

@@ -20,13 +20,6 @@ BASE = {a.PROTOCOL_CIRCUIT_NAME: "base-rollup", a.PROVER_TYPE: "test"}
 
 
 @pytest.fixture
-def http_receiver() -> Iterator[OtlpHttpReceiver]:
-    receiver = OtlpHttpReceiver()
-    yield receiver
-    receiver.close()
-
-
-@pytest.fixture
 def grpc_receiver() -> Iterator[OtlpGrpcReceiver]:
     receiver = OtlpGrpcReceiver()
     yield receiver

@@ -7,7 +7,6 @@ compares the parsed messages (field order on the wire may differ; the meaning ma
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -309,13 +308,6 @@ def test_a_value_out_of_otlps_range_fails_as_it_fails_the_sdk(metric: Metric) ->
         encode_metrics(_data(metric))
     with pytest.raises(ValueError, match="out of range"):
         MetricsRequestEncoder().encode(_data(metric))
-
-
-@pytest.fixture
-def http_receiver() -> Iterator[OtlpHttpReceiver]:
-    receiver = OtlpHttpReceiver()
-    yield receiver
-    receiver.close()
 
 
 def test_the_http_metric_exporter_is_ours_and_the_grpc_one_the_sdks(http_receiver: OtlpHttpReceiver) -> None:

@@ -40,8 +40,8 @@ _log = logging.getLogger(__name__)
 _FIXED64 = struct.Struct("<Q").pack
 _SFIXED64 = struct.Struct("<q").pack
 _DOUBLE = struct.Struct("<d").pack
-_HISTOGRAM_HEAD = struct.Struct("<BQBQBQBd").pack
-"""A histogram point's start (2), time (3), count (4) and sum (5), each with its tag."""
+_POINT_HEAD = struct.Struct("<BQBQBQBd").pack
+"""A point's start (2), time (3), count (4) and sum (5), each with its tag."""
 _MIN_MAX = struct.Struct("<BdBd").pack
 """A histogram point's min (11) and max (12), each with its tag."""
 _SMALL_VARINTS: Final = tuple(bytes((n,)) for n in range(128))
@@ -210,10 +210,7 @@ class MetricsRequestEncoder:
         """A ``NumberDataPoint``: attributes (7), start (2; a sum's, not a gauge's, as the SDK's encoder
         writes it), time (3), as_double (4) or as_int (6), exemplars (5)."""
         out = self._cached_attributes(b"\x3a", point.attributes)
-        if start and point.start_time_unix_nano:
-            out += b"\x11" + _FIXED64(point.start_time_unix_nano)
-        if point.time_unix_nano:
-            out += b"\x19" + _FIXED64(point.time_unix_nano)
+        out += _point_head(point.start_time_unix_nano if start else 0, point.time_unix_nano)
         value = point.value
         out += b"\x31" + _sfixed64(value) if isinstance(value, int) else b"\x21" + _DOUBLE(value)
         if point.exemplars:
@@ -223,16 +220,10 @@ class MetricsRequestEncoder:
     def _histogram(self, point: HistogramDataPoint) -> bytes:
         """A ``HistogramDataPoint``: attributes (9), start (2), time (3), count (4), sum (5), buckets (6),
         bounds (7), exemplars (8), min (11), max (12)."""
-        start, time, count, total = point.start_time_unix_nano, point.time_unix_nano, point.count, point.sum
-        low, high = point.min, point.max
-        parts = [self._cached_attributes(b"\x4a", point.attributes)]
-        if start and time and count and total is not None:  # as collections have them: one pack
-            parts.append(_HISTOGRAM_HEAD(0x11, start, 0x19, time, 0x21, count, 0x29, total))
-        else:
-            parts.append(b"\x11" + _FIXED64(start) if start else b"")
-            parts.append(b"\x19" + _FIXED64(time) if time else b"")
-            parts.append(b"\x21" + _FIXED64(count) if count else b"")
-            parts.append(b"\x29" + _DOUBLE(total) if total is not None else b"")
+        parts = [
+            self._cached_attributes(b"\x4a", point.attributes),
+            _point_head(point.start_time_unix_nano, point.time_unix_nano, point.count, point.sum),
+        ]
         counts = point.bucket_counts
         if counts:
             parts.append(_field(b"\x32", _packer(len(counts))(*counts)))
@@ -245,6 +236,7 @@ class MetricsRequestEncoder:
             parts.append(encoded)
         if point.exemplars:
             parts.append(_exemplars(b"\x42", point.exemplars))
+        low, high = point.min, point.max
         if low is not None and high is not None:
             parts.append(_MIN_MAX(0x59, low, 0x61, high))
         else:
@@ -256,14 +248,7 @@ class MetricsRequestEncoder:
         """An ``ExponentialHistogramDataPoint``: attributes (1), start (2), time (3), count (4), sum (5),
         scale (6), zero_count (7), positive (8), negative (9), flags (10), exemplars (11), min (12), max (13)."""
         out = self._cached_attributes(b"\x0a", point.attributes)
-        if point.start_time_unix_nano:
-            out += b"\x11" + _FIXED64(point.start_time_unix_nano)
-        if point.time_unix_nano:
-            out += b"\x19" + _FIXED64(point.time_unix_nano)
-        if point.count:
-            out += b"\x21" + _FIXED64(point.count)
-        if point.sum is not None:
-            out += b"\x29" + _DOUBLE(point.sum)
+        out += _point_head(point.start_time_unix_nano, point.time_unix_nano, point.count, point.sum)
         if point.scale:
             out += b"\x30" + _varint(_zigzag32(point.scale))
         if point.zero_count:
@@ -282,6 +267,21 @@ class MetricsRequestEncoder:
         if point.max is not None:
             out += b"\x69" + _DOUBLE(point.max)
         return out
+
+
+def _point_head(start: int, time: int, count: int = 0, total: float | None = None) -> bytes:
+    """Fields 2 to 5, numbered alike in every point: start and time (fixed64), count (fixed64) and sum
+    (an optional double); zeros are left out (proto3)."""
+    if start and time and count and total is not None:  # as collections have them: one pack
+        return _POINT_HEAD(0x11, start, 0x19, time, 0x21, count, 0x29, total)
+    out = b"\x11" + _FIXED64(start) if start else b""
+    if time:
+        out += b"\x19" + _FIXED64(time)
+    if count:
+        out += b"\x21" + _FIXED64(count)
+    if total is not None:
+        out += b"\x29" + _DOUBLE(total)
+    return out
 
 
 def _data(
