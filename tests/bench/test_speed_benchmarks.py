@@ -27,14 +27,18 @@ def test_scrape_cost_measures_every_renderer_on_the_same_samples() -> None:
     assert all(runs and min(runs) >= 0 for _, runs in encodings)
 
 
-def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(telemetry_overhead, "INTERVAL_S", 0.0)  # a scrape or an export after every block
+def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path) -> None:
     workload = Workload.generate(blocks=2, per_block=4)
     sink = telemetry_overhead._Helper("sink", "-")
     try:
         ran = asyncio.run(
             telemetry_overhead.run_round(
-                ["off", "prometheus", "otlp", "prometheus-unscraped"], workload, sink.first_line, tmp_path, 0
+                ["off", "prometheus", "otlp", "prometheus-unscraped"],
+                workload,
+                sink.first_line,
+                tmp_path,
+                0,
+                interval_s=0.0,  # a scrape or an export after every block
             )
         )
     finally:
@@ -44,6 +48,29 @@ def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path, m
     assert ran["prometheus"].ticks == 2 and ran["otlp"].ticks == 2
     assert ran["prometheus"].tick_cpu_s > 0 and ran["otlp"].tick_cpu_s > 0
     assert telemetry_overhead.half_width([1.0, 1.0, 1.0]) == 0.0
+
+
+def test_telemetry_overhead_command_prints_its_table_and_verdict_at_the_interval_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's command with ``--interval``, at its smallest: a warm-up and one round of two modes."""
+    argv = ["telemetry_overhead.py", "--rounds", "1", "--blocks", "2", "--txs-per-block", "4"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--modes", "off,prometheus", "--interval", "0.001"])
+    telemetry_overhead.main()
+    out = capsys.readouterr().out
+    assert "a scrape or export per 0.001 s of CPU" in out
+    assert "| prometheus | " in out
+    assert "Target (read at 1 s; this run: 0.001 s): " in out
+    assert "(2 scrapes/exports," in out  # one after each of the two blocks
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "nan"])
+def test_telemetry_overhead_refuses_an_interval_that_is_not_a_positive_number(
+    interval: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["telemetry_overhead.py", "--interval", interval])
+    with pytest.raises(SystemExit, match=f"--interval must be a positive number of seconds, got {interval}"):
+        telemetry_overhead.main()
 
 
 def test_telemetry_instructions_counts_each_mode_under_callgrind(
