@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,17 @@ def test_telemetry_overhead_replays_the_workload_in_every_mode(tmp_path: Path) -
     assert telemetry_overhead.half_width([1.0, 1.0, 1.0]) == 0.0
 
 
+@pytest.fixture
+def log_levels_restored() -> Iterator[None]:
+    """``main()`` quiets the ``aztec`` and ``opentelemetry`` loggers, as a command may: set them back after."""
+    loggers = [logging.getLogger(name) for name in ("aztec", "opentelemetry")]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)  # setLevel, not the attribute: it also clears the children's level caches
+
+
+@pytest.mark.usefixtures("log_levels_restored")
 def test_telemetry_overhead_command_prints_its_table_and_verdict_at_the_interval_given(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
